@@ -1,0 +1,273 @@
+"""Build the compact data bundled inside the package from the real open data in ../shared/data.
+
+Run from the repository root:
+
+    .venv/bin/python scripts/build_bundled_data.py [--shared ../shared/data]
+
+It writes Parquet files (zstd-compressed) to ``src/rescomm/data/bundled/`` and a ``MANIFEST.json``
+recording, for each file, its source file(s) in ``shared/data``, the SHA-256 of each source, the
+row count, and the licence/attribution. Nothing is invented: every value comes from a source file;
+the only transformations are subsetting to Cheshire & Merseyside, renaming columns, normalising
+postcodes to the ONS ``pcds`` format and storing geometries as WKB.
+
+The bundle is committed to the repository so that rescomm runs on machines without ``../shared``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import shapely
+
+REPO = Path(__file__).resolve().parents[1]
+OUT = REPO / "src" / "rescomm" / "data" / "bundled"
+
+#: Cheshire & Merseyside local authorities (codes are the same in LAD19 .. LAD25).
+CM_LADS = {
+    "E06000006": "Halton",
+    "E06000007": "Warrington",
+    "E06000049": "Cheshire East",
+    "E06000050": "Cheshire West and Chester",
+    "E08000011": "Knowsley",
+    "E08000012": "Liverpool",
+    "E08000013": "St Helens",
+    "E08000014": "Sefton",
+    "E08000015": "Wirral",
+}
+
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+OS = "Contains OS data © Crown copyright and database right 2025."
+RM = "Contains Royal Mail data © Royal Mail copyright and database right 2025."
+GP = (
+    "Contains GeoPlace data © Local Government Information House Limited copyright and "
+    "database right 2025."
+)
+
+
+def sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def normalise_pcds(s: pd.Series) -> pd.Series:
+    """ONSPD ``pcd`` (7-character, padded) -> ``pcds`` ("outward inward", one space)."""
+    compact = s.str.upper().str.replace(r"\s+", "", regex=True)
+    return compact.str[:-3] + " " + compact.str[-3:]
+
+
+class Builder:
+    def __init__(self, shared: Path) -> None:
+        self.shared = shared
+        self.manifest: dict[str, dict] = {}
+
+    def src(self, rel: str) -> Path:
+        p = self.shared / rel
+        if not p.exists():
+            raise SystemExit(f"missing source file {p}: is --shared pointing at shared/data?")
+        return p
+
+    def write(self, name: str, df: pd.DataFrame, sources: list[str], licence: list[str],
+              description: str) -> None:
+        OUT.mkdir(parents=True, exist_ok=True)
+        path = OUT / f"{name}.parquet"
+        df.to_parquet(path, index=False, compression="zstd", compression_level=19)
+        self.manifest[name] = {
+            "file": path.name,
+            "description": description,
+            "rows": int(len(df)),
+            "columns": list(df.columns),
+            "sources": {s: sha256(self.src(s)) for s in sources},
+            "attribution": licence,
+        }
+        print(f"{path.relative_to(REPO)}: {len(df):,} rows, {path.stat().st_size / 1024:,.0f} KiB")
+
+    # ------------------------------------------------------------------ postcodes
+    def postcodes(self) -> None:
+        rel = "lookups/postcodes_cheshire_merseyside.csv.gz"
+        p = pd.read_csv(self.src(rel), dtype=str)
+        out = pd.DataFrame({
+            "postcode": normalise_pcds(p["postcode"]),
+            "easting": p["oseast1m"].astype("float64").round().astype("int32"),
+            "northing": p["osnrth1m"].astype("float64").round().astype("int32"),
+            "latitude": p["latitude"].astype("float64"),
+            "longitude": p["longitude"].astype("float64"),
+            "introduced": p["dointr"],
+            "terminated": p["doterm"],
+            "lad_code": p["lad25cd_nspd"],
+            "oa11_code": p["oa11cd"],
+            "lsoa11_code": p["lsoa11cd"],
+            "msoa11_code": p["msoa11cd"],
+            "lsoa21_code": p["lsoa21cd"],
+            "lsoa21_method": p["lsoa21_method"],
+        })
+        if out["postcode"].duplicated().any():
+            dups = out.loc[out["postcode"].duplicated(), "postcode"].head().tolist()
+            raise SystemExit(f"duplicate postcodes after normalisation: {dups}")
+        for c in ("lad_code", "lsoa21_method"):
+            out[c] = out[c].astype("category")
+        out = out.sort_values("postcode", kind="stable").reset_index(drop=True)
+        self.write(
+            "postcodes_cm", out, [rel], [OGL, OS, RM, GP],
+            "Cheshire & Merseyside postcodes (live and terminated) from the ONS Postcode Directory "
+            "Nov 2025 and the ONS May-2022 postcode lookup; lsoa21_code derived as described in "
+            "lsoa21_method.",
+        )
+
+    # ------------------------------------------------------------------ area lookups
+    def lookups(self) -> None:
+        rel21 = "lookups/lookup_lsoa21_msoa21_ward24_lad24_icb24_ew.csv.gz"
+        l21 = pd.read_csv(self.src(rel21), dtype=str)
+        l21 = l21.rename(columns={
+            "ltla24_code": "lad_code", "ltla24_name": "lad_name",
+            "icb24_code": "icb_code", "icb24_name": "icb_name",
+            "region24_code": "region_code", "region24_name": "region_name",
+            "ward24_code": "ward_code", "ward24_name": "ward_name",
+            "ruc21_urban_rural": "urban_rural",
+        })
+        cols = ["lsoa21_code", "lsoa21_name", "msoa21_code", "msoa21_name", "ward_code",
+                "ward_name", "lad_code", "lad_name", "icb_code", "icb_name", "region_code",
+                "region_name", "urban_rural"]
+        self.write(
+            "lookup_lsoa21", l21[cols], [rel21], [OGL],
+            "LSOA 2021 -> MSOA 2021 -> ward 2024 -> LAD 2024 -> ICB 2024 -> region, England and "
+            "Wales (ONS best-fit lookups; MSOA derived from LSOA names, see shared SOURCES.md).",
+        )
+
+        rel11 = "lookups/lookup_lsoa11_msoa11_lad_ew.csv.gz"
+        l11 = pd.read_csv(self.src(rel11), dtype=str).rename(columns={
+            "lsoa11cd": "lsoa11_code", "lsoa11nm": "lsoa11_name", "msoa11cd": "msoa11_code",
+            "msoa11nm": "msoa11_name", "ladcd": "lad_code", "ladnm": "lad_name",
+        })
+        # ICB and region for 2011 LSOAs follow their LA (LA codes are stable across C&M vintages;
+        # elsewhere a 2022 LA is mapped via the 2021 lookup's LA -> ICB/region where unambiguous).
+        la_parent = (l21.groupby("lad_code")[["icb_code", "icb_name", "region_code",
+                                             "region_name"]]
+                     .agg(lambda s: s.iloc[0] if s.nunique(dropna=False) == 1 else None)
+                     .reset_index())
+        l11 = l11.merge(la_parent, on="lad_code", how="left")
+        self.write(
+            "lookup_lsoa11", l11, [rel11, rel21], [OGL],
+            "LSOA 2011 -> MSOA 2011 -> LAD (May 2022), England and Wales, with ICB 2024 and region "
+            "taken from the LA where the LA lies wholly in one ICB.",
+        )
+
+        relb = "lookups/lookup_lsoa11_lsoa21_lad22_ew.csv.gz"
+        b = pd.read_csv(self.src(relb), dtype=str)
+        b = b[["lsoa11_code", "lsoa21_code", "change_code", "ltla22_code"]].rename(
+            columns={"ltla22_code": "lad_code"})
+        b["change_code"] = b["change_code"].astype("category")
+        self.write(
+            "lookup_lsoa11_lsoa21", b, [relb], [OGL],
+            "ONS LSOA 2011 -> LSOA 2021 best-fit lookup with change codes U (unchanged), "
+            "S (split), M (merged), X (complex).",
+        )
+
+    # ------------------------------------------------------------------ boundaries
+    def boundaries(self) -> None:
+        for year, rel, code, name in (
+            (2011, "geography/lsoa11_bsc_v3_cheshire_merseyside.geojson", "LSOA11CD", "LSOA11NM"),
+            (2021, "geography/lsoa21_bsc_v4_cheshire_merseyside.geojson", "lsoa21_code",
+             "lsoa21_name"),
+        ):
+            gj = json.loads(self.src(rel).read_text())
+            codes = [f["properties"][code] for f in gj["features"]]
+            names = [f["properties"][name] for f in gj["features"]]
+            geoms = [shapely.geometry.shape(f["geometry"]) for f in gj["features"]]
+            geoms = shapely.make_valid(np.array(geoms, dtype=object))
+            df = pd.DataFrame({
+                f"lsoa{str(year)[2:]}_code": codes,
+                f"lsoa{str(year)[2:]}_name": names,
+                "geometry_wkb": shapely.to_wkb(geoms),
+            }).sort_values(f"lsoa{str(year)[2:]}_code").reset_index(drop=True)
+            self.write(
+                f"boundaries_lsoa{str(year)[2:]}_cm", df, [rel], [OGL, OS],
+                f"LSOA {year} super-generalised clipped boundaries (ONS BSC), Cheshire & "
+                "Merseyside, WGS84 (EPSG:4326) as WKB.",
+            )
+
+    # ------------------------------------------------------------------ deprivation
+    def deprivation(self) -> None:
+        rel25 = "deprivation/iod2025_lsoa21_england.csv.gz"
+        d25 = pd.read_csv(self.src(rel25), dtype={"lsoa21_code": str, "ltla24_code": str})
+        d25 = d25[d25["ltla24_code"].isin(CM_LADS)].drop(columns=["lsoa21_name", "ltla24_name"])
+        d25 = d25.rename(columns={"ltla24_code": "lad_code"}).reset_index(drop=True)
+        self.write(
+            "iod2025_lsoa21_cm", d25, [rel25], [OGL],
+            "English Indices of Deprivation 2025 (MHCLG): scores, ranks (1 = most deprived of "
+            "33,755 in England) and deciles for domains and sub-domains, Cheshire & Merseyside.",
+        )
+        rel19 = "deprivation/iod2019_lsoa11_england.csv.gz"
+        d19 = pd.read_csv(self.src(rel19), dtype={"lsoa11cd": str, "lad19cd": str})
+        d19 = d19[d19["lad19cd"].isin(CM_LADS)].drop(columns=["lsoa11nm", "lad19nm"])
+        d19 = d19.rename(columns={"lsoa11cd": "lsoa11_code", "lad19cd": "lad_code"})
+        self.write(
+            "iod2019_lsoa11_cm", d19.reset_index(drop=True), [rel19], [OGL],
+            "English Indices of Deprivation 2019 (MHCLG), File 7 equivalent: scores, ranks "
+            "(1 = most deprived of 32,844), deciles and mid-2015 population denominators, C&M.",
+        )
+
+    # ------------------------------------------------------------------ population
+    def population(self, lsoa21_cm: set[str], lsoa11_cm: set[str]) -> None:
+        rel = "population/census2021_ts007a_age5yr_lsoa21_ew.csv.gz"
+        c = pd.read_csv(self.src(rel))
+        c = c[c["geography code"].isin(lsoa21_cm)]
+        bands = [col for col in c.columns if col.startswith("Age: ") and col != "Age: Total"]
+        out = pd.DataFrame({"lsoa21_code": c["geography code"],
+                            "population": c["Age: Total"].astype("int32")})
+        for col in bands:
+            label = (col.removeprefix("Age: Aged ").replace(" years and under", "_under")
+                     .replace(" years and over", "_plus").replace(" to ", "_")
+                     .replace(" years", ""))
+            out[f"age_{label}"] = c[col].astype("int32")
+        if not (out[[f for f in out.columns if f.startswith("age_")]].sum(axis=1)
+                == out["population"]).all():
+            raise SystemExit("Census 2021 TS007A: bands do not sum to the total")
+        self.write(
+            "population_census2021_lsoa21_cm", out.sort_values("lsoa21_code").reset_index(drop=True),
+            [rel], [OGL],
+            "Census 2021 usual residents by 5-year age band (ONS TS007A), LSOA 2021, C&M.",
+        )
+        rel20 = "population/sape23_mid2020_lsoa11_syoa_ew.csv.gz"
+        m = pd.read_csv(self.src(rel20))
+        m = m[m["lsoa11_code"].isin(lsoa11_cm)].drop(columns=["lsoa11_name"])
+        m = m.rename(columns={"total_population": "population"})
+        num = [c for c in m.columns if c != "lsoa11_code"]
+        m[num] = m[num].astype("int32")
+        self.write(
+            "population_mid2020_lsoa11_cm", m.sort_values("lsoa11_code").reset_index(drop=True),
+            [rel20], [OGL],
+            "ONS mid-2020 small area population estimates (SAPE23) by single year of age, "
+            "LSOA 2011, C&M.",
+        )
+
+    def run(self) -> None:
+        self.postcodes()
+        self.lookups()
+        self.boundaries()
+        self.deprivation()
+        l21 = pd.read_parquet(OUT / "lookup_lsoa21.parquet")
+        l11 = pd.read_parquet(OUT / "lookup_lsoa11.parquet")
+        cm21 = set(l21.loc[l21["lad_code"].isin(CM_LADS), "lsoa21_code"])
+        cm11 = set(l11.loc[l11["lad_code"].isin(CM_LADS), "lsoa11_code"])
+        assert len(cm21) == 1601 and len(cm11) == 1562, (len(cm21), len(cm11))
+        self.population(cm21, cm11)
+        (OUT / "MANIFEST.json").write_text(json.dumps(
+            {"local_authorities": CM_LADS, "files": self.manifest}, indent=2) + "\n")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    Builder(ap.parse_args().shared).run()
+
+
+if __name__ == "__main__":
+    main()

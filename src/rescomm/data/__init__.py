@@ -1,0 +1,37 @@
+"""rescomm.data: loaders for bundled and official open data (no Django).
+
+The bundled tables are real open data for Cheshire & Merseyside (see ``bundled/MANIFEST.json`` and
+the project ``NOTICE`` for sources and attribution).
+"""
+
+from ._bundled import (
+    BUNDLED_DIR,
+    CM_LOCAL_AUTHORITIES,
+    attributions,
+    bundled_path,
+    load_boundaries_table,
+    load_imd,
+    load_lsoa11_lookup,
+    load_lsoa11_lsoa21_lookup,
+    load_lsoa21_lookup,
+    load_population,
+    load_postcodes,
+    manifest,
+)
+from ._errors import DataFileMissingError
+
+__all__ = [
+    "BUNDLED_DIR",
+    "CM_LOCAL_AUTHORITIES",
+    "DataFileMissingError",
+    "attributions",
+    "bundled_path",
+    "load_boundaries_table",
+    "load_imd",
+    "load_lsoa11_lookup",
+    "load_lsoa11_lsoa21_lookup",
+    "load_lsoa21_lookup",
+    "load_population",
+    "load_postcodes",
+    "manifest",
+]
