@@ -1,0 +1,48 @@
+"""The ``rescomm`` command-line interface: one entry point for everything a user runs.
+
+Each command group lives in its own module (``geo.py``, ``web.py``, ``index.py``, ...); this module
+only assembles them. Errors a user can fix are reported as one line on stderr with a non-zero exit
+code (see :mod:`rescomm.cli._errors`).
+"""
+
+from __future__ import annotations
+
+import click
+
+from rescomm import __version__
+
+from ._errors import run_guarded
+from .geo import geo
+from .web import demo, load_demo, migrate, serve
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="rescomm")
+def cli() -> None:
+    """rescomm: Resilient Communities.
+
+    Measure community resilience for small areas, map community assets, and run social
+    prescribing, on real open data for Cheshire & Merseyside (bundled) or your own.
+
+    Start with `rescomm demo`, which sets up a local SQLite database with the bundled data and
+    serves the web app at http://127.0.0.1:8000.
+    """
+
+
+cli.add_command(demo)
+cli.add_command(serve)
+cli.add_command(migrate)
+cli.add_command(load_demo)
+cli.add_command(geo)
+
+try:  # command groups contributed by the measure/stats packages, once present
+    from .index import index  # noqa: E402
+
+    cli.add_command(index)
+except ImportError:  # pragma: no cover - absent until the index engine lands
+    pass
+
+
+def main() -> None:
+    """Console-script entry point."""
+    run_guarded(cli)

@@ -1,0 +1,144 @@
+"""Web-app commands: ``demo``, ``serve``, ``migrate`` and ``load-demo``.
+
+These set up Django (settings ``rescomm.web.settings.dev`` unless ``DJANGO_SETTINGS_MODULE`` says
+otherwise), then run Django management commands or the gunicorn server. The embedded default
+database is SQLite in ``$RESCOMM_HOME`` (default ``./var``); ``--database-url`` or ``DATABASE_URL``
+selects PostgreSQL (``postgres://user@host:5432/name``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from urllib.parse import urlparse
+
+import click
+
+DEFAULT_SETTINGS = "rescomm.web.settings.dev"
+SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+database_url_option = click.option(
+    "--database-url",
+    envvar="DATABASE_URL",
+    metavar="URL",
+    help="Database to use, e.g. postgres://postgres@127.0.0.1:5432/rescomm "
+    "(default: SQLite in $RESCOMM_HOME, ./var unless set). Also read from DATABASE_URL.",
+)
+
+
+def configure_django(database_url: str | None = None) -> None:
+    """Point Django at ``database_url`` (if given) and call ``django.setup()``.
+
+    Raises
+    ------
+    click.BadParameter
+        If the URL's scheme is not a supported database.
+    """
+    if database_url:
+        scheme = urlparse(database_url).scheme.split("+")[0]
+        if scheme not in SUPPORTED_SCHEMES:
+            raise click.BadParameter(
+                f"database URL scheme {scheme!r} is not supported; use sqlite:///PATH or "
+                "postgres://USER@HOST:PORT/NAME",
+                param_hint="--database-url",
+            )
+        os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _load_demo(force: bool = False) -> None:
+    from django.core.management import call_command
+
+    call_command("load_demo", force=force)
+
+
+def _describe_database() -> str:
+    from django.db import connection
+
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"SQLite database {settings['NAME']}"
+    return f"{connection.vendor} database {settings.get('NAME')} on {settings.get('HOST') or 'localhost'}"
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    from rescomm.web.wsgi import application
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("timeout", 60)
+
+        def load(self):  # noqa: ANN202 - gunicorn's interface
+            return application
+
+    click.echo(f"Serving rescomm at http://{host}:{port}/  (Ctrl+C to stop)")
+    _Server().run()
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Gunicorn worker processes.")
+@database_url_option
+def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
+    """Serve the web app (gunicorn) on an already migrated database."""
+    configure_django(database_url)
+    _serve(host, port, workers)
+
+
+@click.command()
+@database_url_option
+def migrate(database_url: str | None) -> None:
+    """Create or update the database tables."""
+    configure_django(database_url)
+    _migrate(verbosity=1)
+
+
+@click.command("load-demo")
+@click.option("--force", is_flag=True, help="Reload even if this version of the data is loaded.")
+@database_url_option
+def load_demo(force: bool, database_url: str | None) -> None:
+    """Load the bundled Cheshire & Merseyside demo data into the database.
+
+    The load runs in one transaction: it completes or leaves nothing behind. Running it again
+    with the same bundled data does nothing.
+    """
+    configure_django(database_url)
+    _load_demo(force=force)
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--no-serve", is_flag=True, help="Set up the database and data, then stop.")
+@database_url_option
+def demo(host: str, port: int, no_serve: bool, database_url: str | None) -> None:
+    """Set up and start the demo: create the database, load the bundled Cheshire & Merseyside
+    data and serve the web app at http://127.0.0.1:8000.
+
+    A second run reuses the database and data, duplicates nothing and starts in seconds.
+    """
+    started = time.perf_counter()
+    configure_django(database_url)
+    click.echo(f"Using {_describe_database()}")
+    _migrate()
+    _load_demo()
+    click.echo(f"Ready in {time.perf_counter() - started:.1f} s")
+    if not no_serve:
+        _serve(host, port, workers=2)
