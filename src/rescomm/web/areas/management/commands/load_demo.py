@@ -1,0 +1,48 @@
+"""``load_demo``: load the bundled Cheshire & Merseyside reference data (one transaction)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+
+from rescomm.web.areas import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the bundled Cheshire & Merseyside LSOA 2021 areas, Census 2021 population and "
+        "IMD 2025 into the database, in one transaction. Does nothing if this bundle version "
+        "is already loaded (use --force to reload)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force", action="store_true", help="Reload even if this version is loaded."
+        )
+        parser.add_argument(
+            "--lad",
+            action="append",
+            dest="lads",
+            metavar="CODE",
+            help="Load only this local authority (repeatable), e.g. --lad E08000012.",
+        )
+
+    def handle(self, *args, force=False, lads=None, **options):
+        verbosity = options.get("verbosity", 1)
+
+        def progress(line: str) -> None:
+            if verbosity >= 1:
+                self.stdout.write(f"load_demo: {line}")
+                self.stdout.flush()
+
+        try:
+            result = services.load_demo(progress=progress, force=force, lads=lads)
+        except services.UnknownLocalAuthorityError as exc:
+            raise CommandError(str(exc)) from exc
+        if verbosity >= 1:
+            status = "loaded" if result.loaded else "already up to date"
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"load_demo: {status} (bundle {result.checksum[:12]}, "
+                    f"{result.counts.get('lsoa21', 0):,} LSOAs)"
+                )
+            )

@@ -1,0 +1,15 @@
+"""``python -m rescomm.web.manage <command>``: Django's manage.py (dev settings by default)."""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rescomm.web.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Settings shared by every environment.
+
+Environment variables (all documented in ``docs/web.md``):
+
+``RESCOMM_HOME``
+    Writable state folder (default ``./var``, created if missing): SQLite database, the dev secret
+    key file and, in production, ``staticfiles/`` unless ``STATIC_ROOT`` says otherwise.
+``DATABASE_URL``
+    A dj-database-url URL (``postgres://user@host:5432/name``) that replaces the SQLite database.
+``RESCOMM_NODE_MODULES``
+    Where ``npm ci`` put third-party browser assets (default ``<repo>/node_modules``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+from ._env import env_list, rescomm_home
+
+WEB_DIR = Path(__file__).resolve().parent.parent
+REPO_DIR = WEB_DIR.parent.parent.parent
+RESCOMM_HOME = rescomm_home()
+
+DEBUG = False
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",  # serves its bundled Swagger UI assets locally (no CDN)
+    "rescomm.web.core",
+    "rescomm.web.areas",
+    "rescomm.web.insight",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rescomm.web.core.middleware.SecurityHeadersMiddleware",
+    "rescomm.web.core.middleware.ErrorShapeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "rescomm.web.urls"
+WSGI_APPLICATION = "rescomm.web.wsgi.application"
+CSRF_FAILURE_VIEW = "rescomm.web.core.views.csrf_failure"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rescomm.web.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+
+def sqlite_database(path: Path) -> dict:
+    """SQLite in WAL mode (readers do not block the writer) with IMMEDIATE write transactions."""
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+    }
+
+
+def database_from_env(default: dict | None) -> dict:
+    """``DATABASE_URL`` parsed by dj-database-url (persistent connections), else ``default``."""
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if url:
+        return dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+    if default is None:
+        raise ValueError("no DATABASE_URL and no default database")
+    return default
+
+
+DATABASES = {"default": database_from_env(sqlite_database(RESCOMM_HOME / "db.sqlite3"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rescomm",
+        "TIMEOUT": 24 * 3600,
+    }
+}
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+USE_THOUSAND_SEPARATOR = False
+
+# Static files: our own under each app's static/, third-party ones from npm's node_modules
+# (never copied into the repository). A missing node_modules only removes the enhancements.
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or RESCOMM_HOME / "staticfiles")
+NODE_MODULES = Path(os.environ.get("RESCOMM_NODE_MODULES") or REPO_DIR / "node_modules")
+#: npm package folder -> static prefix, e.g. ``node_modules/leaflet/dist`` -> ``vendor/leaflet``.
+NPM_STATIC = {"leaflet/dist": "vendor/leaflet"}
+STATICFILES_DIRS = [
+    (prefix, str(NODE_MODULES / package))
+    for package, prefix in NPM_STATIC.items()
+    if (NODE_MODULES / package).is_dir()
+]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("RESCOMM_LOG_LEVEL", "INFO")},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO", "propagate": False}},
+}

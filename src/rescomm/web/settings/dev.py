@@ -1,0 +1,10 @@
+"""Development and demo settings: SQLite in ``$RESCOMM_HOME``, a persisted random secret key."""
+
+from ._env import env_bool, persisted_secret_key
+from .base import *  # noqa: F403
+from .base import RESCOMM_HOME
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = persisted_secret_key(RESCOMM_HOME)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG

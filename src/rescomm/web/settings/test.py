@@ -1,0 +1,18 @@
+"""Test settings: fast password hashing; ``DATABASE_URL`` if set, else SQLite (in memory)."""
+
+from .base import *  # noqa: F403
+from .base import database_from_env, sqlite_database
+
+DEBUG = False
+SECRET_KEY = "insecure-test-only-key"  # noqa: S105 (tests only)
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+DATABASES = {"default": database_from_env(sqlite_database(":memory:"))}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rescomm-test",
+    }
+}

@@ -1,0 +1,17 @@
+"""Project URLs: pages (insight), the JSON API (``/api/``) and ``/healthz``."""
+
+from django.urls import include, path
+
+from rescomm.web.core.api import api
+from rescomm.web.core.views import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("api/", api.urls),
+    path("", include("rescomm.web.insight.urls")),
+]
+
+handler400 = "rescomm.web.core.views.bad_request"
+handler403 = "rescomm.web.core.views.permission_denied"
+handler404 = "rescomm.web.core.views.page_not_found"
+handler500 = "rescomm.web.core.views.server_error"
