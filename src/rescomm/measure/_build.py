@@ -1,0 +1,296 @@
+"""``build(spec, data) -> Build``: the replayable index build.
+
+A ``Build`` keeps the spec exactly as given, an explicit ``log`` of step records (parameters
+as used plus summary outputs), the results table, per-step reports, and can re-run itself from
+the log with changed parameters (``rebuild``).
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import warnings
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _pipeline
+from ._data import Prepared, prepare
+from ._errors import IndexDataError, IndexSpecError
+from ._results import la_summary, quantile_from_rank, quantile_within, worst_first_rank
+from ._schema import STEPS, check_block, merge_blocks
+from ._spec import ROOT, IndexSpec, load_spec
+
+
+def build(spec: IndexSpec | Mapping[str, Any] | str | Path,
+          data: pd.DataFrame | str | Path) -> Build:
+    """Build an index.
+
+    Parameters
+    ----------
+    spec : IndexSpec, mapping, path to a YAML file, YAML text, or a framework name
+        The index specification (see ``docs/measure.md``), e.g. ``"imd2019"``.
+    data : pandas.DataFrame or path
+        One row per area holding every column the spec names (CSV, CSV.gz, Parquet, Excel).
+
+    Returns
+    -------
+    Build
+        ``build.results`` holds one row per area: ``area_code`` then, for every node (root
+        ``index`` first), ``<node>_score``, ``<node>_rank`` (1 = most deprived / least
+        resilient) and ``<node>_decile`` (1 = most deprived 10%).
+
+    Raises
+    ------
+    IndexSpecError
+        If the spec is invalid (names the key and YAML line).
+    IndexDataError
+        If the data do not fit the spec (names the column and rows).
+    """
+    spec = load_spec(spec)
+    prep = prepare(spec, data)
+    return Build(spec, prep, _pipeline.run(spec, prep))
+
+
+def _raiser(prefix: str):  # noqa: ANN202
+    def fail(key: str, message: str) -> None:
+        raise IndexSpecError(f"{prefix}.{key}: {message}")
+
+    return fail
+
+
+class Build:
+    """A finished, replayable index build. Create with :func:`build`."""
+
+    def __init__(self, spec: IndexSpec, prep: Prepared, run: _pipeline.RunOutput) -> None:
+        self.spec = spec
+        self._prep = prep
+        self._run = run
+
+    # ---- provenance -----------------------------------------------------------------------
+    @property
+    def log(self) -> list[_pipeline.StepRecord]:
+        """Step records in pipeline order: ``step``, ``params`` (the step block as used),
+        ``nodes`` (parameters resolved per indicator/group) and ``summary`` outputs."""
+        return list(self._run.log)
+
+    @property
+    def columns_used(self) -> dict[str, str]:
+        """Which data column supplied each logical input (after alias matching)."""
+        return dict(self._prep.columns)
+
+    @property
+    def reports(self) -> dict[str, pd.DataFrame]:
+        """Detailed step reports: ``impute`` (every imputed cell), ``treat`` (per indicator)."""
+        return {k: v.copy() for k, v in self._run.reports.items()}
+
+    @property
+    def area_codes(self) -> np.ndarray:
+        """Codes of the areas in the results (after screening), in data order."""
+        return self._prep.codes[self._run.rows]
+
+    @property
+    def weights(self) -> pd.Series:
+        """Weight of every node within its parent (normalised to sum to 1 per group)."""
+        return pd.Series(self._run.weights, name="weight")
+
+    @property
+    def effective_weights(self) -> pd.Series:
+        """Weight of each indicator in the root index (product of weights along its path)."""
+        eff = next(r for r in self._run.log if r.step == "weights").summary["effective"]
+        return pd.Series(eff, name="effective_weight")
+
+    def describe(self) -> dict[str, Any]:
+        """Self-description of the build: spec identity, conventions and the full log."""
+        return {"spec": {"id": self.spec.id, "name": self.spec.name,
+                         "version": self.spec.version, "source": self.spec.source},
+                "polarity": self.spec.polarity,
+                "rank_convention": "1 = most deprived / least resilient",
+                "decile_convention": "1 = most deprived 10% (ceil(rank * 10 / n))",
+                "areas": int(len(self._run.rows)), "columns_used": self.columns_used,
+                "log": [r.to_dict() for r in self._run.log]}
+
+    # ---- results ----------------------------------------------------------------------------
+    @cached_property
+    def results(self) -> pd.DataFrame:
+        """One row per area: ``area_code`` then ``<node>_score/_rank/_decile`` for every node.
+
+        Leaf (indicator) scores are the normalised values that enter aggregation. Ranks and
+        deciles are nullable integers (missing where the score is missing).
+        """
+        cols: dict[str, Any] = {"area_code": pd.array(self.area_codes, dtype="string")}
+        for node in self.spec.node_ids:
+            score = self._run.scores[node]
+            rank = worst_first_rank(score, polarity=self.spec.polarity)
+            cols[f"{node}_score"] = score
+            cols[f"{node}_rank"] = pd.array(np.where(np.isnan(rank), None, rank), dtype="Int64")
+            dec = quantile_from_rank(rank, q=10)
+            cols[f"{node}_decile"] = pd.array(np.where(np.isnan(dec), None, dec), dtype="Int64")
+        return pd.DataFrame(cols)
+
+    def scores(self, node: str = ROOT) -> pd.Series:
+        """Scores of one node, indexed by area code."""
+        self.spec._node(node)
+        return pd.Series(self._run.scores[node], index=self.area_codes, name=f"{node}_score")
+
+    def quantiles(self, node: str = ROOT, *, q: int = 10, within: str | None = None) -> pd.Series:
+        """Quantile of each area for ``node`` (1 = worst): nationally, or ``within="la"``."""
+        self.spec._node(node)
+        score = self._run.scores[node]
+        if within is None:
+            rank = worst_first_rank(score, polarity=self.spec.polarity)
+            out = quantile_from_rank(rank, q=q)
+        else:
+            groups = self._prep.column(within, "quantiles")[self._run.rows]
+            out = quantile_within(score, groups, polarity=self.spec.polarity, q=q)
+        return pd.Series(pd.array(np.where(np.isnan(out), None, out), dtype="Int64"),
+                         index=self.area_codes, name=f"{node}_q{q}" + (f"_{within}" if within
+                                                                      else ""))
+
+    def table(self) -> pd.DataFrame:
+        """``results`` plus ``la_code``, ``population``, index quintile and deciles/quintiles
+        within each LA (when the spec names an LA column)."""
+        out = self.results.copy()
+        if self._prep.la is not None:
+            out.insert(1, "la_code", self._prep.la[self._run.rows])
+        if self._prep.population is not None:
+            out["population"] = self._prep.population[self._run.rows]
+        out["index_quintile"] = self.quantiles(q=5).to_numpy()
+        if self._prep.la is not None:
+            out["index_decile_la"] = self.quantiles(q=10, within="la").to_numpy()
+            out["index_quintile_la"] = self.quantiles(q=5, within="la").to_numpy()
+        return out
+
+    def la_summary(self, node: str = ROOT) -> pd.DataFrame:
+        """Local-authority summaries of ``node`` as IoD File 10 (see ``_results.la_summary``)."""
+        if self._prep.la is None:
+            raise IndexSpecError("la_summary needs area.la in the spec (the LA code column)")
+        self.spec._node(node)
+        score = self._run.scores[node]
+        rank = worst_first_rank(score, polarity=self.spec.polarity)
+        pop = None if self._prep.population is None else self._prep.population[self._run.rows]
+        return la_summary(score, rank, self._prep.la[self._run.rows], pop)
+
+    def stage(self, step: str) -> pd.DataFrame:
+        """Indicator values after ``step`` (e.g. ``"treat"``), one row per remaining area."""
+        if step not in self._run.stages:
+            raise KeyError(f"no stored stage {step!r}; stages: {', '.join(self._run.stages)}")
+        rows, values = self._run.stages[step]
+        return pd.DataFrame(values, index=pd.Index(self._prep.codes[rows], name="area_code"),
+                            columns=[i.id for i in self.spec.indicators])
+
+    # ---- explanation ------------------------------------------------------------------------
+    def _row(self, area: str) -> int:
+        hit = np.flatnonzero(self.area_codes == area)
+        if hit.size:
+            return int(hit[0])
+        if area in set(self._prep.codes):
+            raise IndexDataError(f"area {area!r} was removed by screening (see build.log)")
+        close = difflib.get_close_matches(area, list(map(str, self.area_codes[:50000])), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise IndexDataError(f"area {area!r} is not in the data{hint}")
+
+    def explain(self, area: str) -> pd.DataFrame:
+        """Contribution of each indicator to ``area``'s index score.
+
+        Returns one row per indicator: ``indicator, parent, raw, normalised, weight,
+        effective_weight, contribution, share``. For arithmetic means at every level
+        ``contribution`` is exact (:math:`\\sum` contributions = index score): it is the
+        indicator's normalised value times its weight renormalised over the children present.
+        For other means each parent's score is split in proportion to :math:`w_i x_i` (an
+        attribution, not an identity); Copeland splits by weighted rank terms.
+        """
+        i = self._row(area)
+        contrib: dict[str, float] = {ROOT: float(self._run.scores[ROOT][i])}
+        order = self.spec.node_ids
+        for node in order:
+            if self.spec.is_indicator(node):
+                continue
+            kids = self.spec.children(node)
+            score = float(self._run.scores[node][i])
+            factor = contrib[node] / score if score not in (0.0,) and not np.isnan(score) else 0.0
+            terms = self._run.terms[node][i]
+            for k, t in zip(kids, terms, strict=True):
+                contrib[k] = float(t) * factor
+        raw_idx = self._run.rows[i]
+        eff = self.effective_weights
+        total = contrib[ROOT]
+        rows = []
+        for j, ind in enumerate(self.spec.indicators):
+            c = contrib[ind.id]
+            rows.append({"indicator": ind.id, "name": ind.name, "parent": ind.parent,
+                         "raw": float(self._prep.raw[raw_idx, j]),
+                         "normalised": float(self._run.scores[ind.id][i]),
+                         "weight": self._run.weights[ind.id],
+                         "effective_weight": float(eff[ind.id]), "contribution": c,
+                         "share": c / total if total else np.nan})
+        return pd.DataFrame(rows)
+
+    # ---- replay -------------------------------------------------------------------------------
+    def rebuild(self, *, data: pd.DataFrame | str | Path | None = None,
+                **changes: Mapping[str, Any]) -> Build:
+        """Re-run the build from its log with changed parameters.
+
+        Parameters
+        ----------
+        data : optional
+            New data (same columns); the whole pipeline is re-run.
+        **changes
+            One mapping per step to merge into that step's logged parameters, e.g.
+            ``normalise={"method": "zscore"}``, ``aggregate={"method": "geometric"}``.
+            ``weights`` may also map node ids to new weights:
+            ``weights={"income": 0.3}`` (then rescaled within the group per
+            ``on_unnormalised``). Switching ``method`` drops the old method's parameters.
+
+        Returns
+        -------
+        Build
+            A new build; this one is unchanged. Only steps from the first changed one on are
+            re-run (earlier outputs are reused).
+        """
+        blocks = {r.step: copy.deepcopy(r.params) for r in self._run.log}
+        node_weights: dict[str, float] = {}
+        start = len(STEPS)
+        for step, change in changes.items():
+            if step not in STEPS:
+                raise IndexSpecError(f"rebuild: unknown step {step!r}; steps are "
+                                     f"{', '.join(STEPS)}")
+            if not isinstance(change, Mapping):
+                raise IndexSpecError(f"rebuild: {step}= must be a mapping, not {change!r}")
+            change = dict(change)
+            if step == "weights":
+                for key in [k for k in change if k in self.spec.node_ids]:
+                    value = change.pop(key)
+                    if isinstance(value, bool) or not isinstance(value, int | float):
+                        raise IndexSpecError(f"rebuild: weight of {key!r} must be a number")
+                    node_weights[key] = float(value)
+            if change:
+                check_block(step, change, partial=True, fail=_raiser(f"rebuild: {step}"))
+                blocks[step] = merge_blocks(blocks.get(step, {}), change)
+                if "by_level" in change:
+                    blocks[step]["by_level"] = change["by_level"]
+            start = min(start, STEPS.index(step))
+        spec = self.spec.with_steps(blocks, weights=node_weights or None)
+        if data is not None:
+            prep = prepare(spec, data)
+            return Build(spec, prep, _pipeline.run(spec, prep))
+        if start == len(STEPS):
+            return self
+        return Build(spec, self._prep, _pipeline.run(spec, self._prep, start=STEPS[start],
+                                                     cache=self._run))
+
+    def rebuild_quiet(self, **changes: Mapping[str, Any]) -> Build:
+        """:meth:`rebuild` with the engine's named warnings silenced (for Monte Carlo runs)."""
+        from ._errors import MeasureWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MeasureWarning)
+            return self.rebuild(**changes)
+
+    def __repr__(self) -> str:
+        return (f"<Build {self.spec.id} {self.spec.version}: {len(self._run.rows)} areas, "
+                f"{len(self.spec.indicators)} indicators, {len(self.spec.groups)} groups>")

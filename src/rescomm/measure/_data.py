@@ -1,0 +1,203 @@
+"""Input data at the boundary: read the table, find the spec's columns, check area codes.
+
+Everything a user can get wrong in a data file is caught here, with one message that names the
+column and the rows (misspelt or missing columns with a "did you mean", non-numeric cells,
+duplicate or empty area codes, unknown codes, LSOA 2011 and 2021 codes mixed).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ._errors import IndexDataError
+from ._spec import ColumnRef, IndexSpec
+
+_MAX_LISTED = 5
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read CSV (optionally gzip), Parquet or Excel into a DataFrame (area codes as text)."""
+    p = Path(path)
+    if not p.is_file():
+        raise IndexDataError(f"data file {p} does not exist")
+    name = p.name.lower()
+    try:
+        if name.endswith((".parquet", ".pq")):
+            return pd.read_parquet(p)
+        if name.endswith((".xlsx", ".xls")):
+            return pd.read_excel(p)
+        return pd.read_csv(p, low_memory=False, encoding="utf-8-sig")
+    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        raise IndexDataError(f"cannot read {p}: {exc}") from None
+
+
+def _rows(idx: np.ndarray, codes: np.ndarray | None = None) -> str:
+    """'rows 3, 8 (E01000003, E01000008) and 4 more' (1-based data rows, header excluded)."""
+    shown = [int(i) + 1 for i in idx[:_MAX_LISTED]]
+    text = ", ".join(map(str, shown))
+    if codes is not None:
+        text += " (" + ", ".join(str(codes[i]) for i in idx[:_MAX_LISTED]) + ")"
+    if idx.size > _MAX_LISTED:
+        text += f" and {idx.size - _MAX_LISTED} more"
+    return ("row " if idx.size == 1 else "rows ") + text
+
+
+def resolve_column(frame: pd.DataFrame, ref: ColumnRef, what: str) -> str:
+    """The first of ``ref.names`` present in ``frame``; otherwise an error with suggestions."""
+    for name in ref.names:
+        if name in frame.columns:
+            return name
+    tried = ", ".join(repr(n) for n in ref.names)
+    close = difflib.get_close_matches(ref.column, [str(c) for c in frame.columns], n=3,
+                                      cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise IndexDataError(f"column {ref.column!r} for {what} not found (tried {tried}){hint}")
+
+
+def numeric_column(frame: pd.DataFrame, column: str, what: str, codes: np.ndarray) -> np.ndarray:
+    """Column as float; non-numeric cells are an error naming the rows and values."""
+    s = frame[column]
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return s.to_numpy(dtype=float, na_value=np.nan)
+    text = s.astype("string").str.strip()
+    out = pd.to_numeric(text, errors="coerce")
+    bad = np.flatnonzero((out.isna() & text.notna() & (text != "")).to_numpy())
+    if bad.size:
+        examples = ", ".join(repr(str(s.iloc[i])) for i in bad[:3])
+        raise IndexDataError(f"column {column!r} ({what}) has non-numeric values in "
+                             f"{_rows(bad, codes)}: {examples}")
+    return out.to_numpy(dtype=float, na_value=np.nan)
+
+
+@cache
+def _lsoa_sets() -> tuple[frozenset[str], frozenset[str]]:
+    from rescomm.data import load_lsoa11_lsoa21_lookup
+
+    lk = load_lsoa11_lsoa21_lookup()
+    return frozenset(lk["lsoa11_code"].astype(str)), frozenset(lk["lsoa21_code"].astype(str))
+
+
+def check_area_codes(codes: np.ndarray, *, geography: str, column: str) -> None:
+    """Reject empty/duplicate codes, and for LSOA geographies unknown or mixed-vintage codes.
+
+    Raises
+    ------
+    IndexDataError
+        Naming the column and the offending rows, and how to fix it.
+    """
+    s = pd.Series(codes, dtype=object)
+    empty = np.flatnonzero((s.isna() | (s.astype(str).str.strip() == "")).to_numpy())
+    if empty.size:
+        raise IndexDataError(f"column {column!r} has empty area codes in {_rows(empty)}")
+    dup = np.flatnonzero(s.duplicated(keep=False).to_numpy())
+    if dup.size:
+        raise IndexDataError(f"column {column!r} has duplicate area codes in "
+                             f"{_rows(dup, codes)}; each area must appear once")
+    looks_lsoa = s.astype(str).str.match(r"^[EW]01\d{6}$")
+    if geography == "none" and not looks_lsoa.any():
+        return
+    s11, s21 = _lsoa_sets()
+    in11 = s.isin(s11).to_numpy()
+    in21 = s.isin(s21).to_numpy()
+    only11 = np.flatnonzero(in11 & ~in21)
+    only21 = np.flatnonzero(in21 & ~in11)
+    fix = "convert them with rescomm.data.load_lsoa11_lsoa21_lookup() first"
+    if only11.size and only21.size:
+        raise IndexDataError(
+            f"column {column!r} mixes LSOA 2011 and LSOA 2021 codes: {only11.size} exist only "
+            f"in 2011 ({_rows(only11, codes)}) and {only21.size} only in 2021 "
+            f"({_rows(only21, codes)}); {fix}")
+    if geography == "lsoa11" and only21.size:
+        raise IndexDataError(
+            f"column {column!r} holds LSOA 2021 codes but this index uses LSOA 2011 "
+            f"({_rows(only21, codes)}); {fix}")
+    if geography == "lsoa21" and only11.size:
+        raise IndexDataError(
+            f"column {column!r} holds LSOA 2011 codes but this index uses LSOA 2021 "
+            f"({_rows(only11, codes)}); {fix}")
+    if geography in ("lsoa11", "lsoa21"):
+        unknown = np.flatnonzero(~(in11 | in21))
+        if unknown.size:
+            raise IndexDataError(f"column {column!r} has codes that are not {geography.upper()} "
+                                 f"LSOA codes in {_rows(unknown, codes)}")
+
+
+@dataclass
+class Prepared:
+    """The spec's view of one data table, as arrays in indicator order."""
+
+    codes: np.ndarray
+    raw: np.ndarray  # n x k indicator source values
+    rank: np.ndarray  # n x k published ranks (NaN where the indicator has no rank column)
+    denominator: np.ndarray  # n x k (NaN where no denominator)
+    la: np.ndarray | None
+    population: np.ndarray | None
+    columns: dict[str, str]  # logical name -> column used
+    frame: pd.DataFrame
+
+    def column(self, name: str, what: str) -> np.ndarray:
+        """Any other data column (e.g. an imputation group), by exact name or ``"la"``."""
+        if name == "la":
+            if self.la is None:
+                raise IndexDataError(f"{what} uses 'la' but the spec has no area.la column")
+            return self.la
+        ref = ColumnRef(name)
+        return self.frame[resolve_column(self.frame, ref, what)].to_numpy(object)
+
+
+def prepare(spec: IndexSpec, data: pd.DataFrame | str | Path) -> Prepared:
+    """Resolve and check every column the spec needs from ``data``.
+
+    Raises
+    ------
+    IndexDataError
+        On any missing/misspelt column, non-numeric value or bad area code.
+    """
+    frame = read_table(data) if isinstance(data, str | Path) else data
+    if not isinstance(frame, pd.DataFrame):
+        raise IndexDataError(f"data must be a pandas DataFrame or a file path, "
+                             f"not {type(frame).__name__}")
+    if frame.empty:
+        raise IndexDataError("the data table has no rows")
+    frame = frame.reset_index(drop=True)
+    used: dict[str, str] = {}
+    code_col = resolve_column(frame, spec.area.code, "area codes (area.code)")
+    used["area_code"] = code_col
+    codes = frame[code_col].astype("string").str.strip().to_numpy(object)
+    check_area_codes(codes, geography=spec.area.geography, column=code_col)
+    n, k = len(frame), len(spec.indicators)
+    raw = np.empty((n, k))
+    rank = np.full((n, k), np.nan)
+    den = np.full((n, k), np.nan)
+    for j, ind in enumerate(spec.indicators):
+        what = f"indicator {ind.id!r}"
+        col = resolve_column(frame, ind.source, what)
+        used[ind.id] = col
+        raw[:, j] = numeric_column(frame, col, what, codes)
+        if ind.rank is not None:
+            rcol = next((c for c in ind.rank.names if c in frame.columns), None)
+            if rcol is not None:
+                used[f"{ind.id}.rank"] = rcol
+                rank[:, j] = numeric_column(frame, rcol, f"published rank of {ind.id!r}", codes)
+        if ind.denominator is not None:
+            dcol = resolve_column(frame, ind.denominator.ref, f"denominator of {ind.id!r}")
+            used[f"{ind.id}.denominator"] = dcol
+            den[:, j] = numeric_column(frame, dcol, f"denominator of {ind.id!r}", codes)
+    la = None
+    if spec.area.la is not None:
+        lcol = resolve_column(frame, spec.area.la, "local authority (area.la)")
+        used["la"] = lcol
+        la = frame[lcol].astype("string").str.strip().to_numpy(object)
+    pop = None
+    if spec.area.population is not None:
+        pcol = next((c for c in spec.area.population.names if c in frame.columns), None)
+        if pcol is not None:
+            used["population"] = pcol
+            pop = numeric_column(frame, pcol, "population (area.population)", codes)
+    return Prepared(codes, raw, rank, den, la, pop, used, frame)
