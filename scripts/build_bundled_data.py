@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -248,6 +249,95 @@ class Builder:
             "LSOA 2011, C&M.",
         )
 
+    # ------------------------------------------------------------------ community assets
+    def assets(self) -> None:
+        """GP practices, libraries, schools and green space in C&M (``assets_*`` tables).
+
+        Uses the ``rescomm.data._assets`` readers (the same ones users run on the full official
+        files), so it must run after the postcode, lookup and boundary tables exist.
+        """
+        sys.path.insert(0, str(REPO / "src"))
+        from rescomm.data import _assets as A  # needs the tables written above
+
+        cm = list(CM_LADS)
+        geo = ("geocoded by postcode with the ONS Postcode Directory November 2025")
+
+        rel = "assets/gp_practices_epraccur_2025-09.csv.gz"
+        gp = A.read_gp_practices(
+            self.src(rel), lads=cm,
+            source=f"NHS England ODS GP practices (epraccur), September 2025; {geo}")
+        for c in ("source", "licence", "attribution", "lsoa21_method", "lad_code"):
+            gp[c] = gp[c].astype("category")
+        self.write(
+            "assets_gp_practices_cm", gp.sort_values("source_id").reset_index(drop=True), [rel],
+            [A._OGL, "Source: NHS England Organisation Data Service.", OS, RM, GP],
+            "Active GP practices (status A, prescribing setting 4) whose postcode lies in C&M, "
+            "from the NHS ODS epraccur file (Sept 2025), with postcode-centroid coordinates and "
+            "LSOA 2021 from the bundled postcode table.",
+        )
+
+        rel = "assets/libraries_england_ace_basic_dataset_2023.csv"
+        lib = A.read_ace_libraries(
+            self.src(rel), lads=cm,
+            source="Arts Council England basic dataset for libraries 2023 (cleaned by "
+                   f"Libraries Hacked); {geo}")
+        for c in ("source", "licence", "attribution", "lsoa21_method", "lad_code"):
+            lib[c] = lib[c].astype("category")
+        self.write(
+            "assets_libraries_cm", lib.sort_values("source_id").reset_index(drop=True), [rel],
+            [A._OGL, "Source: Arts Council England.", OS, RM, GP],
+            "Open static public libraries in C&M (no closure year, 2023 operation not 'Closed'; "
+            "mobile libraries and archives excluded) from the ACE basic dataset for libraries "
+            "2023; source_id = ace: + SHA-256(name|postcode)[:16].",
+        )
+
+        rel = "assets/schools_gias_open_2025-05-24_england.csv.gz"
+        sch = A.read_gias(self.src(rel), lads=cm,
+                          source="DfE Get Information About Schools, open establishments, "
+                                 "24 May 2025")
+        for c in ("source", "licence", "attribution", "lsoa21_method", "lad_code",
+                  "establishment_type", "establishment_type_group", "education_phase",
+                  "la_name"):
+            sch[c] = sch[c].astype("category")
+        sch = sch.drop(columns=[c for c in ("address", "postcode", "phone", "url")
+                                if sch[c].isna().all()])
+        self.write(
+            "assets_schools_cm", sch.sort_values("source_id").reset_index(drop=True), [rel],
+            [A._OGL, "Source: Department for Education, Get Information About Schools."],
+            "Open establishments (schools, colleges, universities) located in C&M (LSOA 2021 as "
+            "given by GIAS) from DfE Get Information About Schools, 24 May 2025.",
+        )
+
+        rel = "assets/greenspace_access_points_cheshire_merseyside.csv.gz"
+        ap = A.read_greenspace_access_points(
+            self.src(rel),
+            source="OS Open Greenspace (June 2024) and Natural England CRoW access land "
+                   "(2023) access points, C&M + 2 km, processed by the Groundswell project")
+        sites = A.greenspace_sites(ap)
+        for df in (ap, sites):
+            for c in ("source", "licence", "attribution"):
+                df[c] = df[c].astype("category")
+        sites["lsoa21_method"] = sites["lsoa21_method"].astype("category")
+        # OS access-point ids (263 KiB of GUIDs) and lat/lon are left out to keep the bundle
+        # small: distances use BNG, and the ids are in the source file.
+        ap = ap.drop(columns=["point_id", "latitude", "longitude"])
+        for c in ("easting", "northing"):
+            ap[c] = ap[c].round(2)
+        self.write(
+            "assets_greenspace_sites_cm", sites, [rel], list(A._GREENSPACE_ATTRIBUTION),
+            "Green-space sites (OS Open Greenspace sites and CRoW access land) with any access "
+            "point in C&M + 2 km, every size class; positioned at the mean of their access "
+            "points; in_cm marks sites with a point inside C&M.",
+        )
+        self.write(
+            "assets_greenspace_access_points_cm",
+            ap.sort_values(["site_id", "easting", "northing"]).reset_index(drop=True), [rel],
+            list(A._GREENSPACE_ATTRIBUTION),
+            "Green-space access points (OS formal access points plus estimated N/S/E/W "
+            "bounding-box points of sites and access land) in C&M + 2 km, with the site each "
+            "belongs to (formal points linked by bounding-box containment, see site_link).",
+        )
+
     def run(self) -> None:
         self.postcodes()
         self.lookups()
@@ -259,6 +349,7 @@ class Builder:
         cm11 = set(l11.loc[l11["lad_code"].isin(CM_LADS), "lsoa11_code"])
         assert len(cm21) == 1601 and len(cm11) == 1562, (len(cm21), len(cm11))
         self.population(cm21, cm11)
+        self.assets()
         (OUT / "MANIFEST.json").write_text(json.dumps(
             {"local_authorities": CM_LADS, "files": self.manifest}, indent=2) + "\n")
 
