@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",  # serves its bundled Swagger UI assets locally (no CDN)
     "rescomm.web.core",
+    "rescomm.web.accounts",
     "rescomm.web.areas",
     "rescomm.web.insight",
 ]
@@ -99,6 +100,7 @@ def database_from_env(default: dict | None) -> dict:
 
 DATABASES = {"default": database_from_env(sqlite_database(RESCOMM_HOME / "db.sqlite3"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
 
 CACHES = {
     "default": {

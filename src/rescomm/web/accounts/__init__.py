@@ -1,0 +1,1 @@
+"""Accounts: users, organisations, roles (memberships), API tokens and the audit log."""

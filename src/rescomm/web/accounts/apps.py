@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "rescomm.web.accounts"
+    label = "accounts"
+    verbose_name = "Accounts (users, organisations, roles, tokens, audit)"
