@@ -1,5 +1,8 @@
 """rescomm.data: loaders for bundled and official open data (no Django).
 
+``load_*`` read the compact tables bundled with the package; ``read_*`` read the full official
+files that users download (e.g. :func:`read_onspd` for the ONS Postcode Directory).
+
 The bundled tables are real open data for Cheshire & Merseyside (see ``bundled/MANIFEST.json`` and
 the project ``NOTICE`` for sources and attribution).
 """
@@ -19,11 +22,14 @@ from ._bundled import (
     manifest,
 )
 from ._errors import DataFileMissingError
+from ._official import ONSPD_FIELDS, DataFormatError, read_onspd
 
 __all__ = [
     "BUNDLED_DIR",
     "CM_LOCAL_AUTHORITIES",
     "DataFileMissingError",
+    "DataFormatError",
+    "ONSPD_FIELDS",
     "attributions",
     "bundled_path",
     "load_boundaries_table",
@@ -34,4 +40,5 @@ __all__ = [
     "load_population",
     "load_postcodes",
     "manifest",
+    "read_onspd",
 ]
