@@ -1,0 +1,140 @@
+"""The YAML index spec: valid specs load; every mistake names the key and the YAML line."""
+
+from __future__ import annotations
+
+import pytest
+from measure_helpers import SPECS, make_spec
+
+from rescomm.measure import IndexSpecError, frameworks, load_spec
+
+GOOD = """\
+spec_version: 1
+id: toy
+polarity: higher_is_better
+area: {code: code}
+groups:
+  - {id: people, weight: 0.5}
+  - {id: place, weight: 0.5}
+indicators:
+  - {id: a, column: a, parent: people}
+  - {id: b, column: b, parent: people, direction: -1}
+  - {id: c, column: c, parent: place}
+steps:
+  normalise: {method: minmax, range: [0, 100]}
+"""
+
+
+def _error(text: str) -> str:
+    with pytest.raises(IndexSpecError) as info:
+        load_spec(text)
+    return str(info.value)
+
+
+def test_a_valid_yaml_spec_loads_with_its_hierarchy():
+    spec = load_spec(GOOD)
+    assert spec.node_ids == ("index", "people", "a", "b", "place", "c")
+    assert spec.level("a") == 1 and spec.level("people") == 2 and spec.level("index") == 3
+    assert spec.indicator("b").direction == -1
+    assert spec.resolve("normalise", "a") == {"method": "minmax", "range": [0, 100],
+                                              "zero_variance": "nan"}
+
+
+def test_the_spec_is_kept_exactly_as_given():
+    spec = load_spec(GOOD)
+    assert spec.raw["groups"][0] == {"id": "people", "weight": 0.5}
+    assert "impute" not in spec.raw.get("steps", {})
+
+
+@pytest.mark.parametrize(("bad", "good", "where", "says"), [
+    ("direction: -1", "direction: 2", "<yaml>:10: indicators[1].direction", "must be 1 or -1"),
+    ("parent: place}", "parent: plaice}", "<yaml>:11: indicators[2].parent",
+     "unknown parent 'plaice'"),
+    ("method: minmax", "method: min_max", "<yaml>:13: steps.normalise.method",
+     "unknown normalise method 'min_max'"),
+    ("range: [0, 100]", "rnage: [0, 100]", "<yaml>:13: steps.normalise.rnage",
+     "unknown parameter 'rnage'"),
+    ("range: [0, 100]", "range: [100, 0]", "<yaml>:13: steps.normalise.range",
+     "low < high"),
+    ("{id: c,", "{id: a,", "<yaml>:11: indicators[2].id", "duplicate node id 'a'"),
+    ("spec_version: 1", "spec_version: 2", "<yaml>:1: spec_version", "reads spec_version 1"),
+    ("polarity: higher_is_better", "polarity: up", "<yaml>:3: polarity", "higher_is_worse"),
+    ("{id: place, weight: 0.5}", "{id: place, weight: -0.5}", "<yaml>:7: groups[1].weight",
+     "negative weight"),
+])
+def test_a_mistake_is_reported_with_its_key_and_line(bad, good, where, says):
+    message = _error(GOOD.replace(bad, good, 1))
+    assert message.startswith(where), message
+    assert says in message
+
+
+def test_an_unknown_top_level_key_is_named():
+    assert "unknown key 'stesp'" in _error(GOOD.replace("steps:", "stesp:"))
+
+
+def test_a_group_without_children_is_rejected():
+    message = _error(GOOD.replace("  - {id: c, column: c, parent: place}\n", ""))
+    assert "group 'place' has no children" in message
+
+
+def test_a_cycle_between_groups_is_rejected():
+    text = GOOD.replace("{id: people, weight: 0.5}", "{id: people, parent: place}").replace(
+        "{id: place, weight: 0.5}", "{id: place, parent: people}")
+    assert "cycle" in _error(text)
+
+
+def test_invalid_yaml_reports_the_line():
+    message = _error(GOOD.replace("area: {code: code}", "area: {code: code"))
+    assert message.startswith("<yaml>:") and "not valid YAML" in message
+
+
+def test_a_shrunk_indicator_needs_a_denominator():
+    assert "needs counts" in _error(GOOD.replace("{id: a, column: a, parent: people}",
+                                                 "{id: a, column: a, parent: people, "
+                                                 "shrink: true}"))
+
+
+def test_a_dict_spec_is_validated_too():
+    with pytest.raises(IndexSpecError, match=r"indicators\[0\]\.direction"):
+        load_spec(make_spec(indicators=[{"id": "a", "column": "a", "direction": 0}]))
+
+
+def test_overrides_resolve_default_then_level_then_ancestors_then_node():
+    spec = load_spec(make_spec(
+        groups=[{"id": "people", "normalise": {"method": "zscore"},
+                 "aggregate": {"method": "geometric"}},
+                {"id": "place"}],
+        indicators=[
+            {"id": "a", "column": "a", "parent": "people"},
+            {"id": "b", "column": "b", "parent": "people",
+             "normalise": {"method": "prank"}},
+            {"id": "c", "column": "c", "parent": "place"},
+        ],
+        steps={"normalise": {"method": "minmax", "range": [1, 100]},
+               "aggregate": {"method": "arithmetic", "by_level": {3: {"method": "harmonic"}}}},
+    ))
+    assert spec.resolve("normalise", "a")["method"] == "zscore"
+    assert "range" not in spec.resolve("normalise", "a")  # switching method drops its params
+    assert spec.resolve("normalise", "b")["method"] == "prank"
+    assert spec.resolve("normalise", "c") == {"method": "minmax", "range": [1, 100],
+                                              "zero_variance": "nan"}
+    assert spec.resolve("aggregate", "people")["method"] == "geometric"
+    assert spec.resolve("aggregate", "place")["method"] == "arithmetic"
+    assert spec.resolve("aggregate", "index")["method"] == "harmonic"
+
+
+def test_builtin_frameworks_are_listed_and_load():
+    assert {"imd2019", "imd2025"} <= set(frameworks())
+    spec = load_spec("imd2019")
+    assert spec.polarity == "higher_is_worse"
+    assert [i.weight for i in spec.indicators] == [0.225, 0.225, 0.135, 0.135, 0.093, 0.093,
+                                                   0.093]
+
+
+def test_an_unknown_framework_name_is_a_clear_error():
+    with pytest.raises(IndexSpecError, match="neither a built-in framework"):
+        load_spec("imd2091")
+
+
+def test_the_asem_spec_in_the_test_tree_is_valid():
+    spec = load_spec(SPECS / "asem.yaml")
+    assert len(spec.indicators) == 49 and len(spec.groups) == 11
