@@ -28,6 +28,7 @@ def test_isrates_match_phe(phe, multiplier, label):
                      by="area", confidence=(0.95, 0.998), multiplier=multiplier,
                      missing_count="zero").set_index("area")
     expected = _results(phe, label).set_index("area").loc[got.index]
+    assert len(expected) == 3
     for col in ["observed", "expected", "ref_rate", *ISR_COLS]:
         np.testing.assert_allclose(got[col], expected[col].astype(float), rtol=1e-9)
     assert list(got["method"]) == list(expected["method"])
@@ -44,6 +45,7 @@ def test_isratios_match_phe(phe, multiplier, label):
                       missing_count="zero").set_index("area")
     expected = _results(phe, label).set_index("area")
     expected = expected[expected.index.str.startswith("testdata")].loc[got.index]
+    assert len(expected) == 3
     for col in ISR_COLS:
         np.testing.assert_allclose(got[col], expected[col].astype(float), rtol=1e-9)
 

@@ -32,6 +32,7 @@ def test_rate_table_matches_phe_rate_workbook(multiplier, phe):
     sheet = phe.sheet("testdata_Rate.xlsx", "testdata_Rate")
     expected = sheet[(sheet["multiplier"] == multiplier) & sheet["Numerator"].notna()
                      & sheet["Denominator"].notna()]
+    assert len(expected) >= 8
     got = rate(expected, "Numerator", "Denominator", confidence=(0.95, 0.998),
                multiplier=multiplier)
     for col in ["value", "lower95_0cl", "upper95_0cl", "lower99_8cl", "upper99_8cl"]:
@@ -48,6 +49,7 @@ def test_grouped_rate_matches_phe_rate_g_sheet(phe):
     doubled = pd.concat([inputs, inputs[inputs["Area"] != "Area12"]])
     got = rate(doubled, "Numerator", "Denominator", by="Area").set_index("Area")
     idx = [a for a in expected.index if a in got.index]
+    assert len(idx) == 9
     for col in ["value", "lowercl", "uppercl"]:
         np.testing.assert_allclose(got.loc[idx, col], expected.loc[idx, col].astype(float),
                                    rtol=1e-9)
