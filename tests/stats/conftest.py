@@ -51,6 +51,8 @@ class PheReference:
 
     sheet = staticmethod(read_sheet)
     csv = staticmethod(read_csv)
+    shared = staticmethod(shared_dir)
+    repo = REPO
 
 
 @pytest.fixture

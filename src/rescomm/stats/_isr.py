@@ -360,8 +360,19 @@ def phe_israte(
 ) -> pd.DataFrame:
     """Indirectly standardised rates for each group of a long table.
 
-    Parameters are those of :func:`phe_isratio`; ``multiplier`` is the rate base (default per
-    100,000). The output also has ``ref_rate``, the reference crude rate per ``multiplier``.
+    Parameters
+    ----------
+    data, x, n, x_ref, n_ref, by, observed_totals, confidence, zero_denominator, missing_count
+        As in :func:`phe_isratio`.
+    multiplier : float, keyword-only
+        Rate base (default per 100,000).
+
+    Returns
+    -------
+    DataFrame
+        One row per group: group columns, ``observed``, ``expected``, ``ref_rate`` (reference
+        crude rate per ``multiplier``), ``value``, limits, ``confidence``, ``statistic``
+        (``"indirectly standardised rate per 100,000"``) and ``method``.
 
     Notes
     -----
