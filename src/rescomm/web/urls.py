@@ -8,6 +8,7 @@ from rescomm.web.core.views import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/", api.urls),
+    path("accounts/", include("rescomm.web.accounts.urls")),
     path("", include("rescomm.web.insight.urls")),
 ]
 

@@ -1,0 +1,114 @@
+"""Forms: sign in (with throttling) and the audit log filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from . import throttle
+from .audit import audit, client_ip
+from .models import AuditEvent
+
+
+class SignInForm(AuthenticationForm):
+    """Username and password; refuses (as ``locked``) a username locked for this IP address.
+
+    ``locked_for`` is how long the lock lasts when the form failed because of it.
+    """
+
+    error_messages = {
+        "invalid_login": "The username or password is not right. Check them and try again.",
+        "inactive": "This account is not active. Ask an administrator at your organisation.",
+        "locked": "There have been too many failed attempts to sign in as this user. Wait "
+        "%(minutes)s and try again, or ask an administrator to reset your password.",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.locked_for: timedelta | None = None
+        self.fields["username"].error_messages["required"] = "Enter your username"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+        self.fields["username"].widget.attrs.update(
+            {"autocomplete": "username", "spellcheck": "false", "autocapitalize": "none"}
+        )
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if not username or not password:
+            return self.cleaned_data
+        ip = client_ip(self.request)
+        self._refuse_if_locked(username, ip)
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            throttle.record_failure(username, ip)
+            self._refuse_if_locked(username, ip, audited=True)
+            raise
+        throttle.clear_failures(username, ip)
+        return cleaned
+
+    def _refuse_if_locked(self, username: str, ip: str | None, *, audited: bool = False) -> None:
+        remaining = throttle.lock_remaining(username, ip)
+        if remaining is None:
+            return
+        self.locked_for = remaining
+        if not audited:
+            audit(self.request, AuditEvent.LOGIN_LOCKED, role="")
+        raise ValidationError(
+            self.error_messages["locked"],
+            code="locked",
+            params={"minutes": throttle.minutes_text(remaining)},
+        )
+
+
+class AuditFilterForm(forms.Form):
+    """Filters for ``/accounts/audit/``; all optional."""
+
+    action = forms.CharField(
+        label="Action", required=False, max_length=40,
+        help_text="For example login, login_failed, token_created, view",
+    )
+    actor = forms.CharField(label="Username of the person", required=False, max_length=150)
+    object_type = forms.CharField(
+        label="Record type", required=False, max_length=100,
+        help_text="For example accounts.user or accounts.apitoken",
+    )
+    since = forms.DateField(
+        label="From (date)", required=False, help_text="For example 2026-11-01",
+        error_messages={"invalid": "Enter the from date as year-month-day, like 2026-11-01"},
+    )
+    until = forms.DateField(
+        label="To (date)", required=False, help_text="For example 2026-11-30",
+        error_messages={"invalid": "Enter the to date as year-month-day, like 2026-11-30"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The to date must be the same as or after the from date")
+        return cleaned
+
+    def filter(self, events):
+        """Apply the (valid) filters to an AuditEvent queryset."""
+        data = self.cleaned_data
+        if data.get("action"):
+            events = events.filter(action=data["action"].strip())
+        if data.get("actor"):
+            events = events.filter(actor__username=data["actor"].strip())
+        if data.get("object_type"):
+            events = events.filter(object_type=data["object_type"].strip().lower())
+        zone = timezone.get_current_timezone()
+        if data.get("since"):
+            events = events.filter(
+                occurred_at__gte=datetime.combine(data["since"], time.min, tzinfo=zone)
+            )
+        if data.get("until"):
+            end = datetime.combine(data["until"] + timedelta(days=1), time.min, tzinfo=zone)
+            events = events.filter(occurred_at__lt=end)
+        return events

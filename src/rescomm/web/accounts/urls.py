@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("me/", views.me, name="me"),
+    path("audit/", views.audit_log, name="audit"),
+]

@@ -1,0 +1,90 @@
+"""Accounts pages: sign in, sign out, your account, and the audit log (administrators)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from .audit import audit
+from .forms import AuditFilterForm, SignInForm
+from .models import AuditEvent
+from .permissions import role_required
+from .roles import ROLE_DESCRIPTIONS, Role
+
+AUDIT_PAGE_SIZE = 50
+
+
+class SignInView(auth_views.LoginView):
+    """``/accounts/login/``: 400 with an error summary for a wrong username or password, 429
+    (with ``Retry-After``) while the username is locked for this IP address."""
+
+    form_class = SignInForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.locked_for is not None:
+            response.status_code = 429
+            response["Retry-After"] = str(int(form.locked_for.total_seconds()) + 1)
+        else:
+            response.status_code = 400
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    """``/accounts/logout/`` (POST only): ends the session and says so."""
+
+    template_name = "accounts/logged_out.html"
+
+
+@never_cache
+@require_safe
+@role_required()
+def me(request: HttpRequest) -> HttpResponse:
+    """``/accounts/me/``: who you are signed in as, your organisations and roles, your tokens."""
+    user = request.user
+    memberships = user.memberships.filter(active=True).select_related("organisation")
+    context = {
+        "account": user,
+        "memberships": [
+            {"membership": m, "description": ROLE_DESCRIPTIONS.get(m.role, "")}
+            for m in memberships
+        ],
+        "tokens": user.api_tokens.all(),
+    }
+    return render(request, "accounts/me.html", context)
+
+
+@never_cache
+@require_safe
+@role_required(Role.ADMINISTRATOR)
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """``/accounts/audit/``: the audit log, newest first, filterable and paginated (read only).
+
+    Reading it is itself audited (action ``view`` on ``accounts.auditevent``).
+    """
+    params = request.GET.copy()
+    page_number = params.pop("page", ["1"])[-1]
+    form = AuditFilterForm(params or None)
+    events = AuditEvent.objects.select_related("actor")
+    status = 200
+    if form.is_bound:
+        if form.is_valid():
+            events = form.filter(events)
+        else:
+            events, status = events.none(), 400
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(page_number)
+    audit(request, AuditEvent.VIEW, object_type="accounts.auditevent", reason="audit log review")
+    context = {
+        "form": form,
+        "page": page,
+        "query": urlencode([(k, v) for k, v in params.items() if v]),
+    }
+    return render(request, "accounts/audit_log.html", context, status=status)
