@@ -260,6 +260,13 @@ def _title_case_series(s: pd.Series) -> pd.Series:
     return s.map(dict(zip(uniq, (title_case_name(u) for u in uniq), strict=True)))
 
 
+def _num(df: pd.DataFrame, col: str) -> pd.Series:
+    """Column as float64 (non-numbers such as "N/A Closed" -> NaN); all-NaN if absent."""
+    if col not in df.columns:
+        return pd.Series(np.nan, index=df.index, dtype="float64")
+    return pd.to_numeric(df[col].astype("object"), errors="coerce").astype("float64")
+
+
 def _clean_str(s: pd.Series) -> pd.Series:
     """Strip whitespace (incl. no-break spaces); empty -> ``<NA>``."""
     out = s.astype("string").str.replace(r"[\s\u00a0\u202f]+", " ", regex=True).str.strip()
@@ -651,8 +658,8 @@ def read_ace_libraries(path: str | Path, *, lads: Iterable[str] | None = None,
         "opened": df.get("opened"),
         "co_located": df.get("co_located"),
         **{d: df.get(d) for d in _DAYS},
-        "hours": pd.to_numeric(df.get("hours"), errors="coerce"),
-        "staffed_hours": pd.to_numeric(df.get("staffed_hours"), errors="coerce"),
+        "hours": _num(df, "hours"),
+        "staffed_hours": _num(df, "staffed_hours"),
         **{c: df[c] for c in ("easting", "northing", "latitude", "longitude", "lad_code",
                                "lsoa21_code", "lsoa21_method")},
     })
@@ -746,9 +753,8 @@ def read_gias(path: str | Path, *, lads: Iterable[str] | None = None, open_only:
         "establishment_type": df["establishment_type"],
         "establishment_type_group": df.get("establishment_type_group"),
         "education_phase": df["education_phase"],
-        "number_of_pupils": pd.to_numeric(df.get("number_of_pupils"), errors="coerce"
-                                          ).round().astype("Int64"),
-        "percentage_fsm": pd.to_numeric(df.get("percentage_fsm"), errors="coerce"),
+        "number_of_pupils": _num(df, "number_of_pupils").round().astype("Int64"),
+        "percentage_fsm": _num(df, "percentage_fsm"),
         "la_code": df.get("la_code"), "la_name": df.get("la_name"),
         "address": address, "postcode": df.get("postcode"),
         "phone": df.get("phone"), "url": df.get("url"),
