@@ -45,6 +45,17 @@ IMD_SUBDOMAIN_PARENT: dict[str, str] = {
 }
 
 
+def imd_display_order() -> list[str]:
+    """Domains in reading order: the overall index, then each domain followed by its sub-domains."""
+    order: list[str] = []
+    for domain in ImdDomain:
+        if domain.value in IMD_SUBDOMAIN_PARENT:
+            continue
+        order.append(domain.value)
+        order.extend(sub for sub, parent in IMD_SUBDOMAIN_PARENT.items() if parent == domain)
+    return order
+
+
 class DataLoad(models.Model):
     """A completed load of a reference-data bundle; the checksum makes re-loading a no-op.
 

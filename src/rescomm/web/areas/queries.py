@@ -23,6 +23,7 @@ from .models import (
     LocalAuthority,
     Lsoa11Successor,
     Lsoa21,
+    imd_display_order,
 )
 from .services import DEMO_LOAD_NAME
 
@@ -108,8 +109,8 @@ def lsoa_exists(code: str) -> bool:
 
 
 def domain_scores(lsoa: Lsoa21, *, edition: int = IMD_EDITION) -> list[DomainScore]:
-    """IoD scores of ``lsoa`` in publication order (overall IMD first)."""
-    order = {domain.value: i for i, domain in enumerate(ImdDomain)}
+    """IoD scores of ``lsoa``: overall IMD first, then each domain followed by its sub-domains."""
+    order = {domain: i for i, domain in enumerate(imd_display_order())}
     labels = dict(ImdDomain.choices)
     rows = Deprivation.objects.filter(lsoa=lsoa, edition=edition)
     return sorted(

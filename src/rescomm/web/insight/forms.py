@@ -17,11 +17,11 @@ class PostcodeSearchForm(forms.Form):
 
     postcode = forms.CharField(
         label="Postcode",
-        max_length=20,
+        max_length=40,
         strip=True,
         error_messages={
             "required": f"Enter a postcode, like {POSTCODE_EXAMPLE}",
-            "max_length": "Postcode must be 20 characters or fewer; enter a postcode like "
+            "max_length": "Postcode must be 40 characters or fewer; enter a postcode like "
             f"{POSTCODE_EXAMPLE}",
         },
     )

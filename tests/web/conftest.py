@@ -1,0 +1,99 @@
+"""Fixtures for the web tests: a headless Chromium (Debian's, through Playwright) and axe-core.
+
+Browser tests are marked ``browser``. When ``/usr/bin/chromium`` or ``node_modules`` is missing
+they FAIL with the command that installs it (CI installs both); set ``RESCOMM_SKIP_BROWSER=1`` to
+skip them instead.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("RESCOMM_CHROMIUM", "/usr/bin/chromium"))
+REPO = Path(__file__).resolve().parents[2]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+LEAFLET = REPO / "node_modules" / "leaflet" / "dist" / "leaflet.js"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing_browser_tools() -> list[str]:
+    problems = []
+    if not CHROMIUM.is_file():
+        problems.append(
+            f"{CHROMIUM} is missing: install it with `apt-get update && apt-get install -y "
+            "chromium` (or `make browser`)"
+        )
+    if not AXE.is_file() or not LEAFLET.is_file():
+        problems.append(
+            "node_modules is missing axe-core or leaflet: run `npm ci` in the repository root "
+            "(or `make assets`)"
+        )
+    return problems
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Chromium shared by the session (fails, or skips, if it cannot be started)."""
+    problems = _missing_browser_tools()
+    if problems:
+        message = "browser tests need: " + "; ".join(problems)
+        if os.environ.get("RESCOMM_SKIP_BROWSER") == "1":
+            pytest.skip(message + " (skipped: RESCOMM_SKIP_BROWSER=1)")
+        pytest.fail(message + ". Or set RESCOMM_SKIP_BROWSER=1 to skip them.", pytrace=False)
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
+    # test itself (fixtures, flush) are still synchronous and safe here.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, demo_data):
+    """A fresh page (JavaScript on, desktop size) against the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def run_axe():
+    """``run_axe(page)`` -> axe-core violations with impact serious or critical (WCAG 2.2 AA)."""
+    source = AXE.read_text(encoding="utf-8")
+
+    def run(page) -> list[dict]:
+        page.evaluate(source)
+        results = page.evaluate(
+            """async () => await axe.run(document, {
+                runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa",
+                                                  "wcag22aa", "best-practice"]},
+                resultTypes: ["violations"],
+            })"""
+        )
+        return [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["target"] for n in v["nodes"][:5]],
+            }
+            for v in results["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    return run
