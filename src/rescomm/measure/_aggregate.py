@@ -24,13 +24,13 @@ class AggregateResult:
 
 
 def _weights_matrix(v: np.ndarray, w: np.ndarray, missing: str) -> np.ndarray:
-    """Per-row weights: those of missing children dropped, the rest rescaled so each row keeps
-    the total weight ``sum(w)`` (1 for normalised weights, as COINr)."""
+    """Per-row weights: those of missing children dropped, the rest rescaled to sum to 1
+    (weights are relative, as in COINr)."""
     present = ~np.isnan(v)
     wm = np.where(present, w[None, :], 0.0)
     tot = wm.sum(axis=1, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        wn = wm / tot * w.sum()
+        wn = wm / tot
     if missing == "propagate":
         wn[~present.all(axis=1)] = np.nan
     return wn

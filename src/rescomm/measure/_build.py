@@ -22,7 +22,7 @@ from . import _pipeline
 from ._data import Prepared, prepare
 from ._errors import IndexDataError, IndexSpecError
 from ._results import la_summary, quantile_from_rank, quantile_within, worst_first_rank
-from ._schema import STEPS, check_block, merge_blocks
+from ._schema import SCHEMA, STEPS, check_block, merge_blocks
 from ._spec import ROOT, IndexSpec, load_spec
 
 
@@ -263,6 +263,13 @@ class Build:
                 raise IndexSpecError(f"rebuild: {step}= must be a mapping, not {change!r}")
             change = dict(change)
             if step == "weights":
+                params = {k for table in SCHEMA["weights"].values() for k in table} | {
+                    "method", "by_level"}
+                odd = [k for k in change if k not in params and k not in self.spec.node_ids]
+                if odd:
+                    raise IndexSpecError(
+                        f"rebuild: weights: unknown node or parameter {odd[0]!r}; nodes are "
+                        f"{', '.join(n for n in self.spec.node_ids if n != ROOT)}")
                 for key in [k for k in change if k in self.spec.node_ids]:
                     value = change.pop(key)
                     if isinstance(value, bool) or not isinstance(value, int | float):

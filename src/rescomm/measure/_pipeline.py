@@ -283,6 +283,9 @@ def _group_weights(spec: IndexSpec, group: str, kids: tuple[str, ...], v: np.nda
                    p: dict[str, Any]) -> tuple[np.ndarray, dict[str, Any]]:
     method = p["method"]
     info: dict[str, Any] = {"method": method}
+    if len(kids) == 1 and method in ("equal", "pca", "factor"):
+        info["note"] = "single child: weight 1"
+        return np.ones(1), info
     if method == "equal":
         return _weights.equal_weights(len(kids)), info
     if method == "explicit":
@@ -308,14 +311,16 @@ def _group_weights(spec: IndexSpec, group: str, kids: tuple[str, ...], v: np.nda
             load, psi = _weights.factor_loadings(v, max_iter=p["max_iter"])
             info["uniquenesses"] = [float(x) for x in psi]
         info["loadings"] = [float(x) for x in load]
-        if np.any(load < 0) and p["on_negative"] != "error":
-            neg = [k for k, lo in zip(kids, load, strict=True) if lo < 0]
-            _warn(NegativeWeightWarning, f"group {group!r}: {method} loadings of "
-                                         f"{', '.join(neg)} are negative; on_negative="
-                                         f"{p['on_negative']}")
-        return _weights.weights_from_loadings(load, on_negative=p["on_negative"]), info
     except ValueError as exc:
         raise IndexDataError(f"group {group!r}: {method} weights failed: {exc}") from None
+    if np.any(load < 0):
+        neg = ", ".join(f"{k} ({lo:.3f})" for k, lo in zip(kids, load, strict=True) if lo < 0)
+        msg = f"group {group!r}: {method} loadings are negative for {neg}"
+        if p["on_negative"] == "error":
+            raise IndexDataError(msg + "; check those indicators' direction, or set "
+                                       "weights.on_negative to abs or clip")
+        _warn(NegativeWeightWarning, msg + f"; on_negative={p['on_negative']}")
+    return _weights.weights_from_loadings(load, on_negative=p["on_negative"]), info
 
 
 def _post_order(spec: IndexSpec) -> list[str]:
@@ -368,6 +373,9 @@ def _steps_weights_aggregate(spec: IndexSpec, prep: Prepared, values: np.ndarray
         pa = spec.resolve("aggregate", group)
         kw = {k: val for k, val in pa.items() if k != "method"}
         res = _aggregate.aggregate(v, w, method=pa["method"], **kw)
+        if "kept_total" in info:  # on_unnormalised: keep -> sum(w) x weighted mean
+            res.score[:] *= info["kept_total"]
+            res.terms[:] *= info["kept_total"]
         if pa["method"] in ("geometric", "harmonic", "generalised"):
             _check_nonpositive(group, kids, res, v, pa, codes)
         scores[group] = res.score
