@@ -35,11 +35,16 @@ cli.add_command(migrate)
 cli.add_command(load_demo)
 cli.add_command(geo)
 
-try:  # command groups contributed by the measure/stats packages, once present
-    from .index import index  # noqa: E402
+from .index import index  # noqa: E402
 
-    cli.add_command(index)
-except ImportError:  # pragma: no cover - absent until the index engine lands
+cli.add_command(index)
+
+try:  # account commands (token, users), once the accounts app lands
+    from .accounts import token, users  # noqa: E402
+
+    cli.add_command(token)
+    cli.add_command(users)
+except ImportError:  # pragma: no cover
     pass
 
 

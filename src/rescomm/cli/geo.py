@@ -19,11 +19,14 @@ LOOKUP_FIELDS = (
     "lsoa11_code",
     "lsoa21_code",
     "lsoa21_method",
+    "msoa11_code",
     "msoa21_code",
     "lad_code",
     "lad_name",
     "icb_code",
     "icb_name",
+    "region_code",
+    "terminated",
 )
 
 
@@ -63,20 +66,24 @@ def lookup(postcodes: tuple[str, ...], as_json: bool, allow_terminated: bool,
       rescomm geo lookup "L1 8JQ" wa74ab
       rescomm geo lookup --json CH1 1AB
     """
-    from rescomm.geo import PostcodeIndex
+    from rescomm.geo import GeoError, PostcodeIndex
 
     index = PostcodeIndex.from_onspd(onspd) if onspd else PostcodeIndex.bundled()
-    table = index.lookup(list(postcodes), allow_terminated=allow_terminated)
-    ok = table[table["status"] == "ok"]
-    rows = [_row(r) for r in ok.to_dict("records")]
+    table = index.lookup(list(postcodes))
+    accepted = ["ok", "terminated"] if allow_terminated else ["ok"]
+    good = table["status"].isin(accepted)
+    rows = [_row(r) for r in table[good].to_dict("records")]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     elif rows:
         _print_records(rows)
-    failures = table[table["status"] != "ok"]
-    for record in failures.to_dict("records"):
-        click.echo(f"rescomm: error: {record['message']}", err=True)
-    if len(failures):
+    failures = table.loc[~good, "input"].tolist()
+    for given in failures:
+        try:  # the single look-up raises the error that explains this postcode
+            index.get(given, allow_terminated=allow_terminated)
+        except GeoError as exc:
+            click.echo(f"rescomm: error: {exc}", err=True)
+    if failures:
         sys.exit(EXIT_USER_ERROR)
 
 
