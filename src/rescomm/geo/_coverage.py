@@ -175,7 +175,8 @@ def nearest_asset_distance(origins_xy: object, assets_xy: object, *, groups: obj
             continue
         dist = _reuse(mask, done)
         if dist is None:
-            dist, _ = cKDTree(a[mask]).query(o, k=1, workers=-1)
+            # threads only pay off for many origins (e.g. every postcode)
+            dist, _ = cKDTree(a[mask]).query(o, k=1, workers=-1 if len(o) > 20_000 else 1)
         out[f"{name}_nearest_m"] = dist
         done.append((mask, dist))
     return pd.DataFrame(out, index=index)
@@ -624,9 +625,11 @@ def coverage(*, groups: Iterable[str] = DEFAULT_GROUPS, radius_m: float = DEFAUL
             warnings.simplefilter("ignore", EmptyGroupWarning)  # already warned above
             mean = area_mean_nearest_distance(live, live["lsoa21_code"].to_numpy(), points,
                                               groups=masks, empty_group="ignore")
-        near.index = centres["area_code"].to_numpy()
-        near.update(mean[near.columns])
-        near = near.reset_index(drop=True)
+        pos = pd.Index(centres["area_code"]).get_indexer(mean.index)
+        for col in near.columns:
+            values = near[col].to_numpy(copy=True)
+            values[pos] = mean[col].to_numpy()
+            near[col] = values
     dens = assets_per_1000(centres, points, pop, radius_m=radius_m, groups=masks,
                            asset_ids=points["source_id"].to_numpy(),
                            empty_group="ignore")
