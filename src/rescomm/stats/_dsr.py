@@ -316,20 +316,22 @@ def phe_dsr(
         zero_denominator=zero_denominator, missing_count=missing_count,
     )
     small = _small(total, min_count, small_count)
-    out = keys.copy()
-    out["total_count"] = total
-    out["total_pop"] = pop.sum(axis=1)
-    out["value"] = np.where(small, np.nan, value) * multiplier
+    cols: dict[str, Any] = {
+        "total_count": total,
+        "total_pop": pop.sum(axis=1),
+        "value": np.where(small, np.nan, value) * multiplier,
+    }
     safe_total = np.where(small, np.nan, total)
     for level, (lo, hi) in zip(levels, ci_columns(levels), strict=True):
         lower, upper = dobson_limits(value, var, safe_total, level)
-        out[lo] = lower * multiplier
-        out[hi] = upper * multiplier
-    out["confidence"] = confidence_label(levels)
-    out["statistic"] = np.where(
+        cols[lo] = lower * multiplier
+        cols[hi] = upper * multiplier
+    cols["confidence"] = confidence_label(levels)
+    cols["statistic"] = np.where(
         small, f"dsr NA for total count < {min_count:g}", f"dsr per {per_label(multiplier)}"
     )
-    out["method"] = method
+    cols["method"] = method
+    out = pd.concat([keys, pd.DataFrame(cols, index=keys.index)], axis=1)
     return out
 
 

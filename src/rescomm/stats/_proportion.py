@@ -96,8 +96,8 @@ def wilson_ci(
         raise ValueError(
             f"x must be <= n for a proportion; got x={v:g} > n={float(n_b):g} at position {where}"
         )
-    zero = na == 0
-    has_zero = bool(zero.any())
+    has_zero = bool(na.size) and np.fmin.reduce(na, axis=None) == 0
+    zero = na == 0 if has_zero else None
     if has_zero:
         apply_policy(
             np.broadcast_to(zero, np.broadcast_shapes(xa.shape, na.shape)),

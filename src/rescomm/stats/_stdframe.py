@@ -18,6 +18,9 @@ def band_grid(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFra
     if not by:
         return np.arange(len(data)), pd.DataFrame(index=range(1)), len(data)
     if len(by) == 1:
+        fast = _contiguous_groups(data, by[0])
+        if fast is not None:
+            return fast
         codes, _ = pd.factorize(data[by[0]], sort=True, use_na_sentinel=False)
     else:
         codes = data.groupby(by, sort=True, dropna=False).ngroup().to_numpy()
@@ -33,6 +36,30 @@ def band_grid(data: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, pd.DataFra
         )
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     keys = data.iloc[order[starts]][by].reset_index(drop=True)
+    return order, keys, bands
+
+
+def _contiguous_groups(
+    data: pd.DataFrame, key: str
+) -> tuple[np.ndarray, pd.DataFrame, int] | None:
+    """Fast path when each group's rows are adjacent (the usual layout): no full sort."""
+    col = data[key].to_numpy()
+    if col.size == 0:
+        return None
+    change = np.empty(col.size, dtype=bool)
+    change[0] = True
+    np.not_equal(col[1:], col[:-1], out=change[1:])
+    starts = np.flatnonzero(change)
+    run_keys = pd.Index(col[starts])
+    if run_keys.hasnans or not run_keys.is_unique:
+        return None
+    sizes = np.diff(np.append(starts, col.size))
+    bands = int(sizes[0])
+    if (sizes != bands).any():
+        return None  # let the general path name the offending group
+    key_order = run_keys.argsort()
+    order = (starts[key_order][:, None] + np.arange(bands)).ravel()
+    keys = pd.DataFrame({key: run_keys[key_order]})
     return order, keys, bands
 
 
