@@ -158,3 +158,12 @@ def test_home_page_without_data_tells_how_to_load_it(client):
     Lsoa21.objects.all().delete()
     page = html(client.get("/"))
     assert "No data has been loaded yet" in page
+
+
+def test_pages_work_without_node_modules(client, monkeypatch):
+    from rescomm.web.core.templatetags import vendor
+
+    monkeypatch.setattr(vendor, "_available", lambda path: False)
+    page = html(client.get("/"))
+    assert "leaflet" not in page
+    assert '<svg class="choropleth"' in page
