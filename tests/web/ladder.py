@@ -5,6 +5,11 @@ list of :class:`Access` rows and run :func:`assert_ladder` over every (row, role
 a named way of preparing a test client (anonymous, signed in without permissions, ...); later
 apps add roles to :data:`ROLES` (e.g. a link worker, a moderator) and rows with their statuses:
 anonymous -> 302 to login or 401, no permission -> 403, wrong permission -> 403, right -> 200.
+
+The accounts roles are registered below: one role name per ``rescomm.web.accounts.roles.Role``
+code (a session signed in as a member of "Ladder Organisation" with that role), the same with
+an API token (``token:<code>``, ``token:signed_in``) and ``bad_token``. :func:`restricted` builds
+the whole ladder for a URL from the roles allowed to use it.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class Access:
     url: str
     expected: dict[str, int] = field(default_factory=lambda: dict(PUBLIC))
     method: str = "get"
+    #: A 302 for ``anonymous`` must go to the sign-in page, with ``next`` set.
+    login_redirect: bool = False
 
     def __str__(self) -> str:
         return f"{self.method.upper()} {self.url}"
@@ -76,3 +83,110 @@ def assert_ladder(access: Access, role_name: str, expected: int) -> None:
     assert response.status_code == expected, (
         f"{access} as {role_name}: expected {expected}, got {response.status_code}"
     )
+    if access.login_redirect and role_name == "anonymous" and expected == 302:
+        from django.conf import settings
+        from django.shortcuts import resolve_url
+
+        location = response["Location"]
+        assert location.startswith(resolve_url(settings.LOGIN_URL) + "?next="), location
+    if expected >= 400 and response.get("Content-Type", "").startswith("application/json"):
+        error = response.json()["error"]
+        assert error["status"] == expected, error
+
+
+# Accounts roles -------------------------------------------------------------------------------
+
+LADDER_ORGANISATION = "Ladder Organisation"
+
+
+def ladder_user(role_code: str | None = None):
+    """The ladder's user for ``role_code`` (``None``: signed in, no role), created if missing."""
+    from django.contrib.auth import get_user_model
+
+    if role_code is None:
+        user, _ = get_user_model().objects.get_or_create(username="ladder-no-permissions")
+        return user
+    from rescomm.web.accounts.models import Membership, Organisation
+    from rescomm.web.accounts.roles import Profession, Role
+
+    organisation, _ = Organisation.objects.get_or_create(
+        name=LADDER_ORGANISATION, defaults={"kind": "other"}
+    )
+    user, _ = get_user_model().objects.get_or_create(username=f"ladder-{role_code}")
+    profession = Profession.OTHER if role_code == Role.REFERRER else ""
+    Membership.objects.get_or_create(
+        user=user, organisation=organisation, role=role_code, defaults={"profession": profession}
+    )
+    return user
+
+
+def _session_as(role_code: str):
+    def prepare(client: Client) -> Client:
+        client.force_login(ladder_user(role_code))
+        return client
+
+    return prepare
+
+
+def _token_as(role_code: str | None):
+    def prepare(client: Client) -> Client:
+        from rescomm.web.accounts.tokens import create_token
+
+        token = create_token(ladder_user(role_code), "ladder")
+        client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        return client
+
+    return prepare
+
+
+@role("bad_token")
+def _bad_token(client: Client) -> Client:
+    client.defaults["HTTP_AUTHORIZATION"] = "Bearer rct_0000000000_not-a-real-token"
+    return client
+
+
+def _account_roles() -> tuple[str, ...]:
+    from rescomm.web.accounts.roles import Role
+
+    return tuple(Role.values)
+
+
+ACCOUNT_ROLES = _account_roles()
+for _code in ACCOUNT_ROLES:
+    role(_code)(_session_as(_code))
+    role(f"token:{_code}")(_token_as(_code))
+role("token:signed_in")(_token_as(None))
+
+
+def restricted(
+    url: str,
+    allowed: tuple[str, ...] | None,
+    *,
+    api: bool = False,
+    session: bool = True,
+    method: str = "get",
+    ok: int = 200,
+) -> Access:
+    """The full ladder for a URL that needs one of ``allowed`` (``None``: anyone signed in).
+
+    Pages: anonymous -> 302 to sign in. API (``api=True``): anonymous and ``bad_token`` -> 401,
+    and each role is tried with a token too; ``session=False`` for token-only operations (a
+    session then counts as anonymous: 401). Signed in with no role, or the wrong role -> 403;
+    an allowed role -> ``ok``.
+    """
+
+    def status(role_code: str | None) -> int:
+        if allowed is None:
+            return ok
+        return ok if role_code in allowed else 403
+
+    expected = {"anonymous": 401 if api else 302}
+    session_statuses = {"signed_in": status(None), **{c: status(c) for c in ACCOUNT_ROLES}}
+    if api and not session:
+        session_statuses = dict.fromkeys(session_statuses, 401)
+    expected.update(session_statuses)
+    if api:
+        expected["bad_token"] = 401
+        expected["token:signed_in"] = status(None)
+        expected.update({f"token:{c}": status(c) for c in ACCOUNT_ROLES})
+    return Access(url, expected, method, login_redirect=not api)

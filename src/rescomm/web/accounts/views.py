@@ -70,6 +70,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
 
     Reading it is itself audited (action ``view`` on ``accounts.auditevent``).
     """
+    # Recorded first, so the page (counted and sliced below) is consistent and includes it.
+    audit(request, AuditEvent.VIEW, object_type="accounts.auditevent", reason="audit log review")
     params = request.GET.copy()
     page_number = params.pop("page", ["1"])[-1]
     form = AuditFilterForm(params or None)
@@ -81,7 +83,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         else:
             events, status = events.none(), 400
     page = Paginator(events, AUDIT_PAGE_SIZE).get_page(page_number)
-    audit(request, AuditEvent.VIEW, object_type="accounts.auditevent", reason="audit log review")
     context = {
         "form": form,
         "page": page,

@@ -1,0 +1,101 @@
+"""Your account page and the audit log page."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from rescomm.web.accounts.audit import audit
+from rescomm.web.accounts.models import AuditEvent
+from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.tokens import create_token
+
+from .factories import make_member, make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_your_account_lists_organisations_roles_and_tokens_but_never_token_secrets():
+    member = make_member(Role.REFERRER, profession="pharmacist")
+    make_member(Role.MODERATOR, user=member.user, organisation=make_organisation(name="Council"))
+    make_member(Role.COMMISSIONER, user=member.user, active=False)
+    plaintext = create_token(member.user, "weekly report")
+    page = signed_in(member.user).get("/accounts/me/").content.decode()
+    assert member.organisation.name in page and "Council" in page
+    assert "Referrer (Pharmacist)" in page and "Asset map moderator" in page
+    assert "Commissioner" not in page
+    assert "weekly report" in page and plaintext.split("_")[1] in page
+    assert plaintext not in page
+    assert "Demo account" not in page
+
+
+def test_your_account_says_so_when_you_have_no_role():
+    page = signed_in(make_user()).get("/accounts/me/").content.decode()
+    assert "You do not have a role in any organisation yet" in page
+
+
+def admin_client() -> Client:
+    return signed_in(make_member(Role.ADMINISTRATOR).user)
+
+
+def test_audit_log_lists_events_newest_first_and_records_that_it_was_read():
+    user = make_user("someone")
+    audit(user, "export", make_organisation(), "monthly return")
+    client = admin_client()
+    page = client.get("/accounts/audit/").content.decode()
+    assert "monthly return" in page and "someone" in page
+    viewed = AuditEvent.objects.filter(action="view", object_type="accounts.auditevent").get()
+    assert viewed.actor_role == Role.ADMINISTRATOR
+    assert viewed.reason == "audit log review"
+
+
+def test_audit_log_filters_by_action_person_record_type_and_dates():
+    alex, sam = make_user("alex"), make_user("sam")
+    audit(alex, "export", make_organisation(), "alex export")
+    audit(sam, "export", sam, "sam export")
+    audit(sam, "delete", make_organisation(), "sam delete")
+    client = admin_client()
+
+    def reasons(query: str) -> set[str]:
+        page = client.get("/accounts/audit/?" + query).content.decode()
+        return {r for r in ("alex export", "sam export", "sam delete") if r in page}
+
+    assert reasons("action=export") == {"alex export", "sam export"}
+    assert reasons("actor=sam") == {"sam export", "sam delete"}
+    assert reasons("object_type=accounts.user") == {"sam export"}
+    assert reasons("since=2000-01-01&until=2999-12-31") == {
+        "alex export", "sam export", "sam delete",
+    }
+    assert reasons("until=2000-01-01") == set()
+
+
+def test_audit_log_with_invalid_dates_is_400_with_an_error_summary():
+    response = admin_client().get("/accounts/audit/?since=yesterday&until=2000-01-01")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Enter the from date as year-month-day" in html
+
+
+def test_audit_log_is_paginated_and_keeps_filters_in_page_links():
+    user = make_user()
+    for _ in range(55):
+        audit(user, "export", user)
+    page = admin_client().get("/accounts/audit/?action=export").content.decode()
+    assert "showing 1 to 50" in page
+    assert 'href="?action=export&amp;page=2"' in page
+    second = admin_client().get("/accounts/audit/?action=export&page=2").content.decode()
+    assert "showing 51 to 55" in second
+
+
+def test_audit_log_escapes_what_people_typed():
+    audit(make_user(), "export", reason="<script>alert(1)</script>")
+    page = admin_client().get("/accounts/audit/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
