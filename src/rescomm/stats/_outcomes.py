@@ -194,8 +194,13 @@ def ucla3_lonely(total: Any) -> Any:
 
     Notes
     -----
-    Scores 6-9 are classed as lonely and 3-5 as not lonely, the cut-off used with the Hughes
-    et al. (2004) scale in UK surveys (e.g. Steptoe et al. 2013, doi:10.1073/pnas.1219686110).
+    Scores 6-9 are classed as lonely and 3-5 as not lonely: a common dichotomisation of the
+    Hughes et al. (2004) scale, and the one rescomm reports. Report the cut-off with results.
+
+    References
+    ----------
+    .. [1] Hughes ME, Waite LJ, Hawkley LC, Cacioppo JT. Res Aging 2004;26:655-672.
+       doi:10.1177/0164027504268574
     """
     t = as_float_array(total, "total")
     _check_integers(t, 3, 9, "UCLA-3 totals")

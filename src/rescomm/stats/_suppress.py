@@ -117,10 +117,11 @@ def suppress_small(
 
     References
     ----------
-    .. [1] Office for National Statistics. Statistical disclosure control for tables:
-       cell suppression (primary and secondary). ONS methodology guidance.
-    .. [2] NHS England. Small number suppression (counts of 1 to 7 in published
-       Hospital Episode Statistics); Public Health England Fingertips disclosure control.
+    .. [1] Hundepool A, Domingo-Ferrer J, Franconi L, et al. Statistical Disclosure Control.
+       Chichester: Wiley, 2012; chapter 4 (magnitude and frequency tables, cell suppression).
+       doi:10.1002/9781118348239
+    .. [2] Office for National Statistics. Statistical disclosure control methodology
+       (primary and secondary cell suppression). ONS guidance.
     """
     if isinstance(threshold, bool) or int(threshold) != threshold or threshold < 1:
         raise ValueError(f"threshold must be a positive integer; got {threshold!r}")
