@@ -82,8 +82,9 @@ def create_token(
 
 
 def find_token(prefix: str) -> ApiToken:
-    """The token named ``prefix`` (with or without ``rct_``); raises :class:`UnknownTokenError`."""
-    key = prefix.strip().removeprefix(MARKER)
+    """The token named ``prefix`` (``rct_<prefix>``, the bare prefix, or the whole token);
+    raises :class:`UnknownTokenError`."""
+    key = prefix.strip().removeprefix(MARKER).split("_", 1)[0]
     try:
         return ApiToken.objects.select_related("user").get(prefix=key)
     except ApiToken.DoesNotExist:
