@@ -464,3 +464,14 @@ def test_full_england_files_read_without_errors(shared_assets):
     s = A.read_gias(shared_assets / "schools_gias_open_2025-05-24_england.csv.gz")
     assert len(s) == 27153
     assert not s["name"].str.contains("Ã").any()  # UTF-8 detected, no mojibake
+
+
+def test_a_user_postcode_table_in_any_spelling_geocodes_the_official_gp_file(tmp_path):
+    path = _write_csv(tmp_path / "epraccur.csv", _EPRACCUR_ROWS[:1])
+    onspd = pd.DataFrame({"postcode": ["cw30ah"], "easting": [365948.0],
+                          "northing": [343708.0], "lad_code": ["E06000049"]})
+    gp = A.read_gp_practices(path, postcodes=onspd)
+    assert (gp["easting"].iloc[0], gp["northing"].iloc[0]) == (365948.0, 343708.0)
+    assert gp["lsoa21_method"].iloc[0] == "point_in_polygon_bsc_approx"  # no LSOA in the table
+    with pytest.raises(ValueError, match=r"postcode table lacks column\(s\) \['northing'\]"):
+        A.read_gp_practices(path, postcodes=onspd.drop(columns="northing"))

@@ -162,8 +162,7 @@ class AssetCoordinateError(ValueError):
 
 # ----------------------------------------------------------------------------- small helpers
 
-def _read_csv(path: Path, *, header: int | None = 0, names: list[str] | None = None
-              ) -> pd.DataFrame:
+def _read_csv(path: Path, *, header: int | None = 0) -> pd.DataFrame:
     """Read a CSV as strings, trying UTF-8 first, then Windows-1252, then Latin-1.
 
     The official GIAS file is Windows-1252, while re-published extracts are usually UTF-8;
@@ -172,7 +171,7 @@ def _read_csv(path: Path, *, header: int | None = 0, names: list[str] | None = N
     last: Exception | None = None
     for enc in ("utf-8", "cp1252", "latin-1"):
         try:
-            return pd.read_csv(path, dtype=str, encoding=enc, header=header, names=names,
+            return pd.read_csv(path, dtype=str, encoding=enc, header=header,
                                keep_default_na=False, na_values=[""])
         except UnicodeDecodeError as exc:
             last = exc
@@ -367,10 +366,27 @@ def lsoa21_point_in_polygon(easting: np.ndarray, northing: np.ndarray) -> np.nda
     return out
 
 
+@cache
+def _bundled_postcode_lookup() -> pd.DataFrame:
+    return load_postcodes().drop_duplicates("postcode").set_index("postcode")
+
+
+def _postcode_lookup(postcodes: pd.DataFrame | None) -> pd.DataFrame:
+    """Postcode table indexed by ``pcds``-format postcode (the bundled one unless given)."""
+    if postcodes is None:
+        return _bundled_postcode_lookup()
+    missing = [c for c in ("postcode", "easting", "northing") if c not in postcodes.columns]
+    if missing:
+        raise ValueError(f"postcode table lacks column(s) {missing}: pass a table with at least "
+                         "postcode, easting, northing (and optionally latitude, longitude, "
+                         "lad_code, lsoa21_code), e.g. from the ONS Postcode Directory")
+    look = postcodes.assign(postcode=normalise_postcodes(postcodes["postcode"]))
+    return look.dropna(subset=["postcode"]).drop_duplicates("postcode").set_index("postcode")
+
+
 def _attach_areas(df: pd.DataFrame, *, postcodes: pd.DataFrame | None) -> pd.DataFrame:
     """Fill ``lsoa21_code``/``lsoa21_method`` (source -> postcode -> point in polygon) and
     ``lad_code`` (source, else via the LSOA 2021 lookup)."""
-    n = len(df)
     code = pd.Series(pd.NA, index=df.index, dtype="string")
     method = pd.Series(pd.NA, index=df.index, dtype="string")
     if "lsoa21_source" in df.columns:
@@ -379,9 +395,8 @@ def _attach_areas(df: pd.DataFrame, *, postcodes: pd.DataFrame | None) -> pd.Dat
         code = code.where(~valid, given)
         method = method.where(~valid, "source")
     if "postcode" in df.columns:
-        pcs = load_postcodes() if postcodes is None else postcodes
-        if {"postcode", "lsoa21_code"} <= set(pcs.columns):
-            look = pcs.drop_duplicates("postcode").set_index("postcode")
+        look = _postcode_lookup(postcodes)
+        if "lsoa21_code" in look.columns:
             hit = df["postcode"].map(look["lsoa21_code"]).astype("string")
             how = pd.Series("lookup", index=df.index, dtype="string")
             if "lsoa21_method" in look.columns:
@@ -406,19 +421,12 @@ def _attach_areas(df: pd.DataFrame, *, postcodes: pd.DataFrame | None) -> pd.Dat
         df["lad_code"] = df["lad_code"].astype("string").fillna(lad_by_lsoa)
     else:
         df["lad_code"] = lad_by_lsoa
-    assert len(df) == n
     return df
 
 
 def _geocode(df: pd.DataFrame, postcodes: pd.DataFrame | None) -> pd.DataFrame:
     """Add easting/northing/latitude/longitude/lad_code from a postcode table where missing."""
-    pcs = load_postcodes() if postcodes is None else postcodes
-    missing = [c for c in ("postcode", "easting", "northing") if c not in pcs.columns]
-    if missing:
-        raise ValueError(f"postcode table lacks column(s) {missing}: pass a table with at least "
-                         "postcode, easting, northing (and optionally latitude, longitude, "
-                         "lad_code, lsoa21_code), e.g. from the ONS Postcode Directory")
-    look = pcs.drop_duplicates("postcode").set_index("postcode")
+    look = _postcode_lookup(postcodes)
     for c in ("easting", "northing", "latitude", "longitude", "lad_code"):
         if c in look.columns:
             val = df["postcode"].map(look[c])
