@@ -50,11 +50,6 @@ def test_me_with_a_session_has_no_token():
     assert [r["role"] for r in body["roles"]] == ["link_worker"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="waiting for `api.add_router(\"/accounts/\", \"rescomm.web.accounts.api.router\")` "
-    "in rescomm/web/core/api.py (owned by core); remove this mark when it is added",
-)
 def test_the_accounts_router_is_mounted_on_the_project_api():
     response = Client().get("/api/accounts/me")
     assert response.status_code == 401
