@@ -20,6 +20,7 @@ from scipy.stats import spearmanr
 from rescomm.data import _assets as A
 from rescomm.data import load_boundaries_table, load_postcodes
 from rescomm.geo import _coverage as C
+from rescomm.geo._errors import OutsideGreatBritainError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -135,9 +136,10 @@ def test_a_catchment_without_residents_gives_nan_with_a_named_warning():
 
 
 def test_longitude_latitude_instead_of_eastings_is_refused_with_the_fix():
-    with pytest.raises(ValueError, match=r"outside the British National Grid.*not "
-                                         r"longitude/latitude"):
+    with pytest.raises(OutsideGreatBritainError, match=r"outside the British National Grid.*"
+                                                       r"not longitude/latitude") as err:
         C.nearest_asset_distance([[-2.98, 53.40]], [[340_000.0, 390_000.0]])
+    assert err.value.count == 1 and err.value.first == (-2.98, 53.40)
 
 
 def test_missing_coordinates_are_refused_with_their_position():

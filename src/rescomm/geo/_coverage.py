@@ -30,6 +30,8 @@ import shapely
 from pyproj import Transformer
 from scipy.spatial import cKDTree
 
+from ._errors import OutsideGreatBritainError
+
 #: Groups computed by :func:`coverage` by default: the four bundled asset categories, the five
 #: capitals those categories build (political and financial have no bundled assets yet), and any
 #: asset.
@@ -69,8 +71,9 @@ def _xy(obj: object, what: str) -> tuple[np.ndarray, pd.Index]:
     """``(n, 2)`` float array of BNG coordinates and the index to label results with.
 
     Accepts a DataFrame with ``easting``/``northing`` columns or anything ``np.asarray`` turns
-    into an ``(n, 2)`` array. Raises ``ValueError`` for NaN or coordinates outside the National
-    Grid (a sign of longitude/latitude or swapped axes).
+    into an ``(n, 2)`` array. Raises ``ValueError`` for NaN and
+    :class:`~rescomm.geo.OutsideGreatBritainError` (a ``ValueError``) for coordinates outside the
+    National Grid (a sign of longitude/latitude or swapped axes).
     """
     if isinstance(obj, pd.DataFrame):
         missing = [c for c in ("easting", "northing") if c not in obj.columns]
@@ -94,10 +97,11 @@ def _xy(obj: object, what: str) -> tuple[np.ndarray, pd.Index]:
     out = ~((xy[:, 0] >= x0) & (xy[:, 0] <= x1) & (xy[:, 1] >= y0) & (xy[:, 1] <= y1))
     if out.any():
         i = int(np.flatnonzero(out)[0])
-        raise ValueError(
+        raise OutsideGreatBritainError(
             f"{what}: {int(out.sum())} point(s) are outside the British National Grid, first "
             f"({xy[i, 0]}, {xy[i, 1]}); distances need EPSG:27700 eastings/northings in metres, "
-            "not longitude/latitude: convert with pyproj first"
+            "not longitude/latitude: convert with pyproj first",
+            count=int(out.sum()), first=(float(xy[i, 0]), float(xy[i, 1])),
         )
     return xy, index
 
