@@ -16,7 +16,7 @@ def x_and_n(draw):
     return x, n
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(x_and_n(), LEVELS)
 def test_wilson_interval_contains_the_proportion_and_stays_in_unit_interval(xn, level):
     x, n = xn
@@ -26,7 +26,7 @@ def test_wilson_interval_contains_the_proportion_and_stays_in_unit_interval(xn, 
     assert p - 1e-12 <= upper <= 1.0 + 1e-12
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(x_and_n(), LEVELS, LEVELS)
 def test_wilson_interval_widens_with_confidence(xn, a, b):
     lo_level, hi_level = sorted((a, b))
@@ -35,14 +35,14 @@ def test_wilson_interval_widens_with_confidence(xn, a, b):
     assert l2 <= l1 + 1e-12 and u1 <= u2 + 1e-12
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)
 @given(st.integers(min_value=0, max_value=10**7), LEVELS)
 def test_byars_interval_contains_the_count(x, level):
     lower, upper = byars_ci(x, confidence=level)
     assert 0.0 <= lower <= x <= upper
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.integers(min_value=0, max_value=10**6), LEVELS, LEVELS)
 def test_byars_interval_widens_with_confidence(x, a, b):
     lo_level, hi_level = sorted((a, b))
@@ -65,7 +65,7 @@ def test_dsr_interval_contains_the_rate(counts, pops, level):
     assert lower <= value <= upper
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6), min_size=2, max_size=50), LEVELS)
 def test_mean_interval_contains_the_mean(values, level):
     mean, lower, upper = mean_ci(values, confidence=level)
