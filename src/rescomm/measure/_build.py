@@ -21,7 +21,13 @@ import pandas as pd
 from . import _pipeline
 from ._data import Prepared, prepare
 from ._errors import IndexDataError, IndexSpecError
-from ._results import la_summary, quantile_from_rank, quantile_within, worst_first_rank
+from ._results import (
+    la_summary,
+    nullable_int,
+    quantile_from_rank,
+    quantile_within,
+    worst_first_rank,
+)
 from ._schema import SCHEMA, STEPS, check_block, merge_blocks
 from ._spec import ROOT, IndexSpec, load_spec
 
@@ -127,9 +133,8 @@ class Build:
             score = self._run.scores[node]
             rank = worst_first_rank(score, polarity=self.spec.polarity)
             cols[f"{node}_score"] = score
-            cols[f"{node}_rank"] = pd.array(np.where(np.isnan(rank), None, rank), dtype="Int64")
-            dec = quantile_from_rank(rank, q=10)
-            cols[f"{node}_decile"] = pd.array(np.where(np.isnan(dec), None, dec), dtype="Int64")
+            cols[f"{node}_rank"] = nullable_int(rank)
+            cols[f"{node}_decile"] = nullable_int(quantile_from_rank(rank, q=10))
         return pd.DataFrame(cols)
 
     def scores(self, node: str = ROOT) -> pd.Series:
@@ -147,9 +152,8 @@ class Build:
         else:
             groups = self._prep.column(within, "quantiles")[self._run.rows]
             out = quantile_within(score, groups, polarity=self.spec.polarity, q=q)
-        return pd.Series(pd.array(np.where(np.isnan(out), None, out), dtype="Int64"),
-                         index=self.area_codes, name=f"{node}_q{q}" + (f"_{within}" if within
-                                                                      else ""))
+        name = f"{node}_q{q}" + (f"_{within}" if within else "")
+        return pd.Series(nullable_int(out), index=self.area_codes, name=name)
 
     def table(self) -> pd.DataFrame:
         """``results`` plus ``la_code``, ``population``, index quintile and deciles/quintiles

@@ -48,6 +48,16 @@ def _rows(idx: np.ndarray, codes: np.ndarray | None = None) -> str:
     return ("row " if idx.size == 1 else "rows ") + text
 
 
+def _text(s: pd.Series) -> np.ndarray:
+    """Column as an object array of stripped strings (missing stays missing)."""
+    values = s.to_numpy(object)
+    if all(type(v) is str for v in values):
+        joined = "".join(values)
+        if not any(c in joined for c in " \t\r\n\xa0"):
+            return values
+    return s.astype("string").str.strip().to_numpy(object)
+
+
 def resolve_column(frame: pd.DataFrame, ref: ColumnRef, what: str) -> str:
     """The first of ``ref.names`` present in ``frame``; otherwise an error with suggestions."""
     for name in ref.names:
@@ -76,11 +86,12 @@ def numeric_column(frame: pd.DataFrame, column: str, what: str, codes: np.ndarra
 
 
 @cache
-def _lsoa_sets() -> tuple[frozenset[str], frozenset[str]]:
+def _lsoa_sets() -> tuple[pd.Index, pd.Index]:
     from rescomm.data import load_lsoa11_lsoa21_lookup
 
     lk = load_lsoa11_lsoa21_lookup()
-    return frozenset(lk["lsoa11_code"].astype(str)), frozenset(lk["lsoa21_code"].astype(str))
+    return (pd.Index(lk["lsoa11_code"].astype(str).unique()),
+            pd.Index(lk["lsoa21_code"].astype(str).unique()))
 
 
 def check_area_codes(codes: np.ndarray, *, geography: str, column: str) -> None:
@@ -95,16 +106,15 @@ def check_area_codes(codes: np.ndarray, *, geography: str, column: str) -> None:
     empty = np.flatnonzero((s.isna() | (s.astype(str).str.strip() == "")).to_numpy())
     if empty.size:
         raise IndexDataError(f"column {column!r} has empty area codes in {_rows(empty)}")
-    dup = np.flatnonzero(s.duplicated(keep=False).to_numpy())
+    dup = np.flatnonzero(pd.Index(codes).duplicated(keep=False))
     if dup.size:
         raise IndexDataError(f"column {column!r} has duplicate area codes in "
                              f"{_rows(dup, codes)}; each area must appear once")
-    looks_lsoa = s.astype(str).str.match(r"^[EW]01\d{6}$")
-    if geography == "none" and not looks_lsoa.any():
+    if geography == "none" and not s.astype(str).str[:3].isin(["E01", "W01"]).any():
         return
     s11, s21 = _lsoa_sets()
-    in11 = s.isin(s11).to_numpy()
-    in21 = s.isin(s21).to_numpy()
+    in11 = s11.get_indexer(codes) >= 0
+    in21 = s21.get_indexer(codes) >= 0
     only11 = np.flatnonzero(in11 & ~in21)
     only21 = np.flatnonzero(in21 & ~in11)
     fix = "convert them with rescomm.data.load_lsoa11_lsoa21_lookup() first"
@@ -169,7 +179,7 @@ def prepare(spec: IndexSpec, data: pd.DataFrame | str | Path) -> Prepared:
     used: dict[str, str] = {}
     code_col = resolve_column(frame, spec.area.code, "area codes (area.code)")
     used["area_code"] = code_col
-    codes = frame[code_col].astype("string").str.strip().to_numpy(object)
+    codes = _text(frame[code_col])
     check_area_codes(codes, geography=spec.area.geography, column=code_col)
     n, k = len(frame), len(spec.indicators)
     raw = np.empty((n, k))
@@ -193,7 +203,7 @@ def prepare(spec: IndexSpec, data: pd.DataFrame | str | Path) -> Prepared:
     if spec.area.la is not None:
         lcol = resolve_column(frame, spec.area.la, "local authority (area.la)")
         used["la"] = lcol
-        la = frame[lcol].astype("string").str.strip().to_numpy(object)
+        la = _text(frame[lcol])
     pop = None
     if spec.area.population is not None:
         pcol = next((c for c in spec.area.population.names if c in frame.columns), None)

@@ -71,6 +71,29 @@ def impute_grouped(
     return x, filled
 
 
+def impute_grouped_matrix(
+    x: np.ndarray, groups: np.ndarray, *, stat: str = "mean", fallback: str = "none"
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`impute_grouped` applied to every column of a 2-D array in one grouped pass."""
+    x = np.asarray(x, dtype=float)
+    miss = np.isnan(x)
+    if not miss.any():
+        return x.copy(), np.zeros_like(miss)
+    frame = pd.DataFrame(x)
+    fill = frame.groupby(pd.Series(groups, dtype=object), dropna=True).transform(stat)
+    fill = fill.reindex(frame.index).to_numpy(float)
+    out = x.copy()
+    filled = miss & ~np.isnan(fill)
+    out[filled] = fill[filled]
+    if fallback != "none":
+        rest = np.isnan(out) & ~np.isnan(x).all(axis=0)
+        if rest.any():
+            col = np.nanmean(x, axis=0) if fallback == "mean" else np.nanmedian(x, axis=0)
+            out[rest] = np.broadcast_to(col, x.shape)[rest]
+            filled |= rest
+    return out, filled
+
+
 def impute_table(
     data: pd.DataFrame, *, method: str = "mean", by: pd.Series | None = None,
     fallback: str = "none",

@@ -11,20 +11,46 @@ from typing import Any
 
 import numpy as np
 from scipy.special import ndtri
-from scipy.stats import rankdata
 
 
 def ranks(x: np.ndarray, *, ties: str = "average") -> np.ndarray:
     """Ascending ranks (1 = lowest value) of the non-missing values; NaN stays NaN.
 
-    ``ties`` is passed to :func:`scipy.stats.rankdata` (``average``, ``min``, ``max``,
-    ``dense``, ``ordinal``; ``first`` is accepted as an alias of ``ordinal``).
+    ``ties``: ``average`` (mean of the tied positions), ``min`` (sport/competition ranking,
+    R's ``ties.method = "min"``), ``max``, ``dense`` (1, 2, 2, 3) or ``first``/``ordinal``
+    (ties broken by position). Same results as :func:`scipy.stats.rankdata`.
     """
     x = np.asarray(x, dtype=float)
     out = np.full(x.shape, np.nan)
     ok = ~np.isnan(x)
-    if ok.any():
-        out[ok] = rankdata(x[ok], method="ordinal" if ties == "first" else ties)
+    v = x[ok]
+    n = v.size
+    if n == 0:
+        return out
+    order = np.argsort(v, kind="stable" if ties in ("first", "ordinal") else "quicksort")
+    r = np.empty(n)
+    if ties in ("first", "ordinal"):
+        r[order] = np.arange(1, n + 1)
+    else:
+        sv = v[order]
+        new = np.empty(n, dtype=bool)
+        new[0] = True
+        np.not_equal(sv[1:], sv[:-1], out=new[1:])
+        gid = np.cumsum(new) - 1
+        starts = np.flatnonzero(new)
+        ends = np.append(starts[1:], n)
+        if ties == "min":
+            val = (starts + 1.0)[gid]
+        elif ties == "max":
+            val = ends.astype(float)[gid]
+        elif ties == "dense":
+            val = gid + 1.0
+        elif ties == "average":
+            val = ((starts + 1.0 + ends) / 2.0)[gid]
+        else:
+            raise ValueError(f"unknown ties rule {ties!r}")
+        r[order] = val
+    out[ok] = r
     return out
 
 

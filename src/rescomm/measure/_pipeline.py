@@ -32,7 +32,7 @@ from ._errors import (
     ZeroDenominatorWarning,
     ZeroVarianceWarning,
 )
-from ._impute import impute_grouped, impute_overall
+from ._impute import impute_grouped_matrix, impute_overall
 from ._schema import STEPS
 from ._screen import availability
 from ._shrink import eb_logit_shrink
@@ -127,30 +127,38 @@ def _step_shrink(spec: IndexSpec, prep: Prepared, values: np.ndarray) -> StepRec
 def _step_impute(spec: IndexSpec, prep: Prepared, values: np.ndarray,
                  rows: np.ndarray) -> tuple[StepRecord, pd.DataFrame]:
     nodes = _per_indicator(spec, "impute")
-    cells = []
+    batches: dict[tuple, list[int]] = {}
     for j, ind in enumerate(spec.indicators):
         p = nodes[ind.id]
-        if p["method"] == "none":
-            continue
-        x = values[:, j]
-        if p["method"] in ("mean", "median"):
-            filled, mask = impute_overall(x, stat=p["method"])
-            groups = None
+        if p["method"] != "none" and np.isnan(values[:, j]).any():
+            key = (p["method"], p.get("by"), p.get("fallback"))
+            batches.setdefault(key, []).append(j)
+    cells = []
+    codes = prep.codes[rows]
+    for (method, by, fallback), cols in batches.items():
+        groups = None
+        if method in ("mean", "median"):
+            filled = np.empty((len(rows), len(cols)))
+            mask = np.zeros(filled.shape, dtype=bool)
+            for c, j in enumerate(cols):
+                filled[:, c], mask[:, c] = impute_overall(values[:, j], stat=method)
         else:
-            groups = prep.column(p["by"], f"imputation of {ind.id!r}")[rows]
-            filled, mask = impute_grouped(x, groups, stat=p["method"].split("_")[1],
-                                          fallback=p["fallback"])
-        values[:, j] = filled
-        idx = np.flatnonzero(mask)
-        if idx.size:
-            cells.append(pd.DataFrame({
-                "area_code": prep.codes[rows][idx], "indicator": ind.id, "value": filled[idx],
-                "method": p["method"], "group": None if groups is None else groups[idx]}))
-        left = np.isnan(values[:, j])
-        if left.any():
-            _warn(ImputationWarning, f"indicator {ind.id!r}: {int(left.sum())} value(s) could "
-                                     f"not be imputed by {p['method']} "
-                                     f"({_rows(np.flatnonzero(left), prep.codes[rows])})")
+            groups = prep.column(by, f"imputation ({method})")[rows]
+            filled, mask = impute_grouped_matrix(values[:, cols], groups,
+                                                 stat=method.split("_")[1], fallback=fallback)
+        values[:, cols] = filled
+        for c, j in enumerate(cols):
+            idx = np.flatnonzero(mask[:, c])
+            ind = spec.indicators[j]
+            if idx.size:
+                cells.append(pd.DataFrame({
+                    "area_code": codes[idx], "indicator": ind.id, "value": filled[idx, c],
+                    "method": method, "group": None if groups is None else groups[idx]}))
+            left = np.isnan(values[:, j])
+            if left.any():
+                _warn(ImputationWarning, f"indicator {ind.id!r}: {int(left.sum())} value(s) "
+                                         f"could not be imputed by {method} "
+                                         f"({_rows(np.flatnonzero(left), codes)})")
     report = (pd.concat(cells, ignore_index=True) if cells else
               pd.DataFrame(columns=["area_code", "indicator", "value", "method", "group"]))
     summary = {"imputed_cells": int(len(report)),
@@ -192,7 +200,7 @@ def _step_treat(spec: IndexSpec, values: np.ndarray) -> tuple[StepRecord, pd.Dat
                      "pass0": r.passed0, "nwin": r.nwin, "skew1": r.skew1, "kurt1": r.kurt1,
                      "pass1": r.passed1, "transform": r.transform, "skew2": r.skew2,
                      "kurt2": r.kurt2, "pass2": r.passed2,
-                     "treated_points": int(np.count_nonzero(r.treated != ""))})
+                     "treated_points": r.n_treated})
         if not r.passes:
             failing.append(ind.id)
     if failing:

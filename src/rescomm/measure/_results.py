@@ -16,20 +16,22 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy.stats import rankdata
 
 from ._errors import PopulationMissingWarning
+from ._normalise import ranks
 
 
 def worst_first_rank(score: np.ndarray, *, polarity: str) -> np.ndarray:
     """Rank with 1 = worst (see module notes); NaN where the score is missing."""
     s = np.asarray(score, dtype=float)
-    out = np.full(s.shape, np.nan)
-    ok = ~np.isnan(s)
-    if ok.any():
-        key = -s[ok] if polarity == "higher_is_worse" else s[ok]
-        out[ok] = rankdata(key, method="min")
-    return out
+    return ranks(-s if polarity == "higher_is_worse" else s, ties="min")
+
+
+def nullable_int(values: np.ndarray) -> pd.arrays.IntegerArray:
+    """Float array with NaN -> pandas nullable ``Int64`` array (fast path, no object array)."""
+    values = np.asarray(values, dtype=float)
+    mask = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(mask, 0, values).astype("int64"), mask)
 
 
 def quantile_from_rank(rank: np.ndarray, *, q: int = 10, n: int | None = None) -> np.ndarray:

@@ -20,6 +20,52 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+class _Moments:
+    """Power sums of ``x - c`` (``c`` = the initial mean), updated in O(1) when a block of equal
+    values moves; gives e1071 type-2 skewness and kurtosis without another pass over the data."""
+
+    def __init__(self, v: np.ndarray) -> None:
+        self.n = v.size
+        self.c = float(v.mean()) if v.size else 0.0
+        d = v - self.c
+        d2 = d * d
+        self.s = [float(d.sum()), float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum())]
+
+    def move(self, k: int, old: float, new: float) -> None:
+        a, b = old - self.c, new - self.c
+        for p in range(4):
+            self.s[p] += k * (b ** (p + 1) - a ** (p + 1))
+
+    def central(self) -> tuple[float, float, float]:
+        n, (s1, s2, s3, s4) = self.n, self.s
+        mu = s1 / n
+        m2 = s2 - n * mu**2
+        m3 = s3 - 3 * mu * s2 + 2 * n * mu**3
+        m4 = s4 - 4 * mu * s3 + 6 * mu**2 * s2 - 3 * n * mu**4
+        return m2, m3, m4
+
+    def skew(self) -> float:
+        n = self.n
+        m2, m3, _ = self.central()
+        if n < 3 or m2 <= 1e-14 * max(abs(self.s[1]), 1e-300) or m2**1.5 == 0:
+            return float("nan")
+        return float(np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+
+    def kurt(self) -> float:
+        n = self.n
+        m2, _, m4 = self.central()
+        if n < 4 or m2 <= 1e-14 * max(abs(self.s[1]), 1e-300) or m2**2 == 0:
+            return float("nan")
+        r = n * m4 / m2**2
+        return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+    def check(self, skew_thresh: float, kurt_thresh: float) -> bool | None:
+        sk, kt = self.skew(), self.kurt()
+        if np.isnan(sk) or np.isnan(kt):
+            return None
+        return bool(abs(sk) < skew_thresh or kt < kurt_thresh)
+
+
 def skew(x: np.ndarray) -> float:
     """Sample skewness, e1071 type 2 / Excel ``SKEW`` (NaN ignored; NaN if fewer than 3 points).
 
@@ -29,15 +75,7 @@ def skew(x: np.ndarray) -> float:
               \\quad d = x - \\bar x
     """
     v = np.asarray(x, dtype=float)
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 3:
-        return float("nan")
-    d = v - v.mean()
-    m2 = np.dot(d, d)
-    if m2 == 0:
-        return float("nan")
-    return float(np.sqrt(n) * np.sum(d**3) / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+    return _Moments(v[~np.isnan(v)]).skew()
 
 
 def kurt(x: np.ndarray) -> float:
@@ -49,16 +87,7 @@ def kurt(x: np.ndarray) -> float:
               k = \\frac{((n+1)(r-3)+6)(n-1)}{(n-2)(n-3)}
     """
     v = np.asarray(x, dtype=float)
-    v = v[~np.isnan(v)]
-    n = v.size
-    if n < 4:
-        return float("nan")
-    d = v - v.mean()
-    m2 = np.dot(d, d)
-    if m2 == 0:
-        return float("nan")
-    r = n * np.sum(d**4) / m2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    return _Moments(v[~np.isnan(v)]).kurt()
 
 
 def check_skew_kurt(
@@ -69,10 +98,10 @@ def check_skew_kurt(
     Returns ``(passes, skew, kurtosis)``; ``passes`` is None when they cannot be computed
     (fewer than 4 values, or zero variance), in which case COINr leaves the vector untreated.
     """
-    sk, kt = skew(x), kurt(x)
-    if np.isnan(sk) or np.isnan(kt):
-        return None, sk, kt
-    return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
+    v = np.asarray(x, dtype=float)
+    m = _Moments(v[~np.isnan(v)])
+    sk, kt = m.skew(), m.kurt()
+    return m.check(skew_thresh, kurt_thresh), sk, kt
 
 
 def winsorise(
@@ -85,6 +114,12 @@ def winsorise(
 ) -> tuple[np.ndarray, int, np.ndarray]:
     """COINr ``winsorise``: move extreme values in one step at a time.
 
+    While the vector fails the skew/kurtosis check (or ``force_win``) and fewer than ``winmax``
+    points have been moved: if skew >= 0, every point equal to the maximum takes the next
+    highest value, otherwise every point equal to the minimum takes the next lowest value.
+    Implemented on the sorted values with O(1) moment updates per step (same result as
+    re-computing skew and kurtosis from scratch, as COINr does).
+
     Returns
     -------
     x : numpy.ndarray
@@ -95,42 +130,72 @@ def winsorise(
     treated : numpy.ndarray of str
         ``"winhi"``/``"winlo"`` at treated positions, ``""`` elsewhere.
     """
+    y, nwin, hi, lo = _winsorise(x, winmax=winmax, skew_thresh=skew_thresh,
+                                 kurt_thresh=kurt_thresh, force_win=force_win)
+    return y, nwin, _marks(np.shape(x), hi, lo)
+
+
+def _marks(shape: tuple[int, ...], hi: np.ndarray, lo: np.ndarray) -> np.ndarray:
+    treated = np.full(shape, "", dtype=object)
+    treated[hi] = "winhi"
+    treated[lo] = "winlo"
+    return treated
+
+
+def _winsorise(
+    x: np.ndarray, *, winmax: int | None, skew_thresh: float, kurt_thresh: float,
+    force_win: bool,
+) -> tuple[np.ndarray, int, np.ndarray, np.ndarray]:
     x = np.asarray(x, dtype=float).copy()
-    passing = check_skew_kurt(x, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)[0]
+    hi_idx = lo_idx = np.array([], dtype=int)
+    present = np.flatnonzero(~np.isnan(x))
+    order = present[np.argsort(x[present], kind="stable")]
+    vals = x[order]
+    m = _Moments(vals)
+    passing = m.check(skew_thresh, kurt_thresh)
     passing = True if passing is None else passing
+    n = vals.size
+    lo_end, hi_start = 0, n  # vals[:lo_end] are at the (moved) minimum, vals[hi_start:] at max
+    lo_val = hi_val = float("nan")
+    last_hi = last_lo = 0  # size of the block moved at the last high / low step
     nwin = 0
-    imax = np.array([], dtype=int)
-    imin = np.array([], dtype=int)
-    if not passing or force_win:
+    if n and (not passing or force_win):
+        lo_val, hi_val = vals[0], vals[-1]
+        lo_end = int(np.searchsorted(vals, lo_val, side="right"))
+        hi_start = int(np.searchsorted(vals, hi_val, side="left"))
         below = winmax is None or nwin < winmax
         while (not passing or force_win) and below:
-            present = ~np.isnan(x)
-            if present.sum() < 2:
+            if lo_val == hi_val:  # everything at one value: nothing left to move
                 break
-            if skew(x) >= 0:
-                top = np.nanmax(x)
-                imax = np.flatnonzero(x == top)
-                rest = present.copy()
-                rest[imax] = False
-                if not rest.any():
-                    break
-                x[imax] = np.max(x[rest])
+            sk = m.skew()
+            if np.isnan(sk) or sk >= 0:
+                k = n - hi_start
+                nxt = vals[hi_start - 1] if hi_start - 1 >= lo_end else lo_val
+                m.move(k, hi_val, nxt)
+                hi_val = nxt
+                hi_start = int(np.searchsorted(vals[:hi_start], nxt, side="left"))
+                hi_start = max(hi_start, lo_end) if nxt != lo_val else lo_end
+                last_hi = k
             else:
-                bottom = np.nanmin(x)
-                imin = np.flatnonzero(x == bottom)
-                rest = present.copy()
-                rest[imin] = False
-                if not rest.any():
-                    break
-                x[imin] = np.min(x[rest])
-            nwin = imax.size + imin.size
+                k = lo_end
+                nxt = vals[lo_end] if lo_end < hi_start else hi_val
+                m.move(k, lo_val, nxt)
+                lo_val = nxt
+                lo_end = int(np.searchsorted(vals, nxt, side="right")) if lo_end < hi_start \
+                    else hi_start
+                lo_end = min(lo_end, hi_start) if nxt != hi_val else hi_start
+                last_lo = k
+            nwin = last_hi + last_lo
             below = winmax is None or nwin < winmax
-            ok = check_skew_kurt(x, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)[0]
+            ok = m.check(skew_thresh, kurt_thresh)
             passing = True if ok is None else ok
-    treated = np.full(x.shape, "", dtype=object)
-    treated[imax] = "winhi"
-    treated[imin] = "winlo"
-    return x, nwin, treated
+        if last_hi:
+            x[order[hi_start:]] = hi_val
+            hi_idx = order[n - last_hi:]
+        if last_lo:
+            x[order[:lo_end]] = lo_val
+            lo_idx = order[:last_lo]
+    return x, nwin, hi_idx, lo_idx
 
 
 def log_ct(x: np.ndarray) -> np.ndarray:
@@ -188,7 +253,28 @@ class TreatResult:
     skew2: float = float("nan")
     kurt2: float = float("nan")
     passed2: bool | None = None
-    treated: np.ndarray = field(default_factory=lambda: np.array([], dtype=object))
+    hi: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+    lo: np.ndarray = field(default_factory=lambda: np.array([], dtype=int))
+
+    @property
+    def n_treated(self) -> int:
+        """Number of values changed (all of them once a transform was applied)."""
+        if self.transform:
+            return int(np.count_nonzero(~np.isnan(self.values)))
+        return int(self.hi.size + self.lo.size)
+
+    @property
+    def treated(self) -> np.ndarray:
+        """Per value: ``"winhi"``, ``"winlo"``, the transform name (``"winhi+log_ct"`` when
+        combined) or ``""`` (COINr ``Treated_Points``)."""
+        marks = _marks(self.values.shape, self.hi, self.lo)
+        if self.transform:
+            if self.hi.size + self.lo.size and self.combined:
+                return np.where(marks != "", marks + "+" + self.transform, self.transform)
+            return np.full(self.values.shape, self.transform, dtype=object)
+        return marks
+
+    combined: bool = False
 
     @property
     def passes(self) -> bool:
@@ -243,33 +329,29 @@ def treat(
     """
     x = np.asarray(x, dtype=float)
     p0, s0, k0 = check_skew_kurt(x, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
-    res = TreatResult(values=x.copy(), skew0=s0, kurt0=k0, passed0=p0,
-                      treated=np.full(x.shape, "", dtype=object))
+    res = TreatResult(values=x, skew0=s0, kurt0=k0, passed0=p0)
     if method == "none":
         return res
     if method != "winsorise":
         res.values = _transform(x, method, lmbda, makepos)
         res.transform = method
-        res.treated[:] = method
         res.passed2, res.skew2, res.kurt2 = check_skew_kurt(
             res.values, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
         return res
     if p0 is None or p0:
         return res
-    x1, nwin, marks = winsorise(x, winmax=winmax, skew_thresh=skew_thresh,
-                                kurt_thresh=kurt_thresh, force_win=force_win)
-    res.values, res.nwin, res.treated = x1, nwin, marks
+    x1, nwin, res.hi, res.lo = _winsorise(x, winmax=winmax, skew_thresh=skew_thresh,
+                                          kurt_thresh=kurt_thresh, force_win=force_win)
+    res.values, res.nwin = x1, nwin
     res.passed1, res.skew1, res.kurt1 = check_skew_kurt(
         x1, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
     if res.passed1 is None or res.passed1 or fallback == "none":
         return res
     base = x1 if combine else x
-    x2 = _transform(base, fallback, lmbda, makepos)
-    res.values, res.transform = x2, fallback
-    res.treated = (np.where(marks != "", marks + "+" + fallback, fallback) if combine
-                   else np.full(x.shape, fallback, dtype=object))
+    res.values, res.transform, res.combined = _transform(base, fallback, lmbda, makepos), \
+        fallback, combine
     res.passed2, res.skew2, res.kurt2 = check_skew_kurt(
-        x2, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
+        res.values, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh)
     return res
 
 
