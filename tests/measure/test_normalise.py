@@ -104,3 +104,18 @@ def test_percentile_ranks_match_the_cdc_svi_epl_values():
         x[x == -999] = np.nan
         got = normalise(x, method="prank", ties="min")
         np.testing.assert_allclose(np.round(got, 4), svi[f"EPL_{var}"], atol=1e-9)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.integers(0, 6).map(float), st.just(float("nan"))), min_size=1,
+                max_size=30),
+       st.sampled_from(["average", "min", "max", "dense", "ordinal"]))
+def test_ranks_equal_scipy_rankdata(values, ties):
+    from scipy.stats import rankdata
+
+    x = np.array(values)
+    ok = ~np.isnan(x)
+    expected = np.full(x.shape, np.nan)
+    if ok.any():
+        expected[ok] = rankdata(x[ok], method=ties)
+    np.testing.assert_array_equal(ranks(x, ties=ties), expected)
