@@ -157,7 +157,7 @@ class AreaHierarchy:
         year = check_year(year)
         table = self._table(year)
         for column in (f"msoa{year % 100}_code", "lad_code", "icb_code", "region_code"):
-            hit = table.index[table[column].to_numpy() == area_code]
+            hit = table.index[(table[column] == area_code).fillna(False).to_numpy(dtype=bool)]
             if len(hit):
                 return np.sort(hit.to_numpy(dtype=object))
         raise AreaCodeError(

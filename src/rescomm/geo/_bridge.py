@@ -172,11 +172,10 @@ def _bridge(data: pd.DataFrame, source: int, *, values: Iterable[str] | None, co
         result = result.div(denominator, axis=0)
     result = result.mask(nan_any)
 
-    expected = lookup.groupby(dst)[src].size().reindex(result.index)
+    expected = _sources_per_destination(source).reindex(result.index)
     present = links.groupby(dst)[src].size().reindex(result.index)
-    change = links.groupby(dst)["change_code"].agg(lambda s: "".join(sorted(set(map(str, s)))))
     out = result.rename_axis(dst).reset_index()
-    out["change_code"] = change.reindex(result.index).to_numpy()
+    out["change_code"] = _change_codes(links, dst).reindex(result.index).to_numpy()
     out["complete"] = (present == expected).to_numpy()
     out.attrs["bridge"] = {
         "from": f"LSOA {source}", "to": f"LSOA {target}", "kind": kind,
@@ -185,6 +184,24 @@ def _bridge(data: pd.DataFrame, source: int, *, values: Iterable[str] | None, co
         "source_weights": _describe(population[source], source) if kind == "rate" else None,
     }
     return out
+
+
+def _change_codes(links: pd.DataFrame, dst: str) -> pd.Series:
+    """Change code(s) of the links into each destination, e.g. ``"S"`` (sorted, joined)."""
+    distinct = links[[dst, "change_code"]].drop_duplicates().sort_values([dst, "change_code"])
+    codes = distinct.groupby(dst)["change_code"].first()
+    several = distinct[dst].duplicated(keep=False)
+    if several.any():  # not in the ONS lookup today, kept general
+        joined = distinct[several].groupby(dst)["change_code"].agg("".join)
+        codes.loc[joined.index] = joined
+    return codes
+
+
+@cache
+def _sources_per_destination(source: int) -> pd.Series:
+    src, dst = ("lsoa11_code", "lsoa21_code") if source == 2011 else ("lsoa21_code",
+                                                                       "lsoa11_code")
+    return _lookup().groupby(dst)[src].size()
 
 
 def _value_columns(data: pd.DataFrame, code: str, values: Iterable[str] | None) -> list[str]:

@@ -82,7 +82,8 @@ def bng_to_wgs84(easting: ArrayLike, northing: ArrayLike) -> tuple[NDArray, NDAr
     ------
     OutsideGreatBritainError
         If any finite point lies outside the National Grid extent (easting 0-700,000 m, northing
-        0-1,300,000 m): usually longitude/latitude passed by mistake.
+        0-1,300,000 m), usually longitude/latitude passed by mistake, or maps outside EPSG:27700's
+        area of use.
 
     Examples
     --------
@@ -92,8 +93,11 @@ def bng_to_wgs84(easting: ArrayLike, northing: ArrayLike) -> tuple[NDArray, NDAr
     """
     x, y = _as_float_pair(easting, northing)
     check_bng(x, y)
-    lon, lat = _transformer(BNG, WGS84).transform(x, y)
-    return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
+    lon, lat = _transform(BNG, WGS84, x, y)
+    _check_mapped(x, y, lon, lat, GB_LONLAT_BOUNDS, "easting", "northing",
+                  "maps outside EPSG:27700's area of use (longitude -9.01 to 2.01, latitude "
+                  "49.75 to 61.01 degrees)")
+    return lon, lat
 
 
 def wgs84_to_bng(longitude: ArrayLike, latitude: ArrayLike) -> tuple[NDArray, NDArray]:
@@ -113,14 +117,15 @@ def wgs84_to_bng(longitude: ArrayLike, latitude: ArrayLike) -> tuple[NDArray, ND
     ------
     OutsideGreatBritainError
         If any finite point lies outside EPSG:27700's area of use (longitude -9.01..2.01,
-        latitude 49.75..61.01) or maps outside the National Grid; the message suggests checking
-        for swapped longitude/latitude.
+        latitude 49.75..61.01), which usually means swapped longitude/latitude, or maps outside
+        the National Grid.
     """
     lon, lat = _as_float_pair(longitude, latitude)
     check_in_gb(lon, lat, WGS84)
-    x, y = _transformer(WGS84, BNG).transform(lon, lat)
-    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
-    check_bng(x, y)
+    x, y = _transform(WGS84, BNG, lon, lat)
+    _check_mapped(lon, lat, x, y, GB_GRID_BOUNDS, "longitude", "latitude",
+                  "maps outside the National Grid (easting 0 to 700,000, northing 0 to "
+                  "1,300,000 m)")
     return x, y
 
 
@@ -136,17 +141,30 @@ def to_bng(x: ArrayLike, y: ArrayLike, crs: str | int) -> tuple[NDArray, NDArray
 def check_in_gb(x: NDArray, y: NDArray, crs: str) -> None:
     """Raise :class:`OutsideGreatBritainError` if a finite point in ``crs`` is outside GB."""
     if check_crs(crs) == WGS84:
-        _check_within(x, y, GB_LONLAT_BOUNDS, "longitude", "latitude", "degrees",
-                      "check that longitude comes first and both are WGS84 decimal degrees")
+        _raise_if_outside(x, y, _outside(x, y, GB_LONLAT_BOUNDS), "longitude", "latitude",
+                          "is not within longitude -9.01 to 2.01 and latitude 49.75 to 61.01 "
+                          "degrees",
+                          "check that longitude comes first and both are WGS84 decimal degrees")
     else:
         check_bng(x, y)
 
 
 def check_bng(easting: NDArray, northing: NDArray) -> None:
     """Raise :class:`OutsideGreatBritainError` if a finite point is off the National Grid."""
-    _check_within(easting, northing, GB_GRID_BOUNDS, "easting", "northing", "m",
-                  "check the coordinates are British National Grid metres (EPSG:27700), "
-                  "not longitude/latitude")
+    _raise_if_outside(easting, northing, _outside(easting, northing, GB_GRID_BOUNDS), "easting",
+                      "northing",
+                      "is not within easting 0 to 700,000 and northing 0 to 1,300,000 m",
+                      "check the coordinates are British National Grid metres (EPSG:27700), not "
+                      "longitude/latitude")
+
+
+def _transform(source: str, target: str, x: NDArray, y: NDArray) -> tuple[NDArray, NDArray]:
+    tx, ty = _transformer(source, target).transform(x, y)
+    tx, ty = np.asarray(tx, dtype=np.float64), np.asarray(ty, dtype=np.float64)
+    missing = np.isnan(x) | np.isnan(y)
+    if missing.any():
+        tx, ty = np.where(missing, np.nan, tx), np.where(missing, np.nan, ty)
+    return tx, ty
 
 
 def _as_float_pair(x: ArrayLike, y: ArrayLike) -> tuple[NDArray, NDArray]:
@@ -157,24 +175,33 @@ def _as_float_pair(x: ArrayLike, y: ArrayLike) -> tuple[NDArray, NDArray]:
     return xa, ya
 
 
-def _check_within(x: NDArray, y: NDArray, bounds: tuple[float, float, float, float],
-                  x_name: str, y_name: str, unit: str, hint: str) -> None:
+def _outside(x: NDArray, y: NDArray, bounds: tuple[float, float, float, float]) -> NDArray:
+    """Finite points outside ``bounds`` (NaN counts as 'no coordinates', not outside)."""
     xmin, ymin, xmax, ymax = bounds
     with np.errstate(invalid="ignore"):
-        outside = ~((x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax))
-    outside &= ~(np.isnan(x) | np.isnan(y))
+        inside = (x >= xmin) & (x <= xmax) & (y >= ymin) & (y <= ymax)
+    return ~inside & ~(np.isnan(x) | np.isnan(y))
+
+
+def _check_mapped(x: NDArray, y: NDArray, tx: NDArray, ty: NDArray,
+                  bounds: tuple[float, float, float, float], x_name: str, y_name: str,
+                  what: str) -> None:
+    """Raise naming the *input* point if its transformed position is outside ``bounds``."""
+    outside = _outside(tx, ty, bounds) | (np.isinf(tx) | np.isinf(ty))
+    _raise_if_outside(x, y, outside, x_name, y_name, what,
+                      "Great Britain data should not be there; check the coordinates")
+
+
+def _raise_if_outside(x: NDArray, y: NDArray, outside: NDArray, x_name: str, y_name: str,
+                      what: str, hint: str) -> None:
     if not outside.any():
         return
     idx = np.flatnonzero(outside.ravel())
     fx, fy = float(x.ravel()[idx[0]]), float(y.ravel()[idx[0]])
     raise OutsideGreatBritainError(
-        f"{idx.size} of {x.size} point(s) are outside Great Britain ({x_name} {_fmt(xmin, unit)} "
-        f"to {_fmt(xmax, unit)}, {y_name} {_fmt(ymin, unit)} to {_fmt(ymax, unit)} {unit}), the "
-        f"first is ({x_name}={fx!r}, {y_name}={fy!r}); {hint}",
+        f"{idx.size} of {x.size} point{'' if x.size == 1 else 's'} "
+        f"{'is' if idx.size == 1 else 'are'} outside Great Britain: the first, "
+        f"({x_name}={fx!r}, {y_name}={fy!r}), {what}; {hint}",
         count=int(idx.size),
         first=(fx, fy),
     )
-
-
-def _fmt(value: float, unit: str) -> str:
-    return f"{value:,.0f}" if unit == "m" else f"{value:g}"

@@ -95,6 +95,8 @@ def normalise_postcodes(postcodes: pd.Series | Iterable[object]) -> pd.Series:
     >>> normalise_postcodes(["l18jq", "nonsense", None]).tolist()
     ['L1 8JQ', <NA>, <NA>]
     """
+    if isinstance(postcodes, str):
+        raise TypeError("normalise_postcodes takes many postcodes; use normalise_postcode for one")
     index = postcodes.index if isinstance(postcodes, pd.Series) else None
     strings = to_arrow_strings(postcodes)
     compact = pc.replace_substring_regex(strings, _RE2_WHITESPACE, "")

@@ -157,6 +157,8 @@ class PostcodeIndex:
             ``latitude``/``longitude`` float (EPSG:4326 degrees, NaN if missing), text columns
             use the ``string`` dtype.
         """
+        if isinstance(postcodes, str):
+            raise TypeError("lookup takes many postcodes; use get (or lookup_postcode) for one")
         index = postcodes.index if isinstance(postcodes, pd.Series) else None
         raw = postcodes.to_numpy(dtype=object) if isinstance(postcodes, pd.Series) else (
             np.asarray(list(postcodes), dtype=object))
