@@ -82,3 +82,11 @@ def test_the_home_page_form_submits_to_the_search_by_get(client):
     page = client.get("/").content.decode()
     assert '<form action="/search/" method="get"' in page
     assert f"for example {LIVE_POSTCODE}" in page
+
+
+def test_hostile_area_code_in_the_url_is_escaped_on_the_404_page(client):
+    response = client.get("/areas/lsoa21/%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "<img" not in page.lower()
+    assert "&lt;IMG SRC=X ONERROR=ALERT(1)&gt;" in page

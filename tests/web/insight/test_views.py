@@ -167,3 +167,9 @@ def test_pages_work_without_node_modules(client, monkeypatch):
     page = html(client.get("/"))
     assert "leaflet" not in page
     assert '<svg class="choropleth"' in page
+
+
+def test_a_lower_case_lsoa_code_redirects_to_the_canonical_page(client):
+    response = client.get(f"/areas/lsoa21/{LIVE_POSTCODE_LSOA21.lower()}/")
+    assert response.status_code == 301
+    assert response["Location"] == f"/areas/lsoa21/{LIVE_POSTCODE_LSOA21}/"

@@ -110,6 +110,9 @@ def lsoa_table(request: HttpRequest) -> HttpResponse:
 @require_safe
 def lsoa_detail(request: HttpRequest, code: str) -> HttpResponse:
     """``/areas/lsoa21/<code>/``: one LSOA's profile (404 page; says so for a 2011 code)."""
+    canonical = queries.normalise_code(code)
+    if canonical != code and re.fullmatch(queries.LSOA_CODE_PATTERN, canonical):
+        return redirect("insight:lsoa21-detail", canonical, permanent=True)
     try:
         lsoa = queries.get_lsoa(code)
     except queries.LsoaNotFoundError as exc:
