@@ -1,10 +1,14 @@
-"""Development and demo settings: SQLite in ``$RESCOMM_HOME``, a persisted random secret key."""
+"""Development and demo settings: SQLite in ``$RESCOMM_HOME``, a persisted random secret key.
+
+``DEBUG`` is off unless ``DEBUG=1``: the demo shows the service's own error pages; developers
+turn it on for Django's debug pages and template reloading.
+"""
 
 from ._env import env_bool, persisted_secret_key
 from .base import *  # noqa: F403
 from .base import RESCOMM_HOME
 
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = persisted_secret_key(RESCOMM_HOME)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
