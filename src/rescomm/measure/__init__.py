@@ -22,6 +22,7 @@ from ._aggregate import (
     geometric,
     harmonic,
 )
+from ._audit import audit, cronbach_alpha, indicator_stats
 from ._build import Build, build
 from ._denominate import denominate, denominate_table
 from ._errors import (
@@ -55,6 +56,7 @@ from ._screen import availability, screen_rows, screen_table
 from ._shrink import eb_logit_shrink, eb_logit_shrink_table
 from ._spec import IndexSpec, load_spec
 from ._treat import check_skew_kurt, kurt, skew, treat, treat_table, winsorise
+from ._uncertainty import UncertaintyResult, uncertainty
 from ._weights import effective_weights, factor_loadings, pca_loadings, weights_from_loadings
 
 __all__ = [
@@ -72,16 +74,19 @@ __all__ = [
     "ShrinkageWarning",
     "StepRecord",
     "TreatmentWarning",
+    "UncertaintyResult",
     "WeightsNotNormalisedWarning",
     "ZeroDenominatorWarning",
     "ZeroVarianceWarning",
     "aggregate",
     "aggregate_table",
     "arithmetic",
+    "audit",
     "availability",
     "build",
     "check_skew_kurt",
     "copeland",
+    "cronbach_alpha",
     "denominate",
     "denominate_table",
     "eb_logit_shrink",
@@ -100,6 +105,7 @@ __all__ = [
     "impute_grouped",
     "impute_overall",
     "impute_table",
+    "indicator_stats",
     "kurt",
     "la_summary",
     "load_spec",
@@ -113,6 +119,7 @@ __all__ = [
     "skew",
     "treat",
     "treat_table",
+    "uncertainty",
     "weights_from_loadings",
     "winsorise",
     "worst_first_rank",

@@ -294,6 +294,29 @@ class Build:
         return Build(spec, self._prep, _pipeline.run(spec, self._prep, start=STEPS[start],
                                                      cache=self._run))
 
+    def uncertainty(self, *, n: int = 1000, seed: int | None = None,
+                    weight_noise: float = 0.25,
+                    alternatives: Mapping[str, Any] | None = None,
+                    node: str = ROOT) -> Any:
+        """Monte Carlo uncertainty of the ranks of ``node``.
+
+        Each of ``n`` runs perturbs every weight by ±``weight_noise`` (uniform, then rescaled
+        within its group) and draws one parameter block per step from ``alternatives``; the
+        result gives per area the nominal, median and 5th/95th percentile ranks and
+        P(worst decile). See :func:`rescomm.measure.uncertainty` for details.
+        """
+        from ._uncertainty import uncertainty
+
+        return uncertainty(self, n=n, seed=seed, weight_noise=weight_noise,
+                           alternatives=alternatives, node=node)
+
+    def audit(self, *, corr_threshold: float = 0.9) -> dict[str, pd.DataFrame]:
+        """Statistical audit tables: indicator statistics and flags, correlations with parent
+        and siblings, and per group Cronbach's alpha and PC1 share (see ``_audit.audit``)."""
+        from ._audit import audit
+
+        return audit(self, corr_threshold=corr_threshold)
+
     def rebuild_quiet(self, **changes: Mapping[str, Any]) -> Build:
         """:meth:`rebuild` with the engine's named warnings silenced (for Monte Carlo runs)."""
         from ._errors import MeasureWarning
