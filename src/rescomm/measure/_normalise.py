@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtri
 
 
 def ranks(x: np.ndarray, *, ties: str = "average") -> np.ndarray:
@@ -124,6 +123,8 @@ def rank_inverse_normal(x: np.ndarray, *, ties: str = "average", c: float = 0.0)
     ``c = 0`` is van der Waerden's ``r/(n+1)`` (openSIMD's normal scores); ``c = 3/8`` Blom,
     ``c = 1/2`` rankit.
     """
+    from scipy.special import ndtri  # lazy: keeps `import rescomm.measure` light
+
     r = ranks(x, ties=ties)
     n = np.count_nonzero(~np.isnan(x))
     return ndtri((r - c) / (n - 2.0 * c + 1.0))

@@ -7,7 +7,6 @@ weight of an indicator in the root index) are the products along the path to the
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize
 
 
 def normalise_weights(w: np.ndarray) -> np.ndarray:
@@ -93,6 +92,8 @@ def factor_loadings(x: np.ndarray, *, max_iter: int = 500) -> tuple[np.ndarray, 
     Lawley D.N., Maxwell A.E. Factor Analysis as a Statistical Method, 1971. The IMD combines
     Health, Crime and Education sub-indicators with such loadings (McLennan et al. 2019).
     """
+    from scipy.optimize import minimize  # imported here: scipy.optimize is slow to import
+
     x = _complete(x, x.shape[1] + 2)
     s = np.corrcoef(x, rowvar=False)
     m = s.shape[0]
