@@ -252,3 +252,25 @@ def test_the_results_are_the_same_from_a_csv_file(tmp_path, toy):
     make_data().to_csv(path, index=False)
     b = build(make_spec(), path)
     pd.testing.assert_frame_equal(b.results, toy.results)
+
+
+def test_the_log_alone_replays_the_build(toy):
+    import json
+
+    blocks = {rec.step: rec.params for rec in toy.log}
+    replay = build(toy.spec.with_steps(blocks), make_data())
+    pd.testing.assert_frame_equal(replay.results, toy.results)
+    json.dumps(toy.describe(), default=str)  # the description is JSON-ready
+
+
+def test_rebuild_on_new_data_reruns_everything(toy):
+    b2 = toy.rebuild(data=make_data(seed=2))
+    assert not np.allclose(b2.results["index_score"], toy.results["index_score"])
+    assert [r.step for r in b2.log] == [r.step for r in toy.log]
+
+
+def test_warnings_point_at_the_callers_line():
+    data = make_data().assign(c=7.0)
+    with pytest.warns(ZeroVarianceWarning) as record:
+        build(make_spec(), data)
+    assert record[0].filename == __file__

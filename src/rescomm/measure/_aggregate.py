@@ -7,9 +7,11 @@ All means use weights renormalised over the children present in a row when
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from ._normalise import ranks
 
@@ -166,10 +168,18 @@ def aggregate(v: np.ndarray, w: np.ndarray, *, method: str, **params: object) ->
     return res
 
 
-def aggregate_table(data, weights=None, *, method: str = "arithmetic", **params):  # noqa: ANN001, ANN201
-    """Table wrapper: aggregate the columns of ``data`` row-wise into a Series."""
-    import pandas as pd
+def aggregate_table(
+    data: pd.DataFrame,
+    weights: Mapping[str, float] | Sequence[float] | None = None,
+    *,
+    method: str = "arithmetic",
+    **params: object,
+) -> pd.Series:
+    """Table wrapper of :func:`aggregate`: aggregate the columns of ``data`` row-wise.
 
+    ``weights`` maps column names to weights (or is a sequence in column order); equal
+    weights by default.
+    """
     w = np.ones(data.shape[1]) if weights is None else np.asarray(
         [weights[c] for c in data.columns] if isinstance(weights, dict) else weights, float)
     res = aggregate(data.to_numpy(float), w, method=method, **params)

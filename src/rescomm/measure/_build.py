@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import difflib
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -62,7 +62,7 @@ def build(spec: IndexSpec | Mapping[str, Any] | str | Path,
     return Build(spec, prep, _pipeline.run(spec, prep))
 
 
-def _raiser(prefix: str):  # noqa: ANN202
+def _raiser(prefix: str) -> Callable[[str, str], None]:
     def fail(key: str, message: str) -> None:
         raise IndexSpecError(f"{prefix}.{key}: {message}")
 

@@ -7,9 +7,11 @@ an array of the same length with NaN kept in place.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 def ranks(x: np.ndarray, *, ties: str = "average") -> np.ndarray:
@@ -240,8 +242,15 @@ def normalise(x: np.ndarray, *, method: str, **params: Any) -> np.ndarray:
     raise ValueError(f"unknown normalisation method {method!r}")
 
 
-def normalise_table(data, *, method: str, directions=None, **params):  # noqa: ANN001, ANN201
-    """Table wrapper: normalise every column of ``data`` (times its direction, default +1)."""
+def normalise_table(
+    data: pd.DataFrame,
+    *,
+    method: str,
+    directions: Mapping[str, int] | None = None,
+    **params: Any,
+) -> pd.DataFrame:
+    """Table wrapper of :func:`normalise`: every column of ``data`` times its direction
+    (``directions`` maps column -> +1/-1, default +1), then ``method``."""
     out = data.copy()
     for col in data.columns:
         d = 1 if directions is None else directions.get(col, 1)

@@ -8,8 +8,10 @@ step whose parameters changed (what makes Monte Carlo uncertainty analysis affor
 from __future__ import annotations
 
 import copy
+import sys
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -71,7 +73,13 @@ class RunOutput:
 
 
 def _warn(cls: type[Warning], message: str) -> None:
-    warnings.warn(message, cls, stacklevel=4)
+    """Issue a named warning attributed to the first caller outside ``rescomm.measure``."""
+    here = Path(__file__).resolve().parent
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and Path(frame.f_code.co_filename).resolve().parent == here:
+        level += 1
+        frame = frame.f_back
+    warnings.warn(message, cls, stacklevel=level)
 
 
 def _block(spec: IndexSpec, step: str) -> dict[str, Any]:

@@ -16,8 +16,10 @@ Skewness and kurtosis are e1071 "type 2" (the Excel definitions), as COINr's ``s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 
 class _Moments:
@@ -355,10 +357,10 @@ def treat(
     return res
 
 
-def treat_table(data, **options):  # noqa: ANN001, ANN201 - thin pandas wrapper
-    """Table wrapper of :func:`treat`: returns ``(treated DataFrame, report DataFrame)``."""
-    import pandas as pd
-
+def treat_table(data: pd.DataFrame, **options: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Table wrapper of :func:`treat`: returns ``(treated DataFrame, report DataFrame)`` with
+    one report row per column (skew/kurtosis before and after, points Winsorised,
+    transform)."""
     out = data.copy()
     rows = []
     for col in data.columns:
