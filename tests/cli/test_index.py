@@ -149,3 +149,30 @@ def test_unknown_areas_and_bad_output_names_are_user_errors(small_imd, tmp_path)
 def test_explain_of_an_area_not_in_the_data_is_a_user_error(small_imd):
     result = _run("explain", "-f", "imd2019", "-d", str(small_imd), "--area", "E01000001")
     assert result.exit_code == 2 and "not in the data" in result.output
+
+
+def test_build_can_write_local_authority_summaries(small_imd, tmp_path):
+    summary = tmp_path / "la.csv"
+    result = _run("build", "-f", "imd2019", "-d", str(small_imd), "-o", str(tmp_path / "r.csv"),
+                  "--la-summary", str(summary))
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(summary)
+    assert len(table) == 9  # the nine Cheshire & Merseyside LAs
+    assert {"la_code", "average_score", "extent", "local_concentration"} <= set(table.columns)
+
+
+def test_explain_prints_a_readable_table(small_imd):
+    result = _run("explain", "-f", "imd2019", "-d", str(small_imd), "--area", "E01006412")
+    assert result.exit_code == 0, result.output
+    first = result.output.splitlines()[0]
+    assert first.startswith("E01006412") and "rank" in first and "decile 1" in first
+    assert "income" in result.output and "%" in result.output
+
+
+def test_a_user_yaml_framework_with_a_bad_key_names_the_line(small_imd, tmp_path):
+    spec = tmp_path / "mine.yaml"
+    spec.write_text("spec_version: 1\nid: mine\narea: {code: lsoa11_code}\nindicators:\n"
+                    "  - {id: inc, column: income_score, direction: up}\n", encoding="utf-8")
+    result = _run("build", "-f", str(spec), "-d", str(small_imd), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert "mine.yaml:5: indicators[0].direction: must be 1 or -1" in result.output
