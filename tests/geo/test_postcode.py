@@ -9,6 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rescomm.geo import InvalidPostcodeError, normalise_postcode, normalise_postcodes
+from rescomm.geo._arrow import to_arrow_strings
+from rescomm.geo._postcode import postcode_keys
 
 
 @pytest.mark.parametrize(
@@ -103,3 +105,17 @@ def test_normalisation_is_idempotent(value):
     once = normalise_postcode(value)
     assert normalise_postcode(once) == once
     assert once == once.upper() and once.count(" ") == 1
+
+
+@given(st.lists(_postcode_like, max_size=40))
+def test_postcode_keys_are_unique_per_postcode(values):
+    normalised = normalise_postcodes(values)
+    keys = postcode_keys(to_arrow_strings(normalised))
+    distinct = {v: k for v, k in zip(normalised.tolist(), keys.tolist(), strict=True)}
+    assert len(set(distinct.values())) == len(distinct)
+    assert (keys >= 0).all()
+
+
+def test_postcode_keys_of_missing_values_are_minus_one():
+    keys = postcode_keys(to_arrow_strings(normalise_postcodes(["L1 8JQ", None, "x", "GIR 0AA"])))
+    assert keys[1] == keys[2] == -1 and keys[0] >= 0 and keys[3] >= 0

@@ -186,6 +186,21 @@ def test_index_rejects_duplicate_postcodes():
         PostcodeIndex(pd.concat([table, table.head(1)]), source="test")
 
 
+def test_index_normalises_the_postcodes_it_is_given():
+    table = load_postcodes().head(3).copy()
+    table["postcode"] = table["postcode"].str.lower().str.replace(" ", "")
+    index = PostcodeIndex(table, source="test")
+    assert index.get("CH1 1AB").postcode == "CH1 1AB"
+    assert index.table["postcode"].tolist() == ["CH1 1AA", "CH1 1AB", "CH1 1AD"]
+
+
+def test_index_rejects_an_invalid_postcode_in_its_table():
+    table = load_postcodes().head(2).copy()
+    table.loc[1, "postcode"] = "CH1 1A"
+    with pytest.raises(ValueError, match="'CH1 1A' in the postcode table is not a valid"):
+        PostcodeIndex(table, source="test")
+
+
 def test_index_rejects_a_table_without_the_needed_columns():
     with pytest.raises(ValueError, match=r"lacks column\(s\) \['easting'"):
         PostcodeIndex(pd.DataFrame({"postcode": ["L1 8JQ"]}), source="test")

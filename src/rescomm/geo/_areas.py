@@ -231,9 +231,14 @@ class AreaHierarchy:
         )
 
 
+def _columns(year: int) -> list[str]:
+    yy = year % 100
+    return [f"lsoa{yy}_code", f"lsoa{yy}_name", f"msoa{yy}_code", f"msoa{yy}_name", *_PARENTS]
+
+
 def _prepare(table: pd.DataFrame, year: int) -> pd.DataFrame:
     yy = year % 100
-    columns = [f"lsoa{yy}_code", f"lsoa{yy}_name", f"msoa{yy}_code", f"msoa{yy}_name", *_PARENTS]
+    columns = _columns(year)
     missing = [c for c in columns if c not in table.columns]
     if missing:
         raise GeoError(f"LSOA {year} lookup lacks column(s) {missing}; pass a table shaped like "
@@ -257,5 +262,5 @@ def _as_codes(codes: Iterable[str]) -> NDArray[np.object_]:
 
 @cache
 def _bundled_hierarchy() -> AreaHierarchy:
-    return AreaHierarchy(lambda: read_bundled("lookup_lsoa21"),
-                         lambda: read_bundled("lookup_lsoa11"))
+    return AreaHierarchy(lambda: read_bundled("lookup_lsoa21", _columns(2021)),
+                         lambda: read_bundled("lookup_lsoa11", _columns(2011)))

@@ -70,9 +70,10 @@ def string_array(values: pa.Array) -> pd.arrays.ArrowStringArray:
     return pd.arrays.ArrowStringArray(values.cast(pa.string()))
 
 
-def read_bundled(name: str) -> pd.DataFrame:
-    """A bundled table with Arrow-backed string columns (faster than object strings)."""
-    return pq.read_table(bundled_path(name)).to_pandas(types_mapper=_STRING_TYPES.get)
+def read_bundled(name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """A bundled table (optionally only ``columns``) with Arrow-backed string columns."""
+    table = pq.read_table(bundled_path(name), columns=columns)
+    return table.to_pandas(types_mapper=_STRING_TYPES.get)
 
 
 def _combined(values: pa.Array | pa.ChunkedArray) -> pa.Array:

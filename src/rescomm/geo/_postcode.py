@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,6 +36,7 @@ _PY_COMPACT = re.compile(_COMPACT)
 # RE2 (Arrow) spelling of the same whitespace class.
 _RE2_WHITESPACE = r"[ \t\n\r\f\v\x{00A0}\x{2007}\x{202F}]+"
 _RE2_COMPACT = f"^{_COMPACT}$"
+_RE2_NORMALISED = r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR) [0-9][A-Z]{2}$"
 
 #: Example shown in error messages.
 POSTCODE_EXAMPLE = "e.g. 'L1 8JQ' or 'CH64 3RT'"
@@ -108,3 +110,36 @@ def normalise_postcodes(postcodes: pd.Series | Iterable[object]) -> pd.Series:
     )
     out = pc.if_else(valid, spaced, pa.scalar(None, pa.string()))
     return pd.Series(string_array(out), index=index, name=getattr(postcodes, "name", None))
+
+
+def already_normalised(postcodes: pa.Array) -> bool:
+    """Whether every value is non-null and already in normalised form (one regex pass)."""
+    return len(postcodes) == 0 or bool(
+        pc.all(pc.match_substring_regex(postcodes, _RE2_NORMALISED)).as_py())
+
+
+# Postcode keys: a normalised postcode without its space has 5 to 7 characters from [0-9A-Z];
+# right-padded to 7 with a character outside that set and read as a base-37 number, it becomes a
+# unique int64 (37**7 < 2**63). Sorted keys + binary search replace a string hash table.
+_KEY_DIGIT = np.zeros(256, dtype=np.int64)
+_KEY_DIGIT[np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", np.uint8)] = np.arange(1, 37)
+_KEY_WEIGHTS = 37 ** np.arange(6, -1, -1, dtype=np.int64)
+
+
+def postcode_keys(normalised: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Unique ``int64`` key of each normalised postcode (``-1`` for null).
+
+    ``normalised`` must hold output of :func:`normalise_postcodes` (or nulls).
+    """
+    if isinstance(normalised, pa.ChunkedArray):
+        normalised = normalised.combine_chunks()
+    compact = pc.replace_substring(normalised, " ", "")
+    padded = pc.utf8_rpad(pc.fill_null(compact, ""), 7, " ")
+    if len(padded) == 0:
+        return np.empty(0, dtype=np.int64)
+    offsets = np.frombuffer(padded.buffers()[1], dtype=np.int32)
+    offsets = offsets[padded.offset:padded.offset + len(padded) + 1]
+    data = np.frombuffer(padded.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    keys = _KEY_DIGIT[data.reshape(len(padded), 7)] @ _KEY_WEIGHTS
+    keys[pc.is_null(normalised).to_numpy(zero_copy_only=False)] = -1
+    return keys

@@ -10,20 +10,26 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.extensions import ExtensionArray, take
 
 from rescomm.data import CM_LOCAL_AUTHORITIES, read_onspd
 
 from ._areas import AreaHierarchy
-from ._arrow import categorical, positions_in, read_bundled, string_array, to_arrow_strings
+from ._arrow import categorical, read_bundled, string_array, to_arrow_strings
 from ._errors import GeoError, TerminatedPostcodeError, UnknownPostcodeError
-from ._postcode import normalise_postcode, normalise_postcodes
+from ._postcode import (
+    already_normalised,
+    normalise_postcode,
+    normalise_postcodes,
+    postcode_keys,
+)
 from ._postcode_record import RECORD_FIELDS, PostcodeRecord
 
 #: Values of the ``status`` column of :meth:`PostcodeIndex.lookup`.
@@ -77,12 +83,22 @@ class PostcodeIndex:
         self._unknown_hint = unknown_hint or (
             "check it, or load the full ONS Postcode Directory with PostcodeIndex.from_onspd(...)")
         table = table.reset_index(drop=True)
-        self._postcodes = to_arrow_strings(table["postcode"])
-        counts = pc.value_counts(self._postcodes)
-        repeated = pc.filter(counts.field("values"), pc.greater(counts.field("counts"), 1))
+        normalised = to_arrow_strings(table["postcode"])
+        if not already_normalised(normalised):
+            normalised = to_arrow_strings(normalise_postcodes(table["postcode"]))
+        bad = np.flatnonzero(pc.is_null(normalised).to_numpy(zero_copy_only=False))
+        if len(bad):
+            raise GeoError(f"postcode {table['postcode'].iloc[bad[0]]!r} in the postcode table is "
+                           "not a valid UK postcode; fix or drop it before building the index")
+        self._postcodes = normalised
+        keys = postcode_keys(normalised)
+        self._order = np.argsort(keys, kind="stable")
+        self._keys = keys[self._order]
+        repeated = np.flatnonzero(self._keys[1:] == self._keys[:-1])
         if len(repeated):
-            raise GeoError(f"postcode {repeated[0].as_py()!r} appears more than once in the "
-                           "postcode table; drop duplicates before building a PostcodeIndex")
+            dup = normalised[int(self._order[repeated[0]])].as_py()
+            raise GeoError(f"postcode {dup!r} appears more than once in the postcode table; drop "
+                           "duplicates before building a PostcodeIndex")
         self._columns = _build_columns(table, hierarchy or AreaHierarchy.bundled())
 
     @classmethod
@@ -120,14 +136,13 @@ class PostcodeIndex:
         return len(self._postcodes)
 
     def __contains__(self, postcode: object) -> bool:
-        normalised = normalise_postcodes([postcode]).iloc[0]
-        return normalised is not pd.NA and normalised in self._position
+        return bool(self._rows(to_arrow_strings(normalise_postcodes([postcode])))[0] >= 0)
 
-    @cached_property
-    def _position(self) -> dict[str, int]:
-        """Row of each postcode, for scalar look-ups (built on first use)."""
-        postcodes = self._postcodes.to_numpy(zero_copy_only=False)
-        return dict(zip(postcodes, range(len(postcodes)), strict=True))
+    def _rows(self, normalised: pa.Array) -> np.ndarray:
+        """Row of each normalised postcode in the table (-1 where absent or null)."""
+        keys = postcode_keys(normalised)
+        at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
+        return np.where((self._keys[at] == keys) & (keys >= 0), self._order[at], -1)
 
     def __repr__(self) -> str:
         return f"<PostcodeIndex {len(self):,} postcodes: {self.source}>"
@@ -163,7 +178,7 @@ class PostcodeIndex:
         raw = postcodes.to_numpy(dtype=object) if isinstance(postcodes, pd.Series) else (
             np.asarray(list(postcodes), dtype=object))
         normalised = normalise_postcodes(raw)
-        positions = positions_in(to_arrow_strings(normalised), self._postcodes)
+        positions = self._rows(to_arrow_strings(normalised))
         found = positions >= 0
         terminated = np.zeros(len(positions), dtype=bool)
         terminated[found] = self._columns["terminated"].codes[positions[found]] >= 0
@@ -195,8 +210,8 @@ class PostcodeIndex:
             If it was terminated and ``allow_terminated`` is false (the message says when).
         """
         normalised = normalise_postcode(postcode)
-        position = self._position.get(normalised)
-        if position is None:
+        position = int(self._rows(pa.array([normalised], type=pa.string()))[0])
+        if position < 0:
             raise UnknownPostcodeError(
                 f"postcode {normalised!r} is not in the postcode index ({self.source}); "
                 f"{self._unknown_hint}",
@@ -287,4 +302,5 @@ def _month(yyyymm: str) -> str:
 
 @cache
 def _bundled_index() -> PostcodeIndex:
-    return PostcodeIndex(read_bundled("postcodes_cm"), source=BUNDLED_SOURCE)
+    return PostcodeIndex(read_bundled("postcodes_cm", list(_INPUT_COLUMNS)),
+                         source=BUNDLED_SOURCE)
