@@ -41,6 +41,7 @@ def test_a_valid_yaml_spec_loads_with_its_hierarchy():
 
 def test_the_spec_is_kept_exactly_as_given():
     spec = load_spec(GOOD)
+    assert spec.text == GOOD
     assert spec.raw["groups"][0] == {"id": "people", "weight": 0.5}
     assert "impute" not in spec.raw.get("steps", {})
 

@@ -113,7 +113,9 @@ class Build:
     def describe(self) -> dict[str, Any]:
         """Self-description of the build: spec identity, conventions and the full log."""
         return {"spec": {"id": self.spec.id, "name": self.spec.name,
-                         "version": self.spec.version, "source": self.spec.source},
+                         "version": self.spec.version, "source": self.spec.source,
+                         "as_given": self.spec.text if self.spec.text is not None
+                         else copy.deepcopy(dict(self.spec.raw))},
                 "polarity": self.spec.polarity,
                 "rank_convention": "1 = most deprived / least resilient",
                 "decile_convention": "1 = most deprived 10% (ceil(rank * 10 / n))",

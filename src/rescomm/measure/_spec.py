@@ -10,6 +10,7 @@ indicators[2].direction: must be 1 or -1, not 2``.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -161,6 +162,7 @@ class IndexSpec:
     description: str = ""
     references: tuple[str, ...] = ()
     source: str = "<dict>"
+    text: str | None = None  # the YAML text exactly as given, when loaded from YAML
 
     # ---- structure -------------------------------------------------------------------------
     @property
@@ -540,4 +542,5 @@ def load_spec(source: str | Path | Mapping[str, Any] | IndexSpec) -> IndexSpec:
                              f"{getattr(exc, 'problem', exc)}") from None
     except IndexSpecError as exc:
         raise IndexSpecError(f"{name}: {exc}") from None
-    return parse_spec(marked.value, source=name, lines=marked.lines)
+    return dataclasses.replace(parse_spec(marked.value, source=name, lines=marked.lines),
+                               text=text)
