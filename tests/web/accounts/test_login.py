@@ -198,3 +198,10 @@ def test_navigation_offers_sign_in_or_your_account_and_sign_out():
     page = client.get("/accounts/me/").content.decode()
     assert "Your account (demo)" in page
     assert 'action="/accounts/logout/"' in page
+
+
+@pytest.mark.parametrize(("method", "url"), [("get", LOGIN), ("post", "/accounts/logout/")])
+def test_sign_in_and_out_pages_keep_the_service_name_not_the_host(method, url):
+    html = getattr(Client(), method)(url).content.decode()
+    assert "Resilient Communities</a>" in html
+    assert "testserver" not in html

@@ -99,3 +99,11 @@ def test_audit_log_escapes_what_people_typed():
     page = admin_client().get("/accounts/audit/").content.decode()
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;" in page
+
+
+def test_audit_log_tells_the_system_from_people_not_signed_in():
+    audit(None, "export", reason="nightly job")
+    Client().post("/accounts/login/", {"username": "nobody", "password": "x"})
+    page = admin_client().get("/accounts/audit/").content.decode()
+    assert "<td>System</td>" in page
+    assert "<td>Not signed in</td>" in page

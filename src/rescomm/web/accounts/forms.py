@@ -69,21 +69,17 @@ class SignInForm(AuthenticationForm):
 class AuditFilterForm(forms.Form):
     """Filters for ``/accounts/audit/``; all optional."""
 
-    action = forms.CharField(
-        label="Action", required=False, max_length=40,
-        help_text="For example login, login_failed, token_created, view",
-    )
+    action = forms.CharField(label="Action, like login", required=False, max_length=40)
     actor = forms.CharField(label="Username of the person", required=False, max_length=150)
     object_type = forms.CharField(
-        label="Record type", required=False, max_length=100,
-        help_text="For example accounts.user or accounts.apitoken",
+        label="Record type, like accounts.user", required=False, max_length=100
     )
     since = forms.DateField(
-        label="From (date)", required=False, help_text="For example 2026-11-01",
+        label="From date (YYYY-MM-DD)", required=False,
         error_messages={"invalid": "Enter the from date as year-month-day, like 2026-11-01"},
     )
     until = forms.DateField(
-        label="To (date)", required=False, help_text="For example 2026-11-30",
+        label="To date (YYYY-MM-DD)", required=False,
         error_messages={"invalid": "Enter the to date as year-month-day, like 2026-11-30"},
     )
 

@@ -20,7 +20,18 @@ from .roles import ROLE_DESCRIPTIONS, Role
 AUDIT_PAGE_SIZE = 50
 
 
-class SignInView(auth_views.LoginView):
+class _OwnSiteName:
+    """Django's auth views put the request's host in ``site_name``; keep the service's name
+    (from the ``core`` context processor) in the header and title instead."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.pop("site_name", None)
+        context.pop("site", None)
+        return context
+
+
+class SignInView(_OwnSiteName, auth_views.LoginView):
     """``/accounts/login/``: 400 with an error summary for a wrong username or password, 429
     (with ``Retry-After``) while the username is locked for this IP address."""
 
@@ -38,7 +49,7 @@ class SignInView(auth_views.LoginView):
         return response
 
 
-class SignOutView(auth_views.LogoutView):
+class SignOutView(_OwnSiteName, auth_views.LogoutView):
     """``/accounts/logout/`` (POST only): ends the session and says so."""
 
     template_name = "accounts/logged_out.html"
