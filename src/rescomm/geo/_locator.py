@@ -96,8 +96,8 @@ class LsoaLocator:
         Returns
         -------
         ndarray of object
-            Same shape as ``x``: the LSOA code, or ``None`` where the point is in no polygon
-            (outside the area covered) or has NaN coordinates.
+            Same shape as ``x`` (0-d for scalars): the LSOA code, or ``None`` where the point is
+            in no polygon (outside the area covered) or has NaN coordinates.
 
         Raises
         ------

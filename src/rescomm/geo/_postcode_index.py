@@ -2,8 +2,10 @@
 
 A :class:`PostcodeIndex` holds one row per postcode (live and terminated) with its centroid and
 areas, joined once at construction to the LSOA 2021 hierarchy (MSOA 2021, local authority, ICB,
-region). Look-ups normalise the input with the Arrow string kernels and find rows with a pandas
-hash index, so a vectorised look-up has no per-row Python.
+region). Each postcode is also encoded as a unique int64 key (base 37, see
+:func:`~rescomm.geo._postcode.postcode_keys`) and the keys are kept sorted, so a look-up is:
+normalise with Arrow's string kernels, encode, binary-search (``numpy.searchsorted``), take. No
+per-row Python and no per-call hash table, so small batches are as cheap as large ones.
 """
 
 from __future__ import annotations
@@ -55,6 +57,9 @@ class PostcodeIndex:
         Human description of the data, used in error messages.
     hierarchy : AreaHierarchy, optional
         Where MSOA 2021, local authority, ICB and region come from (default: bundled lookups).
+    unknown_hint : str, optional
+        What the :class:`UnknownPostcodeError` message tells the user to do (default: check the
+        postcode or load the full ONSPD with :meth:`from_onspd`).
 
     Notes
     -----
@@ -117,7 +122,7 @@ class PostcodeIndex:
             see :func:`rescomm.data.read_onspd`.
         lads : iterable of str, optional
             Keep only these local authorities (e.g. ``CM_LOCAL_AUTHORITIES``); ``None`` keeps
-            the whole UK (about 2.7 million postcodes, ~1 GB of memory while reading).
+            the whole UK (about 2.7 million postcodes, which needs several GB of memory).
 
         Raises
         ------
