@@ -2,13 +2,18 @@
 
 Run from the repository root:
 
-    .venv/bin/python scripts/build_bundled_data.py [--shared ../shared/data]
+    .venv/bin/python scripts/build_bundled_data.py [--shared ../shared/data] [--only TABLE ...]
 
 It writes Parquet files (zstd-compressed) to ``src/rescomm/data/bundled/`` and a ``MANIFEST.json``
 recording, for each file, its source file(s) in ``shared/data``, the SHA-256 of each source, the
 row count, and the licence/attribution. Nothing is invented: every value comes from a source file;
 the only transformations are subsetting to Cheshire & Merseyside, renaming columns, normalising
 postcodes to the ONS ``pcds`` format and storing geometries as WKB.
+
+``--only`` rebuilds the named tables (e.g. ``--only postcodes_cm``) and updates their entries in
+``MANIFEST.json``, leaving every other file as it is. The ``assets_*`` tables are read through
+the installed ``rescomm.data`` loaders, so they use the bundled postcode, lookup and boundary
+tables as they are on disk.
 
 The bundle is committed to the repository so that rescomm runs on machines without ``../shared``.
 """
@@ -48,6 +53,8 @@ GP = (
     "Contains GeoPlace data © Local Government Information House Limited copyright and "
     "database right 2025."
 )
+#: Provenance and area columns of the asset tables, stored as categoricals.
+PROVENANCE_AREA_COLUMNS = ("source", "licence", "attribution", "lsoa21_method", "lad_code")
 
 
 def sha256(path: Path) -> str:
@@ -58,15 +65,33 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def as_category(df: pd.DataFrame, columns: tuple[str, ...]) -> pd.DataFrame:
+    """``df`` with ``columns`` stored as pandas categoricals (smaller Parquet files)."""
+    return df.astype({c: "category" for c in columns})
+
+
 def normalise_pcds(s: pd.Series) -> pd.Series:
     """ONSPD ``pcd`` (7-character, padded) -> ``pcds`` ("outward inward", one space)."""
     compact = s.str.upper().str.replace(r"\s+", "", regex=True)
     return compact.str[:-3] + " " + compact.str[-3:]
 
 
+#: The tables each build step writes, in build order.
+STEPS: dict[str, tuple[str, ...]] = {
+    "postcodes": ("postcodes_cm",),
+    "lookups": ("lookup_lsoa21", "lookup_lsoa11", "lookup_lsoa11_lsoa21"),
+    "boundaries": ("boundaries_lsoa11_cm", "boundaries_lsoa21_cm"),
+    "deprivation": ("iod2025_lsoa21_cm", "iod2019_lsoa11_cm"),
+    "population": ("population_census2021_lsoa21_cm", "population_mid2020_lsoa11_cm"),
+    "assets": ("assets_gp_practices_cm", "assets_libraries_cm", "assets_schools_cm",
+               "assets_greenspace_sites_cm", "assets_greenspace_access_points_cm"),
+}
+
+
 class Builder:
-    def __init__(self, shared: Path) -> None:
+    def __init__(self, shared: Path, only: set[str] | None = None) -> None:
         self.shared = shared
+        self.only = only
         self.manifest: dict[str, dict] = {}
 
     def src(self, rel: str) -> Path:
@@ -77,6 +102,8 @@ class Builder:
 
     def write(self, name: str, df: pd.DataFrame, sources: list[str], licence: list[str],
               description: str) -> None:
+        if self.only is not None and name not in self.only:
+            return
         OUT.mkdir(parents=True, exist_ok=True)
         path = OUT / f"{name}.parquet"
         df.to_parquet(path, index=False, compression="zstd", compression_level=19)
@@ -231,9 +258,9 @@ class Builder:
         if not (out[[f for f in out.columns if f.startswith("age_")]].sum(axis=1)
                 == out["population"]).all():
             raise SystemExit("Census 2021 TS007A: bands do not sum to the total")
+        out = out.sort_values("lsoa21_code").reset_index(drop=True)
         self.write(
-            "population_census2021_lsoa21_cm", out.sort_values("lsoa21_code").reset_index(drop=True),
-            [rel], [OGL],
+            "population_census2021_lsoa21_cm", out, [rel], [OGL],
             "Census 2021 usual residents by 5-year age band (ONS TS007A), LSOA 2021, C&M.",
         )
         rel20 = "population/sape23_mid2020_lsoa11_syoa_ew.csv.gz"
@@ -253,11 +280,12 @@ class Builder:
     def assets(self) -> None:
         """GP practices, libraries, schools and green space in C&M (``assets_*`` tables).
 
-        Uses the ``rescomm.data._assets`` readers (the same ones users run on the full official
-        files), so it must run after the postcode, lookup and boundary tables exist.
+        Uses the ``rescomm.data`` readers (the same ones users run on the full official files),
+        so it must run after the postcode, lookup and boundary tables exist.
         """
         sys.path.insert(0, str(REPO / "src"))
-        from rescomm.data import _assets as A  # needs the tables written above
+        from rescomm import data as A  # needs the tables written above
+        from rescomm.data._greenspace import _GREENSPACE_ATTRIBUTION
 
         cm = list(CM_LADS)
         geo = ("geocoded by postcode with the ONS Postcode Directory November 2025")
@@ -266,11 +294,10 @@ class Builder:
         gp = A.read_gp_practices(
             self.src(rel), lads=cm,
             source=f"NHS England ODS GP practices (epraccur), September 2025; {geo}")
-        for c in ("source", "licence", "attribution", "lsoa21_method", "lad_code"):
-            gp[c] = gp[c].astype("category")
+        gp = as_category(gp, PROVENANCE_AREA_COLUMNS)
         self.write(
             "assets_gp_practices_cm", gp.sort_values("source_id").reset_index(drop=True), [rel],
-            [A._OGL, "Source: NHS England Organisation Data Service.", OS, RM, GP],
+            [OGL, "Source: NHS England Organisation Data Service.", OS, RM, GP],
             "Active GP practices (status A, prescribing setting 4) whose postcode lies in C&M, "
             "from the NHS ODS epraccur file (Sept 2025), with postcode-centroid coordinates and "
             "LSOA 2021 from the bundled postcode table.",
@@ -281,11 +308,10 @@ class Builder:
             self.src(rel), lads=cm,
             source="Arts Council England basic dataset for libraries 2023 (cleaned by "
                    f"Libraries Hacked); {geo}")
-        for c in ("source", "licence", "attribution", "lsoa21_method", "lad_code"):
-            lib[c] = lib[c].astype("category")
+        lib = as_category(lib, PROVENANCE_AREA_COLUMNS)
         self.write(
             "assets_libraries_cm", lib.sort_values("source_id").reset_index(drop=True), [rel],
-            [A._OGL, "Source: Arts Council England.", OS, RM, GP],
+            [OGL, "Source: Arts Council England.", OS, RM, GP],
             "Open static public libraries in C&M (no closure year, 2023 operation not 'Closed'; "
             "mobile libraries and archives excluded) from the ACE basic dataset for libraries "
             "2023; source_id = ace: + SHA-256(name|postcode)[:16].",
@@ -295,15 +321,13 @@ class Builder:
         sch = A.read_gias(self.src(rel), lads=cm,
                           source="DfE Get Information About Schools, open establishments, "
                                  "24 May 2025")
-        for c in ("source", "licence", "attribution", "lsoa21_method", "lad_code",
-                  "establishment_type", "establishment_type_group", "education_phase",
-                  "la_name"):
-            sch[c] = sch[c].astype("category")
+        sch = as_category(sch, (*PROVENANCE_AREA_COLUMNS, "establishment_type",
+                                "establishment_type_group", "education_phase", "la_name"))
         sch = sch.drop(columns=[c for c in ("address", "postcode", "phone", "url")
                                 if sch[c].isna().all()])
         self.write(
             "assets_schools_cm", sch.sort_values("source_id").reset_index(drop=True), [rel],
-            [A._OGL, "Source: Department for Education, Get Information About Schools."],
+            [OGL, "Source: Department for Education, Get Information About Schools."],
             "Open establishments (schools, colleges, universities) located in C&M (LSOA 2021 as "
             "given by GIAS) from DfE Get Information About Schools, 24 May 2025.",
         )
@@ -314,17 +338,15 @@ class Builder:
             source="OS Open Greenspace (June 2024) and Natural England CRoW access land "
                    "(2023) access points, C&M + 2 km, processed by the Groundswell project")
         sites = A.greenspace_sites(ap)
-        for df in (ap, sites):
-            for c in ("source", "licence", "attribution"):
-                df[c] = df[c].astype("category")
-        sites["lsoa21_method"] = sites["lsoa21_method"].astype("category")
+        ap = as_category(ap, PROVENANCE_AREA_COLUMNS[:3])
+        sites = as_category(sites, PROVENANCE_AREA_COLUMNS[:4])
         # OS access-point ids (263 KiB of GUIDs) and lat/lon are left out to keep the bundle
         # small: distances use BNG, and the ids are in the source file.
         ap = ap.drop(columns=["point_id", "latitude", "longitude"])
         for c in ("easting", "northing"):
             ap[c] = ap[c].round(2)
         self.write(
-            "assets_greenspace_sites_cm", sites, [rel], list(A._GREENSPACE_ATTRIBUTION),
+            "assets_greenspace_sites_cm", sites, [rel], list(_GREENSPACE_ATTRIBUTION),
             "Green-space sites (OS Open Greenspace sites and CRoW access land) with any access "
             "point in C&M + 2 km, every size class; positioned at the mean of their access "
             "points; in_cm marks sites with a point inside C&M.",
@@ -332,32 +354,48 @@ class Builder:
         self.write(
             "assets_greenspace_access_points_cm",
             ap.sort_values(["site_id", "easting", "northing"]).reset_index(drop=True), [rel],
-            list(A._GREENSPACE_ATTRIBUTION),
+            list(_GREENSPACE_ATTRIBUTION),
             "Green-space access points (OS formal access points plus estimated N/S/E/W "
             "bounding-box points of sites and access land) in C&M + 2 km, with the site each "
             "belongs to (formal points linked by bounding-box containment, see site_link).",
         )
 
+    def wants(self, step: str) -> bool:
+        return self.only is None or not self.only.isdisjoint(STEPS[step])
+
     def run(self) -> None:
-        self.postcodes()
-        self.lookups()
-        self.boundaries()
-        self.deprivation()
-        l21 = pd.read_parquet(OUT / "lookup_lsoa21.parquet")
-        l11 = pd.read_parquet(OUT / "lookup_lsoa11.parquet")
-        cm21 = set(l21.loc[l21["lad_code"].isin(CM_LADS), "lsoa21_code"])
-        cm11 = set(l11.loc[l11["lad_code"].isin(CM_LADS), "lsoa11_code"])
-        assert len(cm21) == 1601 and len(cm11) == 1562, (len(cm21), len(cm11))
-        self.population(cm21, cm11)
-        self.assets()
+        for step in ("postcodes", "lookups", "boundaries", "deprivation"):
+            if self.wants(step):
+                getattr(self, step)()
+        if self.wants("population"):
+            l21 = pd.read_parquet(OUT / "lookup_lsoa21.parquet")
+            l11 = pd.read_parquet(OUT / "lookup_lsoa11.parquet")
+            cm21 = set(l21.loc[l21["lad_code"].isin(CM_LADS), "lsoa21_code"])
+            cm11 = set(l11.loc[l11["lad_code"].isin(CM_LADS), "lsoa11_code"])
+            assert len(cm21) == 1601 and len(cm11) == 1562, (len(cm21), len(cm11))
+            self.population(cm21, cm11)
+        if self.wants("assets"):
+            self.assets()
+        files = self.manifest
+        if self.only is not None:  # keep the other tables' entries, in their order
+            old = json.loads((OUT / "MANIFEST.json").read_text(encoding="utf-8"))["files"]
+            files = {name: self.manifest.get(name, entry) for name, entry in old.items()}
+            files |= {k: v for k, v in self.manifest.items() if k not in files}
         (OUT / "MANIFEST.json").write_text(json.dumps(
-            {"local_authorities": CM_LADS, "files": self.manifest}, indent=2) + "\n")
+            {"local_authorities": CM_LADS, "files": files}, indent=2) + "\n")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
-    Builder(ap.parse_args().shared).run()
+    ap.add_argument("--only", nargs="+", metavar="TABLE",
+                    help="rebuild only these tables and their MANIFEST.json entries")
+    args = ap.parse_args()
+    only = None if args.only is None else set(args.only)
+    known = {t for tables in STEPS.values() for t in tables}
+    if only is not None and not only <= known:
+        ap.error(f"unknown table(s) {sorted(only - known)}; choose from {sorted(known)}")
+    Builder(args.shared, only).run()
 
 
 if __name__ == "__main__":

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rescomm.data import _assets as A
+import rescomm.data as A
 from rescomm.data import load_lsoa21_lookup
+from rescomm.data._asset_io import _normalise_postcodes, title_case_name
+from rescomm.data._gp_practices import EPRACCUR_COLUMNS
 
 CM = ("E06000006", "E06000007", "E06000049", "E06000050", "E08000011", "E08000012",
       "E08000013", "E08000014", "E08000015")
@@ -182,17 +184,17 @@ def test_green_space_assets_are_sites_of_at_least_half_a_hectare():
     ("THE HEALTH CENTRE (HOLMES CHAPEL)", "The Health Centre (Holmes Chapel)"),
 ])
 def test_title_case_name_keeps_acronyms_initials_and_possessives(raw, expected):
-    assert A.title_case_name(raw) == expected
+    assert title_case_name(raw) == expected
 
 
 def test_title_case_name_passes_missing_values_through():
-    assert A.title_case_name(None) is None
-    assert pd.isna(A.title_case_name(np.nan))
+    assert title_case_name(None) is None
+    assert pd.isna(title_case_name(np.nan))
 
 
 def test_normalise_postcodes_fixes_spacing_and_case_and_blanks_invalid_values():
-    out = A.normalise_postcodes(pd.Series(["ch1 1 rl", "L18JQ", " CW3 0AH ", "NE26 1EJ.",
-                                           "[Unknown]", None]))
+    out = _normalise_postcodes(pd.Series(["ch1 1 rl", "L18JQ", " CW3 0AH ", "NE26 1EJ.",
+                                          "[Unknown]", None]))
     assert out.tolist()[:4] == ["CH1 1RL", "L1 8JQ", "CW3 0AH", "NE26 1EJ"]
     assert out.isna().tolist()[4:] == [True, True]
 
@@ -252,7 +254,7 @@ def test_read_gp_practices_filters_by_local_authority_and_can_keep_every_status(
 
 def test_read_gp_practices_reads_a_copy_with_a_header_row(tmp_path):
     path = _write_csv(tmp_path / "gp.csv", [r for r in _EPRACCUR_ROWS],
-                      header=list(A.EPRACCUR_COLUMNS))
+                      header=list(EPRACCUR_COLUMNS))
     assert A.read_gp_practices(path)["ods_code"].tolist() == ["N81001", "N82003"]
 
 
@@ -263,8 +265,8 @@ def test_unknown_local_authority_code_is_refused_with_an_example(tmp_path):
 
 
 def test_gp_file_without_a_postcode_column_names_the_column_and_the_file(tmp_path):
-    header = [c for c in A.EPRACCUR_COLUMNS if c != "postcode"]
-    rows = [[v for c, v in zip(A.EPRACCUR_COLUMNS, r, strict=True) if c != "postcode"]
+    header = [c for c in EPRACCUR_COLUMNS if c != "postcode"]
+    rows = [[v for c, v in zip(EPRACCUR_COLUMNS, r, strict=True) if c != "postcode"]
             for r in _EPRACCUR_ROWS]
     path = _write_csv(tmp_path / "broken.csv", rows, header=header)
     with pytest.raises(A.AssetFileError) as err:
@@ -276,7 +278,7 @@ def test_gp_file_without_a_postcode_column_names_the_column_and_the_file(tmp_pat
 
 
 def test_gp_coordinates_outside_great_britain_are_refused(tmp_path):
-    header = [*A.EPRACCUR_COLUMNS, "pc_easting", "pc_northing"]
+    header = [*EPRACCUR_COLUMNS, "pc_easting", "pc_northing"]
     rows = [[*r, "-2.508717", "52.989615"] for r in _EPRACCUR_ROWS[:1]]  # lon/lat, not BNG
     path = _write_csv(tmp_path / "swapped.csv", rows, header=header)
     with pytest.raises(A.AssetCoordinateError, match="outside Great Britain") as err:

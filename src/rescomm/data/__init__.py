@@ -1,12 +1,31 @@
 """rescomm.data: loaders for bundled and official open data (no Django).
 
 ``load_*`` read the compact tables bundled with the package; ``read_*`` read the full official
-files that users download (e.g. :func:`read_onspd` for the ONS Postcode Directory).
+files that users download (e.g. :func:`read_onspd` for the ONS Postcode Directory, and
+:func:`read_gp_practices`, :func:`read_ace_libraries`, :func:`read_gias` and
+:func:`read_greenspace_access_points` for community assets).
 
 The bundled tables are real open data for Cheshire & Merseyside (see ``bundled/MANIFEST.json`` and
 the project ``NOTICE`` for sources and attribution).
 """
 
+from ._asset_taxonomy import (
+    CAPITALS,
+    CATEGORIES,
+    CATEGORY_CAPITALS,
+    CATEGORY_NEEDS,
+    GREENSPACE_CLASSES,
+    NEEDS,
+    asset_tags,
+)
+from ._assets import (
+    load_assets,
+    load_gp_practices,
+    load_greenspace_access_points,
+    load_greenspace_sites,
+    load_libraries,
+    load_schools,
+)
 from ._bundled import (
     BUNDLED_DIR,
     CM_LOCAL_AUTHORITIES,
@@ -21,24 +40,48 @@ from ._bundled import (
     load_postcodes,
     manifest,
 )
-from ._errors import DataFileMissingError
+from ._errors import AssetCoordinateError, AssetFileError, DataFileMissingError
+from ._gp_practices import read_gp_practices
+from ._greenspace import greenspace_sites, read_greenspace_access_points
+from ._libraries import read_ace_libraries
 from ._official import ONSPD_FIELDS, DataFormatError, read_onspd
+from ._schools import read_gias
 
 __all__ = [
     "BUNDLED_DIR",
+    "CAPITALS",
+    "CATEGORIES",
+    "CATEGORY_CAPITALS",
+    "CATEGORY_NEEDS",
     "CM_LOCAL_AUTHORITIES",
+    "GREENSPACE_CLASSES",
+    "NEEDS",
+    "ONSPD_FIELDS",
+    "AssetCoordinateError",
+    "AssetFileError",
     "DataFileMissingError",
     "DataFormatError",
-    "ONSPD_FIELDS",
+    "asset_tags",
     "attributions",
     "bundled_path",
+    "greenspace_sites",
+    "load_assets",
     "load_boundaries_table",
+    "load_gp_practices",
+    "load_greenspace_access_points",
+    "load_greenspace_sites",
     "load_imd",
+    "load_libraries",
     "load_lsoa11_lookup",
     "load_lsoa11_lsoa21_lookup",
     "load_lsoa21_lookup",
     "load_population",
     "load_postcodes",
+    "load_schools",
     "manifest",
+    "read_ace_libraries",
+    "read_gias",
+    "read_gp_practices",
+    "read_greenspace_access_points",
     "read_onspd",
 ]

@@ -95,7 +95,10 @@ def load_lsoa11_lookup() -> pd.DataFrame:
 
 
 def load_lsoa11_lsoa21_lookup() -> pd.DataFrame:
-    """ONS LSOA 2011 <-> 2021 lookup: ``lsoa11_code, lsoa21_code, change_code (U/S/M/X), lad_code``."""
+    """ONS LSOA 2011 <-> 2021 lookup.
+
+    Columns: ``lsoa11_code, lsoa21_code, change_code`` (U/S/M/X), ``lad_code``.
+    """
     return _read("lookup_lsoa11_lsoa21")
 
 
@@ -128,4 +131,5 @@ def load_population(year: int) -> pd.DataFrame:
         return _read("population_census2021_lsoa21_cm")
     if year == 2020:
         return _read("population_mid2020_lsoa11_cm")
-    raise ValueError(f"population is bundled for 2020 (LSOA 2011) and 2021 (LSOA 2021), not {year!r}")
+    raise ValueError("population is bundled for 2020 (LSOA 2011) and 2021 (LSOA 2021), "
+                     f"not {year!r}")

@@ -509,7 +509,7 @@ def asset_points(assets: pd.DataFrame | None = None, access_points: pd.DataFrame
     DataFrame
         ``source_id, category, capitals, needs, easting, northing``.
     """
-    from rescomm.data import _assets as A  # lazily: geo must import without the data bundle
+    from rescomm import data as A  # lazily: geo must import without the data bundle
 
     default = assets is None
     assets = A.load_assets() if default else assets
