@@ -19,6 +19,8 @@ PAGES = [
     # Sign out is POST only.
     Access("/accounts/logout/", {"anonymous": 405, "signed_in": 405}),
     Access("/accounts/logout/", {"anonymous": 200, "signed_in": 200}, method="post"),
+    # The accounts API as mounted on the project API.
+    restricted("/api/accounts/me", None, api=True),
 ]
 
 #: The accounts API, mounted by the test URLs under /api/test/ (see api_urls.py).
