@@ -1,4 +1,5 @@
-"""``rescomm geo``: postcode and area look-ups on the bundled (or a full official) postcode index."""
+"""``rescomm geo``: postcode and area look-ups on the bundled (or a full official) postcode index.
+"""
 
 from __future__ import annotations
 

@@ -67,7 +67,8 @@ def _describe_database() -> str:
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
         return f"SQLite database {settings['NAME']}"
-    return f"{connection.vendor} database {settings.get('NAME')} on {settings.get('HOST') or 'localhost'}"
+    host = settings.get("HOST") or "localhost"
+    return f"{connection.vendor} database {settings.get('NAME')} on {host}"
 
 
 def _serve(host: str, port: int, workers: int) -> None:
