@@ -82,7 +82,7 @@ class AreaHierarchy:
     def _prepare(self, year: int) -> tuple[pd.DataFrame, pa.Array]:
         if year not in self._prepared:
             source = self._sources[year]
-            table = _prepare(source() if callable(source) else source, year)
+            table = _indexed_lookup(source() if callable(source) else source, year)
             self._prepared[year] = (table, to_arrow_strings(table.index))
         return self._prepared[year]
 
@@ -236,7 +236,8 @@ def _columns(year: int) -> list[str]:
     return [f"lsoa{yy}_code", f"lsoa{yy}_name", f"msoa{yy}_code", f"msoa{yy}_name", *_PARENTS]
 
 
-def _prepare(table: pd.DataFrame, year: int) -> pd.DataFrame:
+def _indexed_lookup(table: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The lookup for ``year``: the needed columns, one row per LSOA, indexed by its code."""
     yy = year % 100
     columns = _columns(year)
     missing = [c for c in columns if c not in table.columns]
