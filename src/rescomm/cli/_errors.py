@@ -27,6 +27,8 @@ def run_guarded(command: click.Command) -> None:
     """Run a click command; print known user errors as ``rescomm: error: ...`` and exit 2."""
     try:
         command.main(standalone_mode=True)
-    except _user_error_types() as exc:
+    except Exception as exc:  # SystemExit (e.g. after --help) passes through untouched
+        if not isinstance(exc, _user_error_types()):
+            raise
         click.echo(f"rescomm: error: {exc}", err=True)
         sys.exit(EXIT_USER_ERROR)
