@@ -129,6 +129,9 @@ class Builder:
             "longitude": p["longitude"].astype("float64"),
             "introduced": p["dointr"],
             "terminated": p["doterm"],
+            # ONSPD user type: 0 small user (mostly residential), 1 large user (one address
+            # receiving 25+ items a day); blank for the postcodes newer than the May-2022 lookup.
+            "usertype": pd.to_numeric(p["usertype"], errors="raise").astype("Int8"),
             "lad_code": p["lad25cd_nspd"],
             "oa11_code": p["oa11cd"],
             "lsoa11_code": p["lsoa11cd"],
@@ -145,8 +148,9 @@ class Builder:
         self.write(
             "postcodes_cm", out, [rel], [OGL, OS, RM, GP],
             "Cheshire & Merseyside postcodes (live and terminated) from the ONS Postcode Directory "
-            "Nov 2025 and the ONS May-2022 postcode lookup; lsoa21_code derived as described in "
-            "lsoa21_method.",
+            "Nov 2025 and the ONS May-2022 postcode lookup; usertype (0 small user, 1 large user) "
+            "from the May-2022 lookup, null for newer postcodes; lsoa21_code derived as described "
+            "in lsoa21_method.",
         )
 
     # ------------------------------------------------------------------ area lookups

@@ -28,7 +28,7 @@ def onspd_frame(lads: list[str], *, with_lsoa21: bool = True) -> pd.DataFrame:
         "ced": "E99999999",
         "oslaua": pc["lad_code"].astype(str),
         "osward": "E05000000",
-        "usertype": "0",
+        "usertype": pc["usertype"].astype("string"),  # blank where the bundle has none
         "oseast1m": pc["easting"].astype(str),
         "osnrth1m": pc["northing"].astype(str),
         "osgrdind": "1",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import zipfile
+from collections import Counter
 
 import numpy as np
 import pandas as pd
@@ -33,6 +36,20 @@ def test_every_distributed_format_reads_to_the_bundled_columns(write_onspd, fmt)
     for column in ("introduced", "terminated", "lsoa11_code", "msoa11_code", "oa11_code"):
         expected = bundled[column].astype(object).where(bundled[column].notna(), None)
         assert table[column].tolist() == expected.tolist(), column
+
+
+def test_usertype_is_read_as_a_nullable_small_integer(write_onspd):
+    table = read_onspd(write_onspd(onspd_frame([LIVERPOOL])))
+    bundled = load_postcodes()
+    bundled = bundled[bundled["lad_code"] == LIVERPOOL].reset_index(drop=True)
+    assert table["usertype"].dtype == "Int8"
+    pd.testing.assert_series_equal(table["usertype"], bundled["usertype"])
+    assert table["usertype"].isna().any() and set(table["usertype"].dropna()) == {0, 1}
+
+
+def test_a_directory_without_usertype_gives_missing_user_types(write_onspd):
+    table = read_onspd(write_onspd(onspd_frame([HALTON]).drop(columns=["usertype"])))
+    assert table["usertype"].dtype == "Int8" and table["usertype"].isna().all()
 
 
 def test_lsoa21_from_the_directory_is_marked_exact(write_onspd):
@@ -131,3 +148,14 @@ def test_the_shared_postcode_file_agrees_with_the_bundle(shared_data):
     assert (row["lsoa21cd"], row["lad25cd_nspd"]) == (bundled["lsoa21_code"],
                                                       bundled["lad_code"])
     assert float(row["oseast1m"]) == bundled["easting"]
+
+
+def test_bundled_user_types_match_a_csv_count_of_the_shared_postcode_file(shared_data):
+    """``usertype`` counted with the csv module, not pandas: 0 and 1 as given, blank as missing."""
+    with gzip.open(shared_data / "lookups/postcodes_cheshire_merseyside.csv.gz", "rt",
+                   encoding="utf-8") as f:
+        counts = Counter(r["usertype"] for r in csv.DictReader(f))
+    assert counts == {"0": 78_784, "1": 27_783, "": 1_445}
+    bundled = load_postcodes()["usertype"]
+    assert bundled.dtype == "Int8"
+    assert bundled.value_counts(dropna=False).to_dict() == {0: 78_784, 1: 27_783, pd.NA: 1_445}

@@ -77,6 +77,10 @@ def load_postcodes() -> pd.DataFrame:
     Columns: ``postcode`` (ONS ``pcds`` format, e.g. ``"L1 8JQ"``), ``easting``/``northing``
     (British National Grid, EPSG:27700, metres), ``latitude``/``longitude`` (WGS84), ``introduced``
     and ``terminated`` (``YYYYMM`` strings; ``terminated`` is null for live postcodes),
+    ``usertype`` (ONSPD user type, nullable ``Int8``: 0 = small user, addresses that each receive
+    fewer than 25 items of mail a day, i.e. homes and small businesses; 1 = large user, one
+    address receiving more, such as a large employer or hospital; ``<NA>`` for the 1,445
+    postcodes newer than the May-2022 lookup it comes from),
     ``lad_code`` (LAD 2025), ``oa11_code``, ``lsoa11_code``, ``msoa11_code``, ``lsoa21_code`` and
     ``lsoa21_method`` (how the 2021 LSOA was derived; ``*_approx`` methods are point-in-polygon on
     generalised boundaries and only approximately right).

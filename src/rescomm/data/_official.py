@@ -39,6 +39,7 @@ ONSPD_FIELDS: dict[str, tuple[str, ...]] = {
     "longitude": ("long",),
     "introduced": ("dointr",),
     "terminated": ("doterm",),
+    "usertype": ("usertype",),
     "lad_code": ("oslaua", "laua", "lad25cd", "lad24cd", "lad23cd"),
     "oa11_code": ("oa11", "oa11cd"),
     "lsoa11_code": ("lsoa11", "lsoa11cd"),
@@ -47,8 +48,8 @@ ONSPD_FIELDS: dict[str, tuple[str, ...]] = {
 }
 #: Columns of :func:`read_onspd` (and of :func:`rescomm.data.load_postcodes`), in order.
 POSTCODE_COLUMNS = ("postcode", "easting", "northing", "latitude", "longitude", "introduced",
-                    "terminated", "lad_code", "oa11_code", "lsoa11_code", "msoa11_code",
-                    "lsoa21_code", "lsoa21_method")
+                    "terminated", "usertype", "lad_code", "oa11_code", "lsoa11_code",
+                    "msoa11_code", "lsoa21_code", "lsoa21_method")
 _REQUIRED = ("postcode", "easting", "northing", "lad_code")
 _GRID_INDICATOR = ("osgrdind", "gridind")
 #: ONS pseudo-codes ("not applicable"), e.g. E99999999, L99999999 (Channel Islands).
@@ -95,9 +96,10 @@ def read_onspd(
         ``easting``/``northing`` (EPSG:27700 metres, nullable ``Int32``; ``<NA>`` where ONSPD has
         no grid reference, ``osgrdind`` 9), ``latitude``/``longitude`` (EPSG:4326 degrees; NaN
         where ONSPD has its 99.999999 placeholder), ``introduced``/``terminated`` (``"YYYYMM"``,
-        ``terminated`` null for live postcodes), ``lad_code``, ``oa11_code``, ``lsoa11_code``,
-        ``msoa11_code``, ``lsoa21_code`` and ``lsoa21_method``. ONS pseudo-codes such as
-        ``E99999999`` become null.
+        ``terminated`` null for live postcodes), ``usertype`` (nullable ``Int8``: 0 small user,
+        1 large user; ``<NA>`` where the file has no such field), ``lad_code``, ``oa11_code``,
+        ``lsoa11_code``, ``msoa11_code``, ``lsoa21_code`` and ``lsoa21_method``. ONS
+        pseudo-codes such as ``E99999999`` become null.
 
     Notes
     -----
@@ -214,6 +216,7 @@ def _tidy_chunk(chunk: pd.DataFrame, fields: dict[str, str], extra: list[str],
     out.loc[out["latitude"].isna(), "longitude"] = np.nan
     for column in ("introduced", "terminated"):
         out[column] = _codes(chunk, fields.get(column))
+    out["usertype"] = _small_ints(chunk, fields.get("usertype"))
     for column in ("lad_code", "oa11_code", "lsoa11_code", "msoa11_code", "lsoa21_code"):
         out[column] = _codes(chunk, fields.get(column))
     for c in extra:
@@ -228,6 +231,13 @@ def _codes(chunk: pd.DataFrame, field: str | None) -> pd.Series:
     values = chunk[field].str.strip()
     return values.mask(values.isna() | (values == "") | values.str.match(_PSEUDO_CODE, na=False),
                        None).astype(object)
+
+
+def _small_ints(chunk: pd.DataFrame, field: str | None) -> pd.Series:
+    """Nullable ``Int8`` column (blanks and non-numbers as ``<NA>``; all ``<NA>`` if absent)."""
+    if field is None:
+        return pd.Series(pd.NA, index=chunk.index, dtype="Int8")
+    return pd.to_numeric(chunk[field], errors="coerce").astype("Int8")
 
 
 def _add_lsoa21_method(table: pd.DataFrame) -> pd.DataFrame:

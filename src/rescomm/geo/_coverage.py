@@ -428,7 +428,9 @@ def population_weighted_centres(year: int = 2021, *, postcodes: pd.DataFrame | N
     The ONS population-weighted centroids are not bundled, so the centre is approximated as the
     mean BNG position of the LSOA's **live** postcodes (no termination date), restricted to
     small-user (residential) postcodes (ONSPD ``usertype`` 0) when the postcode table has a
-    ``usertype`` column. LSOAs with no such postcode fall back to a point inside the polygon
+    ``usertype`` column, as the bundled one does. Postcodes whose ``usertype`` is unknown (in the
+    bundle, the 1,445 introduced after May 2022, which had no residents at Census 2021) are left
+    out too. LSOAs with no such postcode fall back to a point inside the polygon
     (``shapely.point_on_surface``).
 
     Parameters
@@ -436,8 +438,9 @@ def population_weighted_centres(year: int = 2021, *, postcodes: pd.DataFrame | N
     year : {2021, 2011}
         LSOA edition (codes ``lsoa21_code`` / ``lsoa11_code`` in the postcode table).
     postcodes : DataFrame, optional
-        Default :func:`rescomm.data.load_postcodes` (which has no ``usertype`` column, so large
-        users are included).
+        Default :func:`rescomm.data.load_postcodes` (with ``usertype``, so only residential
+        postcodes count). A table without ``usertype`` uses every live postcode
+        (method "mean_of_live_postcodes").
     boundaries : DataFrame, optional
         Code + ``geometry_wkb`` (WGS84); default the bundled C&M boundaries for ``year``. Its
         codes define the areas returned.
@@ -450,12 +453,12 @@ def population_weighted_centres(year: int = 2021, *, postcodes: pd.DataFrame | N
 
     Notes
     -----
-    :math:`c_i = \frac{1}{|K_i|} \sum_{k \in K_i} x_k`, with :math:`K_i` the live postcodes
-    in LSOA *i*. Limits: every postcode counts equally, whatever the number of households in it
-    (ONS weights Output Area centroids by census population); postcodes in split 2011 LSOAs were
-    assigned to 2021 LSOAs by point-in-polygon on generalised boundaries (about 89% right), so a
-    few centres include a neighbour's postcodes; a postcode centroid is itself the mean of its
-    addresses, about 50-100 m from any one of them.
+    :math:`c_i = \frac{1}{|K_i|} \sum_{k \in K_i} x_k`, with :math:`K_i` the live (and, where
+    known, residential) postcodes in LSOA *i*. Limits: every postcode counts equally, whatever
+    the number of households in it (ONS weights Output Area centroids by census population);
+    postcodes in split 2011 LSOAs were assigned to 2021 LSOAs by point-in-polygon on generalised
+    boundaries (about 89% right), so a few centres include a neighbour's postcodes; a postcode
+    centroid is itself the mean of its addresses, about 50-100 m from any one of them.
     """
     if year not in (2011, 2021):
         raise ValueError(f"LSOA years are 2011 and 2021, not {year!r}")
