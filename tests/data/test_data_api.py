@@ -64,3 +64,14 @@ def test_importing_data_does_not_import_django():
 def test_modules_stay_under_800_lines():
     for path in (REPO / "src" / "rescomm" / "data").glob("*.py"):
         assert len(path.read_text(encoding="utf-8").splitlines()) < 800, path.name
+
+
+def test_notice_and_docs_carry_every_attribution_statement_of_the_manifest():
+    def flat(text: str) -> str:
+        return re.sub(r"\s+", " ", text)
+
+    notice = flat((REPO / "NOTICE").read_text(encoding="utf-8"))
+    docs = flat((REPO / "docs" / "data.md").read_text(encoding="utf-8"))
+    for statement in data.attributions():
+        assert statement in notice, statement
+        assert statement in docs, statement
