@@ -61,6 +61,18 @@ def _load_demo(force: bool = False) -> None:
     call_command("load_demo", force=force)
 
 
+def _create_demo_accounts() -> None:
+    """Create the demo organisations and one demo user per role (idempotent; demo only)."""
+    from rescomm.web.accounts.demo import DEMO_USERS, create_demo_accounts, demo_password
+
+    result = create_demo_accounts()
+    if result.created:
+        click.echo(f"Created {len(result.created)} demo accounts (demo only, synthetic)")
+    names = ", ".join(user.username for user in DEMO_USERS)
+    click.echo(f"Demo accounts (demo only): {names}; password {demo_password()!r} "
+               "(set RESCOMM_DEMO_PASSWORD to change it)")
+
+
 def _describe_database() -> str:
     from django.db import connection
 
@@ -140,6 +152,7 @@ def demo(host: str, port: int, no_serve: bool, database_url: str | None) -> None
     click.echo(f"Using {_describe_database()}")
     _migrate()
     _load_demo()
+    _create_demo_accounts()
     click.echo(f"Ready in {time.perf_counter() - started:.1f} s")
     if not no_serve:
         _serve(host, port, workers=2)
