@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-import os
 from pathlib import Path
 
 import numpy as np
@@ -20,16 +19,14 @@ from rescomm.data._gp_practices import EPRACCUR_COLUMNS
 
 CM = ("E06000006", "E06000007", "E06000049", "E06000050", "E08000011", "E08000012",
       "E08000013", "E08000014", "E08000015")
-REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def shared_assets() -> Path:
-    """``shared/data/assets`` beside the repo (or ``$RESCOMM_SHARED_DATA``); skip if absent."""
-    root = Path(os.environ.get("RESCOMM_SHARED_DATA", REPO.parent / "shared" / "data"))
-    if not (root / "assets").is_dir():
-        pytest.skip(f"shared open data not found at {root}")
-    return root / "assets"
+def shared_assets(shared_data: Path) -> Path:
+    """``assets/`` of the shared open data (see ``conftest.shared_data``); skip if absent."""
+    if not (shared_data / "assets").is_dir():
+        pytest.skip(f"shared asset files not found in {shared_data}")
+    return shared_data / "assets"
 
 
 # ----------------------------------------------------------------------------- bundled tables
