@@ -97,3 +97,17 @@ def run_axe():
         ]
 
     return run
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_log_flushable_on_sqlite():
+    """Let transactional tests (live_server, browser) flush tables after writing audit events.
+
+    The audit log is append-only through database triggers; on SQLite they would stop Django's
+    flush between transactional tests. ``accounts/flush.py`` lifts them for the flush only.
+    """
+    from .accounts import flush
+
+    flush.install()
+    yield
+    flush.uninstall()

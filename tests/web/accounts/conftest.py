@@ -1,15 +1,1 @@
-"""Accounts test fixtures."""
-
-from __future__ import annotations
-
-import pytest
-
-from . import flush
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _audit_log_flushable_on_sqlite():
-    """Transactional tests here may write audit events; see ``flush.py``."""
-    flush.install()
-    yield
-    flush.uninstall()
+"""Accounts test fixtures (the audit-log flush fixture lives in ``tests/web/conftest.py``)."""
