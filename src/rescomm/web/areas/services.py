@@ -121,6 +121,9 @@ def load_demo(
         DataLoad.objects.create(
             name=DEMO_LOAD_NAME, checksum=checksum, scope=list(scope), counts=counts
         )
+        from rescomm.web.assets.importer import import_demo_assets  # idempotent, same transaction
+
+        import_demo_assets(scope, say=say)
     seconds = time.monotonic() - started
     say(f"done: {counts['lsoa21']:,} LSOAs loaded in {seconds:.1f} s")
     return LoadResult(True, checksum, scope, counts, seconds)

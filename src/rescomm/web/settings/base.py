@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "rescomm.web.accounts",
     "rescomm.web.areas",
     "rescomm.web.insight",
+    "rescomm.web.assets",
 ]
 
 MIDDLEWARE = [

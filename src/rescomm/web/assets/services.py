@@ -1,0 +1,219 @@
+"""State changes for community assets: each one atomic, versioned and audited.
+
+``actor`` is what :func:`rescomm.web.accounts.audit.audit` accepts: a request (its signed-in user
+is recorded), a user, or ``None`` for the system (command line, demo load).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from functools import cache
+from pathlib import Path
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from rescomm.web.accounts.audit import audit
+
+from .models import (
+    AssetStatus,
+    Attribute,
+    ProblemReport,
+    Service,
+    Taxonomy,
+    TaxonomyTerm,
+    Version,
+)
+
+TAXONOMY_FILE = Path(__file__).with_name("taxonomies.json")
+CAPITALS = "community_capitals"
+NEEDS = "social_prescribing_needs"
+
+
+@cache
+def shipped_taxonomies() -> dict:
+    """The shipped taxonomies (``taxonomies.json``) with their stable UUIDs filled in."""
+    data = json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))
+    namespace = uuid.UUID(data["namespace"])
+    for taxonomy in data["taxonomies"]:
+        taxonomy["id"] = uuid.uuid5(namespace, taxonomy["code"])
+        for term in taxonomy["terms"]:
+            term["id"] = uuid.uuid5(namespace, f"{taxonomy['code']}:{term['code']}")
+    return data
+
+
+def term_codes(taxonomy_code: str) -> tuple[str, ...]:
+    """Codes of the terms of a shipped taxonomy, in their shipped order."""
+    for taxonomy in shipped_taxonomies()["taxonomies"]:
+        if taxonomy["code"] == taxonomy_code:
+            return tuple(term["code"] for term in taxonomy["terms"])
+    raise KeyError(taxonomy_code)
+
+
+def ensure_taxonomies() -> dict[tuple[str, str], TaxonomyTerm]:
+    """Create or update the shipped taxonomies; return ``{(taxonomy code, term code): term}``."""
+    terms: dict[tuple[str, str], TaxonomyTerm] = {}
+    with transaction.atomic():
+        for spec in shipped_taxonomies()["taxonomies"]:
+            taxonomy, _ = Taxonomy.objects.update_or_create(
+                id=spec["id"],
+                defaults={k: spec[k] for k in ("code", "name", "description", "uri", "version")},
+            )
+            for t in spec["terms"]:
+                term, _ = TaxonomyTerm.objects.update_or_create(
+                    id=t["id"],
+                    defaults={"taxonomy": taxonomy, "code": t["code"], "name": t["name"],
+                              "description": t["description"]},
+                )
+                terms[(spec["code"], t["code"])] = term
+    return terms
+
+
+def actor_user(actor):
+    """The user behind ``actor`` (request, user or None), or None."""
+    if isinstance(actor, HttpRequest):
+        user = getattr(actor, "user", None)
+        return user if user is not None and user.is_authenticated else None
+    return actor
+
+
+def _time(value) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+def snapshot(service: Service) -> dict:
+    """Everything editable about an asset as plain JSON, in the importer's record shape (kept
+    in each :class:`Version`; :func:`revert` writes it back through the importer)."""
+    sal = service.service_at_locations.select_related("location").first()
+    loc = sal.location if sal is not None else None
+    address = loc.addresses.first() if loc is not None else None
+    terms = list(service.terms.select_related("taxonomy").order_by("taxonomy__code", "code"))
+    org = service.organization
+    return {
+        "source_id": service.source_id or "",
+        "name": service.name,
+        "description": service.description,
+        "category": service.category,
+        "asset_kind": service.asset_kind,
+        "asset_status": service.asset_status,
+        "capitals": [t.code for t in terms if t.taxonomy.code == CAPITALS],
+        "needs": [t.code for t in terms if t.taxonomy.code == NEEDS],
+        "address": address.address_1 if address else "",
+        "city": address.city if address else "",
+        "postcode": address.postal_code if address else "",
+        "phone": next((p.number for p in service.phones.all()), ""),
+        "email": service.email,
+        "url": service.url,
+        "latitude": loc.latitude if loc else None,
+        "longitude": loc.longitude if loc else None,
+        "easting": loc.easting if loc else None,
+        "northing": loc.northing if loc else None,
+        "lsoa21_code": loc.lsoa21_code if loc else "",
+        "lad_code": loc.lad_code if loc else "",
+        "transportation": loc.transportation if loc else "",
+        "accessibility": [a.description for a in loc.accessibility.all()] if loc else [],
+        "opening_times": [
+            {"byday": s.byday, "opens_at": _time(s.opens_at), "closes_at": _time(s.closes_at)}
+            for s in service.schedules.all()
+        ],
+        "minimum_age": service.minimum_age,
+        "maximum_age": service.maximum_age,
+        "review_due": service.review_due.isoformat() if service.review_due else None,
+        "organization": org.name if org else "",
+        "organization_id": (org.source_id or "") if org else "",
+        "source": service.source,
+        "licence": service.licence,
+        "attribution": service.attribution,
+        "hide_exact_location": service.hide_exact_location,
+        "is_example": service.is_example,
+    }
+
+
+def record_version(service: Service, *, actor, action: str, reason: str = "") -> Version:
+    """Append the next :class:`Version` of ``service`` (call inside the change's transaction)."""
+    last = service.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    return Version.objects.create(
+        service=service, number=last + 1, action=action, actor=actor_user(actor),
+        reason=reason[:500], snapshot=snapshot(service),
+    )
+
+
+def set_terms(service: Service, taxonomy_code: str, codes, terms=None) -> None:
+    """Replace the service's terms of one taxonomy with ``codes``."""
+    terms = terms or ensure_taxonomies()
+    Attribute.objects.filter(service=service, taxonomy_term__taxonomy__code=taxonomy_code).delete()
+    Attribute.objects.bulk_create(
+        [Attribute(service=service, taxonomy_term=terms[(taxonomy_code, c)]) for c in codes]
+    )
+
+
+def set_status(service: Service, status: str, *, actor, reason: str) -> Service:
+    """Publish, hide, close, ... an asset (a new version and an audit event)."""
+    if status not in AssetStatus.values:
+        raise ValueError(f"unknown status {status!r}; choose from {AssetStatus.values}")
+    with transaction.atomic():
+        service.asset_status = status
+        service.save(update_fields=["asset_status", "last_modified"])
+        record_version(service, actor=actor, action=f"status_{status}", reason=reason)
+        audit(actor, "update", service, reason=f"status {status}: {reason}"[:500])
+    return service
+
+
+def mark_verified(service: Service, *, actor, review_in_days: int = 365) -> Service:
+    """Record that someone checked the asset is still correct; the next review is due later."""
+    now = timezone.now()
+    with transaction.atomic():
+        service.verified_at = now
+        service.verified_by = actor_user(actor)
+        service.review_due = (now + timezone.timedelta(days=review_in_days)).date()
+        service.save(update_fields=["verified_at", "verified_by", "review_due", "last_modified"])
+        record_version(service, actor=actor, action="verify", reason="still correct")
+        audit(actor, "update", service, reason="verified as still correct")
+    return service
+
+
+def revert(service: Service, number: int, *, actor, reason: str) -> Version:
+    """Bring an asset back to version ``number``: the result is a new version, history is kept."""
+    from .importer import apply_record  # the importer knows how to write a snapshot back
+
+    old = service.versions.get(number=number)
+    with transaction.atomic():
+        apply_record(service, dict(old.snapshot), terms=ensure_taxonomies())
+        version = record_version(
+            service, actor=actor, action="revert", reason=f"revert to version {number}: {reason}"
+        )
+        audit(actor, "update", service, reason=f"reverted to version {number}: {reason}"[:500])
+    return version
+
+
+def report_problem(service: Service, *, kind: str, details: str, email: str = "",
+                   request: HttpRequest | None = None) -> ProblemReport:
+    """Save a public problem report about a published asset (audited, no personal data kept in
+    the audit event)."""
+    from rescomm.web.accounts.audit import client_ip
+
+    with transaction.atomic():
+        report = ProblemReport.objects.create(
+            service=service, kind=kind, details=details, email=email,
+            ip_address=client_ip(request),
+        )
+        audit(request, "create", report, reason=f"problem report ({kind})")
+    return report
+
+
+__all__ = [
+    "CAPITALS",
+    "NEEDS",
+    "ensure_taxonomies",
+    "mark_verified",
+    "record_version",
+    "report_problem",
+    "revert",
+    "set_status",
+    "set_terms",
+    "shipped_taxonomies",
+    "snapshot",
+    "term_codes",
+]

@@ -1,0 +1,55 @@
+"""Fixtures for the asset-map tests: records built by factory functions."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def record(source_id: str = "test:1", **fields) -> dict:
+    """A valid import record (a Liverpool place) with ``fields`` overriding the defaults."""
+    base = {
+        "source_id": source_id,
+        "name": "Kensington Community Centre",
+        "description": "Community centre with a cafe and weekly groups.",
+        "category": "community_centre",
+        "asset_kind": "place",
+        "capitals": "social;built",
+        "needs": "loneliness",
+        "address": "1 Example Street",
+        "city": "Liverpool",
+        "postcode": "L1 8JQ",
+        "phone": "0151 000 0000",
+        "email": "hello@example.org",
+        "url": "https://example.org/",
+        "opening_times": "MO,TU,WE 09:00-17:00; SA 10:00-12:00",
+        "accessibility": "Step-free entrance",
+        "transportation": "Bus 17 stops outside",
+        "source": "Test fixture",
+        "licence": "OGL-UK-3.0",
+        "is_example": True,
+    }
+    base.update(fields)
+    return base
+
+
+@pytest.fixture
+def make_asset(db):
+    """``make_asset(source_id, **fields)`` imports one record and returns its Service."""
+    from rescomm.web.assets.importer import import_assets
+    from rescomm.web.assets.models import Service
+
+    def make(source_id: str = "test:1", **fields):
+        import_assets([record(source_id, **fields)], source="tests")
+        return Service.objects.get(source_id=source_id)
+
+    return make
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_log_flushable_on_sqlite():
+    """Transactional tests here write audit events; see ``tests/web/accounts/flush.py``."""
+    from tests.web.accounts import flush
+
+    flush.install()
+    yield
+    flush.uninstall()

@@ -1,0 +1,64 @@
+"""Asset services: versions, revert, status changes, verification; each audited."""
+
+from __future__ import annotations
+
+from rescomm.web.accounts.models import AuditEvent
+from rescomm.web.assets.models import AssetStatus, Taxonomy
+from rescomm.web.assets.services import (
+    ensure_taxonomies,
+    mark_verified,
+    revert,
+    set_status,
+    snapshot,
+    term_codes,
+)
+
+
+def test_the_shipped_taxonomies_have_the_seven_capitals_and_the_ten_needs(db):
+    ensure_taxonomies()
+    assert term_codes("community_capitals") == (
+        "natural", "cultural", "human", "social", "political", "financial", "built")
+    assert len(term_codes("social_prescribing_needs")) == 10
+    capitals = Taxonomy.objects.get(code="community_capitals")
+    assert capitals.terms.count() == 7
+    # ids are stable: the same in every installation
+    assert str(capitals.id) == str(ensure_taxonomies()[("community_capitals", "natural")]
+                                   .taxonomy_id)
+
+
+def test_every_change_is_a_version_with_who_and_why(make_asset, django_user_model):
+    moderator = django_user_model.objects.create(username="mod")
+    service = make_asset()
+    set_status(service, AssetStatus.HIDDEN, actor=moderator, reason="duplicate")
+    versions = list(service.versions.all())
+    assert [v.number for v in versions] == [2, 1]
+    assert versions[0].actor == moderator and "duplicate" in versions[0].reason
+    assert versions[0].snapshot["asset_status"] == "hidden"
+    assert AuditEvent.objects.filter(object_id=str(service.pk), action="update").exists()
+
+
+def test_revert_restores_an_old_version_as_a_new_version(make_asset, django_user_model):
+    from rescomm.web.assets.importer import import_assets
+
+    from .conftest import record
+
+    user = django_user_model.objects.create(username="mod")
+    service = make_asset("t:r")
+    original = snapshot(service)
+    import_assets([record("t:r", name="Vandalised", opening_times="", capitals="natural")],
+                  source="tests")
+    service.refresh_from_db()
+    assert service.name == "Vandalised"
+    version = revert(service, 1, actor=user, reason="undo vandalism")
+    service.refresh_from_db()
+    assert version.number == 3 and version.action == "revert"
+    assert service.name == "Kensington Community Centre"
+    assert snapshot(service) == original
+    assert service.versions.count() == 3
+
+
+def test_mark_verified_sets_who_when_and_the_next_review(make_asset, django_user_model):
+    user = django_user_model.objects.create(username="checker")
+    service = mark_verified(make_asset(), actor=user, review_in_days=90)
+    assert service.verified_by == user and service.verified_at is not None
+    assert (service.review_due - service.verified_at.date()).days == 90
