@@ -84,3 +84,4 @@ def _server_error(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/areas/", "rescomm.web.areas.api.areas_router")
 api.add_router("/postcodes/", "rescomm.web.areas.api.postcodes_router")
 api.add_router("/accounts/", "rescomm.web.accounts.api.router")
+api.add_router("/referrals", "rescomm.web.prescribing.api.router")

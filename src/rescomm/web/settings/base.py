@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "rescomm.web.areas",
     "rescomm.web.insight",
     "rescomm.web.assets",
+    "rescomm.web.prescribing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,264 @@
+"""Social prescribing records: referrals, their events, contact attempts, plans and goals,
+onward referrals and outcome measures.
+
+Rows are changed only by :mod:`.services` (atomic, audited, optimistic locking on
+``Referral.version``). Ids of referrals are random UUIDs, so they cannot be guessed, and carry
+no personal data when they appear in URLs.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from .pathway import CloseReason, DeclineReason, Status
+
+
+class ContactPreference(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "Email"
+    LETTER = "letter", "Letter"
+
+
+class Referral(models.Model):
+    """One person referred to a social prescribing scheme (special-category health data)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    is_synthetic = models.BooleanField(
+        default=False, help_text="Made-up demo data, never a real person."
+    )
+    # The person
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    nhs_number = models.CharField(
+        "NHS number", max_length=10, blank=True, help_text="Empty only for self-referrals."
+    )
+    postcode = models.CharField(max_length=8)
+    lsoa21_code = models.CharField("LSOA 2021", max_length=9, blank=True)
+    imd_decile = models.PositiveSmallIntegerField("IMD 2025 decile", null=True, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    contact_preference = models.CharField(
+        max_length=10, choices=ContactPreference.choices, default=ContactPreference.PHONE
+    )
+    interpreter_language = models.CharField(
+        max_length=60, blank=True, help_text="Empty: no interpreter needed."
+    )
+    needs = models.JSONField(default=list, help_text="Need codes (rescomm.data NEED_CODES).")
+    notes = models.TextField(blank=True)
+    risk_flag = models.BooleanField(default=False)
+    safeguarding_concern = models.BooleanField(default=False)
+    consent_to_share = models.BooleanField(default=False)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )
+    consent_recorded_at = models.DateTimeField(null=True, blank=True)
+    # Who referred, to whom
+    referrer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="referrals_made", help_text="Empty for a self-referral.",
+    )
+    referrer_profession = models.CharField(max_length=32, help_text="Profession code or 'self'.")
+    referrer_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="referrals_made",
+    )
+    scheme = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="referrals_received"
+    )
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_hash = models.CharField(max_length=64, blank=True)
+    # Where it is on the pathway
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="prescribing_caseload",
+    )
+    decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    close_reason = models.CharField(max_length=30, choices=CloseReason.choices, blank=True)
+    next_due = models.DateField(null=True, blank=True, help_text="When the next step is due.")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock.")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referrer", "idempotency_key"], condition=~Q(idempotency_key=""),
+                name="referral_idempotency_key_unique_per_referrer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="referral_status_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(imd_decile__isnull=True) | Q(imd_decile__gte=1, imd_decile__lte=10),
+                name="referral_imd_decile_1_to_10",
+            ),
+            models.CheckConstraint(
+                condition=~Q(nhs_number="") | Q(referrer__isnull=True),
+                name="referral_nhs_number_unless_self_referral",
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_to_share=True), name="referral_has_consent_to_share"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["scheme", "status", "next_due"]),
+            models.Index(fields=["referrer", "created_at"]),
+        ]
+
+    def __str__(self) -> str:  # never personal data: this ends up in logs and admin titles
+        return f"Referral {str(self.id)[:8]}"
+
+    @property
+    def reference(self) -> str:
+        """A short reference shown on screen (the first 8 characters of the id)."""
+        return str(self.id)[:8].upper()
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+
+class ReferralEvent(models.Model):
+    """A status change (or a coded event): from, to, when, who, and the SNOMED CT code if coded."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    action = models.CharField(max_length=30)
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    snomed_code = models.CharField(max_length=18, blank=True)
+    snomed_term = models.CharField(max_length=200, blank=True)
+    code_list_version = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+
+
+class ContactAttempt(models.Model):
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "Spoke to the person"
+        NO_ANSWER = "no_answer", "No answer"
+        MESSAGE_LEFT = "message_left", "Left a message"
+        WRONG_NUMBER = "wrong_number", "Wrong number or address"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    method = models.CharField(max_length=10, choices=ContactPreference.choices)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"contact attempt ({self.outcome})"
+
+
+class Plan(models.Model):
+    """The person's "what matters to me" plan."""
+
+    referral = models.OneToOneField(Referral, on_delete=models.CASCADE, related_name="plan")
+    what_matters = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"plan for {self.referral}"
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    description = models.CharField(max_length=300)
+    achieved = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"goal {self.pk}"
+
+
+class OnwardReferral(models.Model):
+    """The link worker connects the person to a service run by a provider organisation."""
+
+    class Status(models.TextChoices):
+        SENT = "sent", "Sent, waiting for a reply"
+        ACCEPTED = "accepted", "Accepted by the service"
+        DECLINED = "declined", "Declined by the service"
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="onward")
+    provider = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="onward_referrals"
+    )
+    service_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    decline_reason = models.CharField(max_length=300, blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True)
+    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+
+    def __str__(self) -> str:
+        return f"onward referral to {self.service_name}"
+
+
+class Instrument(models.TextChoices):
+    SWEMWBS = "swemwbs", "SWEMWBS (short Warwick-Edinburgh Mental Wellbeing Scale)"
+    ONS4 = "ons4", "ONS personal well-being (ONS4)"
+    UCLA3 = "ucla3", "UCLA 3-item loneliness scale"
+
+
+class Timepoint(models.TextChoices):
+    BASELINE = "baseline", "Baseline"
+    FOLLOW_UP = "follow_up", "Follow-up"
+
+
+class OutcomeMeasure(models.Model):
+    """Item scores of one instrument at one time point. ``score`` is the SWEMWBS metric score
+    or the UCLA-3 total; ONS4 items are reported separately (no composite)."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="outcomes")
+    instrument = models.CharField(max_length=10, choices=Instrument.choices)
+    timepoint = models.CharField(max_length=10, choices=Timepoint.choices)
+    items = models.JSONField()
+    raw_total = models.PositiveSmallIntegerField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["referral", "instrument", "timepoint"],
+                name="outcome_one_per_instrument_and_timepoint",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} {self.timepoint}"

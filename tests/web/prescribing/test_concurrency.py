@@ -1,0 +1,56 @@
+"""Idempotency under concurrency (PostgreSQL: real parallel transactions)."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from tests.web.factories import LIVERPOOL
+
+from rescomm.web.accounts.models import Organisation
+from rescomm.web.accounts.roles import OrganisationKind, Profession, Role
+from rescomm.web.accounts.tokens import create_token
+from rescomm.web.prescribing.models import Referral
+
+from .conftest import make_user, valid_payload
+
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql"))
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL) for parallel writes")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_retries_with_one_key_make_one_referral(demo_data):
+    assert connection.vendor == "postgresql"
+    Organisation.objects.create(name="Liverpool Scheme", lad_code=LIVERPOOL,
+                                kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME)
+    practice = Organisation.objects.create(name="P", kind=OrganisationKind.GP_PRACTICE)
+    gp = make_user("rx-race-gp", practice, Role.REFERRER, Profession.GP)
+    token = create_token(gp, "race")
+    body = json.dumps(valid_payload())
+    barrier = threading.Barrier(8)
+    results: list[tuple[int, str]] = []
+
+    def send():
+        try:
+            barrier.wait()
+            response = Client().post(
+                "/api/referrals", data=body, content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_IDEMPOTENCY_KEY="race-key",
+            )
+            results.append((response.status_code, response.json().get("id", "")))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=send) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [status for status, _ in results] == [201] * 8, results
+    assert len({ref for _, ref in results}) == 1
+    assert Referral.objects.count() == 1
