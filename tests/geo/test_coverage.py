@@ -195,16 +195,17 @@ def test_desert_threshold_can_be_one_number_for_every_group():
 
 # ----------------------------------------------------------------------------- centres
 
-def test_population_weighted_centres_cover_every_c_and_m_lsoa_from_live_postcodes():
+def test_population_weighted_centres_cover_every_c_and_m_lsoa_from_live_residential_postcodes():
     c = C.population_weighted_centres()
     assert len(c) == 1601 and c["area_code"].is_unique
-    assert (c["method"] == "mean_of_live_postcodes").all()
+    assert (c["method"] == "mean_of_live_residential_postcodes").all()
     assert (c["n_postcodes"] >= 10).all()
 
 
-def test_a_centre_is_the_mean_of_the_live_postcodes_of_its_lsoa():
+def test_a_centre_is_the_mean_of_the_live_residential_postcodes_of_its_lsoa():
     pcs = load_postcodes()
-    live = pcs[pcs["terminated"].isna() & (pcs["lsoa21_code"] == "E01006412")]
+    live = pcs[pcs["terminated"].isna() & (pcs["lsoa21_code"] == "E01006412")
+               & (pcs["usertype"] == 0)]
     c = C.population_weighted_centres().set_index("area_code").loc["E01006412"]
     assert c["easting"] == pytest.approx(live["easting"].mean(), abs=0.05)
     assert c["northing"] == pytest.approx(live["northing"].mean(), abs=0.05)
