@@ -118,8 +118,11 @@ def _blank(value) -> bool:
     return isinstance(value, str) and not value.strip()
 
 
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
 def _text(value) -> str:
-    return "" if _blank(value) else str(value).strip()
+    return "" if _blank(value) else str(value).translate(_INVISIBLE).strip()
 
 
 def _codes(value) -> list[str]:

@@ -1,0 +1,106 @@
+"""Community asset map commands: ``rescomm assets import|coverage|review-reminders``.
+
+Every command that uses the database sets up Django first (``--database-url`` or
+``DATABASE_URL``). Errors a user can fix print one line (or one line per bad record) and exit
+with status 2; nothing is imported when any record is bad.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from ._errors import EXIT_USER_ERROR
+from .web import configure_django, database_url_option
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"rescomm: error: {message}", err=True)
+    raise click.exceptions.Exit(EXIT_USER_ERROR)
+
+
+@click.group()
+def assets() -> None:
+    """The community asset map: import records, measure coverage, send review reminders."""
+
+
+@assets.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--source", help="Where the records come from (default: the file name).")
+@database_url_option
+def import_command(file: Path, source: str | None, database_url: str | None) -> None:
+    """Import assets from FILE (.csv with one record a row, or .json: records or an Open
+    Referral UK export). Idempotent by source_id: re-importing updates and never duplicates;
+    if any record is bad, nothing is imported and every problem is listed.
+    """
+    configure_django(database_url)
+    from rescomm.web.assets.files import FileProblem, read_records
+    from rescomm.web.assets.importer import ImportFailed, import_assets
+
+    try:
+        records = read_records(file)
+        result = import_assets(records, source=source or file.name,
+                               reason=f"command line: rescomm assets import {file.name}")
+    except FileProblem as exc:
+        _fail(str(exc))
+    except ImportFailed as exc:
+        for error in exc.errors:
+            click.echo(f"rescomm: error: {error}", err=True)
+        _fail(f"{len(exc.errors)} problem(s) in {file.name}; nothing was imported")
+    click.echo(f"{file.name}: {result.created} created, {result.updated} updated, "
+               f"{result.unchanged} unchanged")
+
+
+@assets.command("coverage")
+@click.option("--area", required=True, metavar="LAD_CODE",
+              help="Local authority code, e.g. E06000006 (Halton).")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .csv or .geojson.")
+@click.option("--assets", "origin", type=click.Choice(["db", "bundled"]), default="bundled",
+              show_default=True,
+              help="Published assets from the database, or the bundled open data.")
+@click.option("--group", "groups", multiple=True, metavar="GROUP",
+              help="Category, capital, need:<code> or any (repeatable; default: the library's).")
+@click.option("--radius", "radius_m", type=click.FloatRange(min=1), default=1600.0,
+              show_default=True, help="Catchment radius for assets per 1,000 residents (m).")
+@database_url_option
+def coverage_command(area: str, out: Path, origin: str, groups: tuple[str, ...],
+                     radius_m: float, database_url: str | None) -> None:
+    """For every LSOA in AREA: distance to the nearest asset of each group, assets per 1,000
+    residents within the radius, and asset deserts; written as CSV or GeoJSON."""
+    import warnings
+
+    from rescomm.geo._coverage import asset_points, to_geojson
+
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".geojson", ".json"):
+        _fail(f"--out must end in .csv or .geojson, not {out.name!r}")
+    area = area.strip().upper()
+    if origin == "db":
+        configure_django(database_url)
+        from rescomm.web.assets.coverage import published_points
+
+        points = published_points()
+    else:
+        points = asset_points()
+    from rescomm.web.assets.coverage import area_coverage
+
+    options = {"radius_m": radius_m}
+    if groups:
+        options["groups"] = list(groups)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = area_coverage(area, points=points, **options)
+    except ValueError as exc:
+        _fail(str(exc))
+    for warning in caught:
+        click.echo(f"rescomm: warning: {warning.message}", err=True)
+    if suffix == ".csv":
+        table.to_csv(out, index=False)
+    else:
+        out.write_text(json.dumps(to_geojson(table)), encoding="utf-8")
+    click.echo(f"{out}: {len(table)} areas in {area}, {len(table.columns) - 1} indicators")

@@ -1,0 +1,147 @@
+"""`rescomm assets import|coverage`: one importer, clear per-record errors, CSV/GeoJSON out."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from rescomm.cli.assets import assets
+
+SHARED_ASSETS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "assets"
+NORTH_LINCS = SHARED_ASSETS / "oruk_services_north_lincolnshire_2024-12.json.gz"
+BRISTOL = SHARED_ASSETS / "oruk_services_bristol_2024-12.json.gz"
+
+
+def run(*args):
+    return CliRunner().invoke(assets, [str(a) for a in args])
+
+
+def write_csv(path: Path, rows: list[dict]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+ROW = {"source_id": "csv:1", "name": "Garston Allotments", "category": "allotment",
+       "capitals": "natural;social", "needs": "physical_activity", "postcode": "L1 8JQ",
+       "opening_times": "SA 10:00-12:00", "source": "Council survey 2025",
+       "licence": "OGL-UK-3.0"}
+
+
+@pytest.mark.django_db
+def test_import_csv_twice_creates_then_leaves_unchanged(tmp_path):
+    from rescomm.web.assets.models import Service
+
+    path = write_csv(tmp_path / "assets.csv", [ROW, {**ROW, "source_id": "csv:2",
+                                                     "name": "Second"}])
+    first = run("import", path)
+    assert first.exit_code == 0, first.output
+    assert first.output.strip() == "assets.csv: 2 created, 0 updated, 0 unchanged"
+    second = run("import", path)
+    assert second.output.strip() == "assets.csv: 0 created, 0 updated, 2 unchanged"
+    service = Service.objects.get(source_id="csv:1")
+    assert service.source == "Council survey 2025"
+    assert service.schedules.get().byday == "SA"
+
+
+@pytest.mark.django_db
+def test_import_with_a_bad_row_lists_each_problem_and_imports_nothing(tmp_path):
+    from rescomm.web.assets.models import Service
+
+    bad = {**ROW, "source_id": "csv:bad", "email": "nope", "opening_times": "MO 17:00-09:00"}
+    path = write_csv(tmp_path / "assets.csv", [{**ROW, "email": ""}, bad])
+    result = run("import", path)
+    assert result.exit_code == 2
+    assert "record 2 (csv:bad): email: 'nope' is not a valid email address" in result.stderr
+    assert "record 2 (csv:bad): opening_times: closes at 09:00" in result.stderr
+    assert "2 problem(s) in assets.csv; nothing was imported" in result.stderr
+    assert not Service.objects.filter(source_id__startswith="csv:").exists()
+
+
+@pytest.mark.django_db
+def test_malformed_json_is_one_clear_line(tmp_path):
+    path = tmp_path / "feed.json"
+    path.write_text('{"contents": [ {"id": 1,', encoding="utf-8")
+    result = run("import", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("rescomm: error: feed.json is not valid JSON:")
+
+
+@pytest.mark.django_db
+def test_import_an_oruk_page_of_services(tmp_path):
+    from rescomm.web.assets.models import Service
+
+    page = {"total_items": 1, "contents": [{
+        "id": "3f0c2a8e-6d49-4c53-9f19-0d9a3b0e0c11", "name": "Men's Shed", "status": "active",
+        "description": "<p>Woodwork &amp; company</p>",
+        "organization": {"id": "7d1f5c1e-1f6e-4a43-9a57-1f3d2c4b5a69", "name": "Shed Trust"},
+        "service_at_locations": [{"location": {
+            "latitude": 53.4, "longitude": -2.98,
+            "addresses": [{"address_1": "2 Yard", "city": "Liverpool", "postal_code": "L1 8JQ"}],
+        }}],
+        "schedules": [{"byday": "WE", "opens_at": "10:00", "closes_at": "13:00"}],
+    }]}
+    path = tmp_path / "feed.json"
+    path.write_text(json.dumps(page), encoding="utf-8")
+    result = run("import", path)
+    assert result.exit_code == 0, result.output
+    service = Service.objects.get(source_id="oruk:3f0c2a8e-6d49-4c53-9f19-0d9a3b0e0c11")
+    assert service.description == "Woodwork & company"
+    assert service.organization.name == "Shed Trust"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not NORTH_LINCS.exists(), reason="../shared/data/assets is not available")
+@pytest.mark.parametrize(("path", "problems"), [(NORTH_LINCS, 1), (BRISTOL, 9)])
+def test_real_oruk_exports_with_bad_records_are_refused_whole(tmp_path, path, problems):
+    """The real North Lincolnshire and Bristol exports hold a few invalid records (an e-mail
+    ending in a dot, web addresses like 'https://http:www...', a service without a name):
+    each is named, and nothing is imported."""
+    from rescomm.web.assets.models import Service
+
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(gzip.decompress(path.read_bytes()))
+    before = Service.objects.count()
+    result = run("import", feed)
+    assert result.exit_code == 2
+    assert f"{problems} problem(s) in feed.json; nothing was imported" in result.stderr
+    assert Service.objects.count() == before
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".geojson"])
+def test_coverage_of_halton_from_the_bundled_data(tmp_path, suffix):
+    out = tmp_path / f"coverage{suffix}"
+    result = run("coverage", "--area", "E06000006", "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "80 areas in E06000006" in result.output
+    if suffix == ".csv":
+        rows = list(csv.DictReader(out.open(encoding="utf-8")))
+        assert len(rows) == 80 and "gp_practice_nearest_m" in rows[0]
+    else:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        assert len(data["features"]) == 80
+
+
+@pytest.mark.django_db
+def test_coverage_from_the_database_uses_published_assets(tmp_path):
+    out = tmp_path / "coverage.csv"
+    result = run("coverage", "--area", "E06000006", "--out", out, "--assets", "db",
+                 "--group", "gp_practice", "--group", "social")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 80
+    assert float(rows[0]["gp_practice_nearest_m"]) < 5000
+
+
+def test_coverage_refuses_an_unknown_area_and_a_bad_output(tmp_path):
+    result = run("coverage", "--area", "E09999999", "--out", tmp_path / "c.csv")
+    assert result.exit_code == 2 and "no LSOAs for local authority 'E09999999'" in result.stderr
+    result = run("coverage", "--area", "E06000006", "--out", tmp_path / "c.xlsx")
+    assert result.exit_code == 2 and "--out must end in .csv or .geojson" in result.stderr
