@@ -331,7 +331,7 @@ class Schedule(models.Model):
     notes = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["id"]
+        ordering = ["byday", "opens_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.byday} {self.opens_at}-{self.closes_at}"
