@@ -1,0 +1,91 @@
+"""Aggregates for commissioners and service managers: counts only, small counts suppressed
+(:func:`rescomm.stats.suppress_small`, under 5 hidden), never a person's record.
+
+Outcome change is always paired (the same person at baseline and follow-up) through
+:func:`rescomm.stats.paired_change`, with attrition (baseline but no follow-up) beside it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from django.db.models import Count
+
+from rescomm import stats
+from rescomm.data._needs import NEED_CODES, need_label
+from rescomm.web.accounts.roles import Profession
+
+from .models import Instrument, OutcomeMeasure, Referral, Timepoint
+from .pathway import Status
+
+SUPPRESSION_THRESHOLD = 5
+HIDDEN = "fewer than 5"
+
+
+def _suppressed_rows(labels: list[str], counts: list[int]) -> dict:
+    """``{"rows": [(label, shown)], "total": shown}`` with primary and secondary suppression."""
+    if not counts:
+        return {"rows": [], "total": "0"}
+    result = stats.suppress_small(counts, threshold=SUPPRESSION_THRESHOLD)
+    shown = [HIDDEN if math.isnan(v) else f"{int(v):,}" for v in result.values]
+    total = result.row_totals[0]
+    return {"rows": list(zip(labels, shown, strict=True)),
+            "total": HIDDEN if math.isnan(total) else f"{int(total):,}"}
+
+
+def _quintile(decile: int | None) -> str:
+    if decile is None:
+        return "Not known"
+    quintile = (decile + 1) // 2
+    suffix = " (most deprived)" if quintile == 1 else " (least deprived)" if quintile == 5 else ""
+    return f"Quintile {quintile}{suffix}"
+
+
+def dashboard_tables(referrals=None) -> dict:
+    """Counts by need, referrer profession, IMD 2025 quintile and status, plus paired SWEMWBS
+    change. ``referrals`` defaults to all non-synthetic referrals."""
+    referrals = referrals if referrals is not None else Referral.objects.filter(
+        is_synthetic=False)
+    need_counts: Counter[str] = Counter()
+    for needs in referrals.values_list("needs", flat=True):
+        need_counts.update(needs)
+    by_profession = dict(referrals.values_list("referrer_profession")
+                         .annotate(n=Count("pk")).values_list("referrer_profession", "n"))
+    professions = [(code, label) for code, label in Profession.choices]
+    quintiles: Counter[str] = Counter(_quintile(d) for d in
+                                      referrals.values_list("imd_decile", flat=True))
+    quintile_labels = [_quintile(d) for d in (1, 3, 5, 7, 9)] + ["Not known"]
+    by_status = dict(referrals.values_list("status").annotate(n=Count("pk"))
+                     .values_list("status", "n"))
+    return {
+        "by_need": _suppressed_rows([need_label(c) for c in NEED_CODES],
+                                    [need_counts.get(c, 0) for c in NEED_CODES]),
+        "by_profession": _suppressed_rows([label for _, label in professions],
+                                          [by_profession.get(c, 0) for c, _ in professions]),
+        "by_quintile": _suppressed_rows(quintile_labels,
+                                        [quintiles.get(q, 0) for q in quintile_labels]),
+        "by_status": _suppressed_rows([s.label for s in Status],
+                                      [by_status.get(s.value, 0) for s in Status]),
+        "swemwbs": paired_swemwbs(referrals),
+    }
+
+
+def paired_swemwbs(referrals) -> dict:
+    """Paired SWEMWBS metric change (baseline -> follow-up) with attrition; ``None`` results
+    when fewer than 5 pairs (too few to show)."""
+    rows = OutcomeMeasure.objects.filter(referral__in=referrals, instrument=Instrument.SWEMWBS)
+    scores: dict = {}
+    for referral_id, timepoint, score in rows.values_list("referral_id", "timepoint", "score"):
+        scores.setdefault(referral_id, {})[timepoint] = score
+    baseline = [r for r, s in scores.items() if Timepoint.BASELINE in s]
+    pairs = [(s[Timepoint.BASELINE], s[Timepoint.FOLLOW_UP]) for s in scores.values()
+             if Timepoint.BASELINE in s and Timepoint.FOLLOW_UP in s]
+    summary = {"n_baseline": len(baseline), "n_pairs": len(pairs), "result": None}
+    if len(pairs) >= SUPPRESSION_THRESHOLD:
+        before, after = zip(*pairs, strict=True)
+        summary["result"] = stats.paired_change(
+            list(before), list(after), reliable_change=stats.SWEMWBS_RELIABLE_CHANGE,
+            n_baseline=len(baseline),
+        )
+    return summary

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "prescribing"
+
+urlpatterns = [
+    path("", views.home, name="index"),
+    path("referrals/", views.my_referrals, name="my-referrals"),
+    path("referrals/new/", views.new_referral, name="referral-new"),
+    path("referrals/<uuid:referral_id>/", views.referral_detail, name="referral-detail"),
+    path("referrals/<uuid:referral_id>/actions/<slug:action>/", views.referral_action,
+         name="referral-action"),
+    path("referrals/<uuid:referral_id>/outcomes/<slug:instrument>/", views.outcome_form,
+         name="outcome"),
+    path("caseload/", views.caseload_page, name="caseload"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+]

@@ -1,0 +1,339 @@
+"""Social prescribing pages (server-rendered, no JavaScript needed).
+
+Views authenticate (``role_required``), authorise at object level (:func:`.services.get_referral`:
+404 for anyone who may not see the record) and validate; services change state. Every page
+showing a person's record writes an audit event with the reason.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from rescomm.data._needs import NEED_LABELS, need_label
+from rescomm.web.accounts.models import Organisation, User
+from rescomm.web.accounts.permissions import role_required, roles_of
+from rescomm.web.accounts.roles import OrganisationKind, Role
+
+from . import pathway, services
+from .dashboard import dashboard_tables
+from .models import ContactAttempt, ContactPreference, Instrument, Referral, Timepoint
+
+#: Form fields in page order (the error summary follows it).
+FIELD_ORDER = (
+    "given_name", "family_name", "date_of_birth", "nhs_number", "postcode", "phone", "email",
+    "contact_preference", "interpreter_language", "needs", "notes", "consent_to_share",
+)
+ACTION_FIELDS = ("decline_reason", "close_reason", "method", "outcome", "link_worker",
+                 "what_matters", "goals", "provider", "service_name", "note")
+
+
+def _summary(errors: dict[str, list[str]], order=FIELD_ORDER) -> list[tuple[str, str]]:
+    def rank(name: str) -> int:
+        return order.index(name) if name in order else len(order)
+
+    return [(name, message) for name in sorted(errors, key=rank) for message in errors[name]]
+
+
+def _acting_role(request: HttpRequest, referral: Referral) -> str:
+    if services.is_link_worker_for(request.user, referral):
+        return Role.LINK_WORKER
+    return Role.REFERRER
+
+
+HOME_FOR_ROLE = (
+    (Role.LINK_WORKER, "prescribing:caseload"),
+    (Role.REFERRER, "prescribing:my-referrals"),
+    (Role.SERVICE_MANAGER, "prescribing:dashboard"),
+    (Role.COMMISSIONER, "prescribing:dashboard"),
+)
+
+
+@never_cache
+@require_safe
+@role_required(*(role for role, _ in HOME_FOR_ROLE))
+def home(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/``: to the page for your role (caseload, your referrals, or the report)."""
+    held = roles_of(request.user)
+    return redirect(next(url for role, url in HOME_FOR_ROLE if role in held))
+
+
+# Referrers -------------------------------------------------------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.REFERRER)
+def new_referral(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/referrals/new/``: refer a person (referrers)."""
+    errors: dict[str, list[str]] = {}
+    values: dict = {"contact_preference": ContactPreference.PHONE, "needs": []}
+    status = 200
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in FIELD_ORDER}
+        values["needs"] = request.POST.getlist("needs")
+        values["consent_to_share"] = request.POST.get("consent_to_share") == "yes"
+        values["risk_flag"] = request.POST.get("risk_flag") == "yes"
+        values["safeguarding_concern"] = request.POST.get("safeguarding_concern") == "yes"
+        try:
+            clean = services.validate_referral(values)
+            referral, _ = services.create_referral(request, request.user, clean)
+        except services.ReferralInvalid as exc:
+            errors, status = exc.fields, 400
+        else:
+            return redirect("prescribing:referral-detail", referral_id=referral.pk)
+    context = {
+        "values": values, "errors": errors, "error_summary": _summary(errors),
+        "needs": list(NEED_LABELS.items()), "contact_preferences": ContactPreference.choices,
+        "is_demo": request.user.is_demo,
+    }
+    return render(request, "prescribing/referral_form.html", context, status=status)
+
+
+@never_cache
+@require_safe
+@role_required(Role.REFERRER)
+def my_referrals(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/referrals/``: the referrals you made and where each one is."""
+    referrals = Referral.objects.filter(referrer=request.user).select_related("scheme")
+    services.audit(request, "view", object_type="prescribing.referral",
+                   reason="referrer: list of own referrals")
+    return render(request, "prescribing/my_referrals.html", {"referrals": referrals})
+
+
+# Link workers ----------------------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@role_required(Role.LINK_WORKER)
+def caseload_page(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/caseload/``: open referrals of your schemes: new, overdue, due, later."""
+    groups = services.caseload(request.user)
+    services.audit(request, "view", object_type="prescribing.referral",
+                   reason="direct care: link worker caseload")
+    sections = [
+        ("new", "New referrals", "Accept or decline these."),
+        ("overdue", "Overdue", "The next step was due before today."),
+        ("due", "Due in the next 7 days", ""),
+        ("later", "Later", ""),
+    ]
+    return render(request, "prescribing/caseload.html", {
+        "sections": [(key, title, hint, groups[key]) for key, title, hint in sections],
+    })
+
+
+def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
+    link_worker = services.is_link_worker_for(request.user, referral)
+    context = {
+        "referral": referral,
+        "needs": [need_label(code) for code in referral.needs],
+        "status_label": pathway.status_label(referral.status),
+        "events": referral.events.select_related("by"),
+        "attempts": referral.attempts.all(),
+        "plan": getattr(referral, "plan", None),
+        "onward": referral.onward.select_related("provider"),
+        "outcomes": referral.outcomes.all(),
+        "is_link_worker": link_worker,
+        "actions": [a.name for a in pathway.available_actions(referral.status)]
+        if link_worker else [],
+        "decline_reasons": pathway.DeclineReason.choices,
+        "close_reasons": pathway.CloseReason.choices,
+        "contact_methods": ContactPreference.choices,
+        "contact_outcomes": ContactAttempt.Outcome.choices,
+        "instruments": Instrument.choices,
+        "errors": {},
+        "error_summary": [],
+        "problem": "",
+    }
+    if link_worker:
+        context["link_workers"] = User.objects.filter(
+            memberships__organisation=referral.scheme, memberships__role=Role.LINK_WORKER,
+            memberships__active=True).distinct()
+        context["providers"] = Organisation.objects.filter(
+            kind=OrganisationKind.VOLUNTARY_ORGANISATION, is_demo=referral.is_synthetic)
+    context.update(extra)
+    return context
+
+
+@never_cache
+@require_safe
+@role_required(Role.REFERRER, Role.LINK_WORKER)
+def referral_detail(request: HttpRequest, referral_id) -> HttpResponse:
+    """``/prescribing/referrals/<id>/``: the record, its history and (for the scheme's link
+    workers) the next steps. 404 for anyone who may not see it."""
+    referral = services.get_referral(request.user, referral_id)
+    request.acting_role = _acting_role(request, referral)
+    services.record_view(request, referral, "direct care: referral record opened")
+    return render(request, "prescribing/referral_detail.html", _detail_context(request, referral))
+
+
+def _link_worker_referral(request: HttpRequest, referral_id) -> Referral:
+    referral = services.get_referral(request.user, referral_id)
+    if not services.is_link_worker_for(request.user, referral):
+        raise Http404("No referral with this id.")
+    request.acting_role = Role.LINK_WORKER
+    return referral
+
+
+def _scheme_user(referral: Referral, user_id: str) -> User | None:
+    return User.objects.filter(
+        pk=user_id if str(user_id).isdigit() else None,
+        memberships__organisation=referral.scheme, memberships__role=Role.LINK_WORKER,
+        memberships__active=True).first()
+
+
+def _providers(referral: Referral) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=OrganisationKind.VOLUNTARY_ORGANISATION,
+                                       is_demo=referral.is_synthetic)
+
+
+@never_cache
+@require_POST
+@role_required(Role.LINK_WORKER)
+def referral_action(request: HttpRequest, referral_id, action: str) -> HttpResponse:
+    """``POST /prescribing/referrals/<id>/actions/<action>/``: one pathway step (link workers of
+    the referral's scheme). Refusals re-show the record with the reason (400, or 409 for a
+    stale edit)."""
+    referral = _link_worker_referral(request, referral_id)
+    if action not in pathway.ACTIONS:
+        raise Http404("No such action.")
+    post = request.POST
+    version = post.get("version", "")
+    if not version.isdigit():
+        return _refused(request, referral, {"version": ["Reload the page and try again."]}, 400)
+    version = int(version)
+    note = post.get("note", "").strip()
+    try:
+        if action == "accept":
+            services.accept(request, referral.pk, version, note=note)
+        elif action == "decline":
+            services.decline(request, referral.pk, version,
+                             decline_reason=post.get("decline_reason", ""), note=note)
+        elif action == "assign":
+            worker = _scheme_user(referral, post.get("link_worker", ""))
+            if worker is None:
+                raise services.ReferralInvalid({"link_worker": ["Choose a link worker."]})
+            services.assign(request, referral.pk, version, link_worker=worker)
+        elif action == "contact_attempt":
+            services.log_contact_attempt(request, referral.pk, version,
+                                         method=post.get("method", ""),
+                                         outcome=post.get("outcome", ""), note=note)
+        elif action == "first_conversation":
+            services.first_conversation(request, referral.pk, version, note=note)
+        elif action == "plan":
+            services.agree_plan(request, referral.pk, version,
+                                what_matters=post.get("what_matters", ""),
+                                goals=post.get("goals", "").splitlines())
+        elif action == "connect":
+            provider = _providers(referral).filter(
+                pk=post.get("provider") if post.get("provider", "").isdigit() else None).first()
+            if provider is None:
+                raise services.ReferralInvalid({"provider": ["Choose the organisation."]})
+            services.connect(request, referral.pk, version, provider=provider,
+                             service_name=post.get("service_name", ""))
+        elif action == "follow_up":
+            services.follow_up(request, referral.pk, version, note=note)
+        elif action == "close":
+            services.close(request, referral.pk, version,
+                           close_reason=post.get("close_reason", ""), note=note)
+    except services.StaleEditError as exc:
+        return _refused(request, referral, {}, 409, problem=str(exc))
+    except pathway.PathwayError as exc:
+        return _refused(request, referral, {}, 400, problem=str(exc))
+    except services.ReferralInvalid as exc:
+        return _refused(request, referral, exc.fields, 400)
+    return redirect("prescribing:referral-detail", referral_id=referral.pk)
+
+
+def _refused(request, referral, errors, status, *, problem: str = "") -> HttpResponse:
+    referral = Referral.objects.get(pk=referral.pk)  # show the current state, never ours
+    context = _detail_context(request, referral, errors=errors, problem=problem,
+                              error_summary=_summary(errors, ACTION_FIELDS))
+    return render(request, "prescribing/referral_detail.html", context, status=status)
+
+
+ITEM_HINTS = {
+    Instrument.SWEMWBS: "Score each of the 7 items from 1 (none of the time) to 5 (all of the "
+    "time), in the order of the licensed form. Item wording is not shown here: use your "
+    "registered copy of SWEMWBS.",
+    Instrument.ONS4: "Each question is scored 0 (not at all) to 10 (completely).",
+    Instrument.UCLA3: "Each item is scored 1 (hardly ever), 2 (some of the time) or 3 (often).",
+}
+#: Item labels that may be shown: ONS4 (Crown copyright, OGL) and UCLA-3 (public domain)
+#: topics; SWEMWBS items by number only (the wording is licensed).
+ITEM_LABELS = {
+    Instrument.SWEMWBS: [f"Item {n}" for n in range(1, 8)],
+    Instrument.ONS4: ["Life satisfaction", "Worthwhile", "Happiness yesterday",
+                      "Anxiety yesterday"],
+    Instrument.UCLA3: ["Lack companionship", "Feel left out", "Feel isolated from others"],
+}
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.LINK_WORKER)
+def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResponse:
+    """``/prescribing/referrals/<id>/outcomes/<instrument>/``: record SWEMWBS, ONS4 or UCLA-3
+    at baseline or follow-up (link workers of the scheme)."""
+    if instrument not in Instrument.values:
+        raise Http404("No such outcome measure.")
+    referral = _link_worker_referral(request, referral_id)
+    count, low, high = services.ITEM_RANGES[instrument]
+    errors: dict[str, list[str]] = {}
+    problem = ""
+    status = 200
+    values = {"timepoint": Timepoint.BASELINE}
+    if request.method == "POST":
+        values = dict(request.POST.items())
+        items = [request.POST.get(f"item_{n}", "") for n in range(1, count + 1)]
+        version = request.POST.get("version", "")
+        try:
+            services.record_outcome(request, referral.pk, int(version) if version.isdigit()
+                                    else -1, instrument=instrument,
+                                    timepoint=request.POST.get("timepoint", ""), items=items)
+        except services.ReferralInvalid as exc:
+            errors, status = exc.fields, 400
+        except services.StaleEditError as exc:
+            problem, status = str(exc), 409
+        except pathway.PathwayError as exc:
+            problem, status = str(exc), 400
+        else:
+            return redirect(reverse("prescribing:referral-detail", args=[referral.pk]))
+    else:
+        services.record_view(request, referral, "direct care: outcome form opened")
+    referral.refresh_from_db()
+    order = ("timepoint",) + tuple(f"item_{n}" for n in range(1, count + 1))
+    context = {
+        "referral": referral, "instrument": instrument,
+        "instrument_label": Instrument(instrument).label, "hint": ITEM_HINTS[instrument],
+        "items": [
+            {"name": f"item_{n}", "label": label, "value": values.get(f"item_{n}", ""),
+             "errors": errors.get(f"item_{n}", [])}
+            for n, label in enumerate(ITEM_LABELS[instrument], start=1)
+        ],
+        "low": low, "high": high, "timepoints": Timepoint.choices, "values": values,
+        "errors": errors, "error_summary": _summary(errors, order), "problem": problem,
+    }
+    return render(request, "prescribing/outcome_form.html", context, status=status)
+
+
+# Commissioners and managers --------------------------------------------------------------------
+
+
+@never_cache
+@require_safe
+@role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/dashboard/``: aggregate counts (under 5 hidden) and paired outcome change;
+    never a person's record. Synthetic demo referrals are counted only for demo accounts."""
+    referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
+    services.audit(request, "view", object_type="prescribing.referral",
+                   reason="aggregate report (counts under 5 suppressed)")
+    return render(request, "prescribing/dashboard.html", {
+        "tables": dashboard_tables(referrals), "synthetic": request.user.is_demo,
+    })

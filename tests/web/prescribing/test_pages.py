@@ -1,0 +1,185 @@
+"""The pages: referral form, my referrals, caseload, referral detail with pathway actions,
+outcome forms and the aggregate dashboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+from tests.web.factories import LIVE_POSTCODE
+
+from rescomm.web.accounts.models import AuditEvent
+from rescomm.web.prescribing import services
+from rescomm.web.prescribing.models import OutcomeMeasure, Referral
+
+NEW = "/prescribing/referrals/new/"
+
+
+def form_data(**changes) -> dict:
+    data = {
+        "given_name": "Testy", "family_name": "Synthetic-Person", "date_of_birth": "1950-05-17",
+        "nhs_number": "999 000 0026", "postcode": LIVE_POSTCODE, "needs": ["loneliness"],
+        "consent_to_share": "yes", "contact_preference": "phone",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def test_a_referrer_sends_a_referral_from_the_form(client, gp, scheme):
+    client.force_login(gp)
+    assert client.get(NEW).status_code == 200
+    response = client.post(NEW, form_data(risk_flag="yes", interpreter_language="Polish"))
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/prescribing/referrals/{referral.pk}/"
+    assert referral.risk_flag and referral.interpreter_language == "Polish"
+    assert referral.consent_recorded_by == gp
+    listing = client.get("/prescribing/referrals/").content.decode()
+    assert referral.reference in listing and "Received" in listing
+
+
+def test_the_form_names_every_bad_field_in_the_error_summary(client, gp, scheme):
+    client.force_login(gp)
+    before = AuditEvent.objects.count()
+    response = client.post(NEW, form_data(nhs_number="9434765918", date_of_birth="2999-01-01",
+                                          postcode="SW1A 1AA", needs=None,
+                                          consent_to_share=None))
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page[page.index("data-error-summary"):page.index("</ul>",
+                                                               page.index("data-error-summary"))]
+    links = re.findall(r'<a href="#id_(\w+)">([^<]+)</a>', summary)
+    assert [name for name, _ in links] == ["date_of_birth", "nhs_number", "postcode", "needs",
+                                           "consent_to_share"]
+    assert "The date of birth must be in the past." in summary
+    assert "<title>Error: " in page
+    assert Referral.objects.count() == 0
+    assert AuditEvent.objects.count() == before
+    assert "9434765918" not in page.replace('value="9434765918"', "")
+
+
+def test_the_caseload_groups_new_due_and_overdue(client, link_worker, make_referral, today):
+    new = make_referral()
+    due = make_referral(given_name="Due")
+    due = services.accept(link_worker, due.pk, due.version)
+    overdue = make_referral(given_name="Late")
+    overdue = services.accept(link_worker, overdue.pk, overdue.version)
+    Referral.objects.filter(pk=overdue.pk).update(next_due=today - dt.timedelta(days=1))
+    groups = services.caseload(link_worker, today=today)
+    assert [r.pk for r in groups["new"]] == [new.pk]
+    assert [r.pk for r in groups["due"]] == [due.pk]
+    assert [r.pk for r in groups["overdue"]] == [overdue.pk]
+    client.force_login(link_worker)
+    page = client.get("/prescribing/caseload/").content.decode()
+    assert "Overdue (1)" in page and "New referrals (1)" in page
+
+
+def test_a_link_worker_walks_the_pathway_through_the_pages(client, link_worker, make_referral,
+                                                           provider_org):
+    referral = make_referral()
+    client.force_login(link_worker)
+    base = f"/prescribing/referrals/{referral.pk}/"
+    steps = [
+        ("accept", {}),
+        ("assign", {"link_worker": link_worker.pk}),
+        ("contact_attempt", {"method": "phone", "outcome": "no_answer"}),
+        ("first_conversation", {"note": "Talked"}),
+        ("plan", {"what_matters": "Seeing people", "goals": "Walk weekly\nJoin choir"}),
+        ("connect", {"provider": provider_org.pk, "service_name": "Tuesday walks"}),
+        ("follow_up", {}),
+        ("close", {"close_reason": "completed"}),
+    ]
+    for action, data in steps:
+        version = Referral.objects.get(pk=referral.pk).version
+        response = client.post(f"{base}actions/{action}/", {"version": version, **data})
+        assert response.status_code == 302, (action, response.content.decode()[:2000])
+    referral.refresh_from_db()
+    assert referral.status == "closed"
+    assert list(referral.plan.goals.values_list("description", flat=True)) == [
+        "Walk weekly", "Join choir"]
+    page = client.get(base).content.decode()
+    assert "This referral is finished" in page and "871731000000106" in page
+
+
+def test_a_skipped_step_is_refused_on_the_page(client, link_worker, make_referral):
+    referral = make_referral()
+    client.force_login(link_worker)
+    response = client.post(f"/prescribing/referrals/{referral.pk}/actions/follow_up/",
+                           {"version": referral.version})
+    assert response.status_code == 400
+    assert ("Cannot record a follow-up: this referral is &#x27;received&#x27;. Next step: "
+            "accept or decline it.") in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == "received"
+
+
+def test_a_stale_edit_on_the_page_is_409_and_keeps_the_other_change(client, link_worker,
+                                                                      make_referral):
+    referral = make_referral()
+    client.force_login(link_worker)
+    url = f"/prescribing/referrals/{referral.pk}/actions/"
+    assert client.post(url + "accept/", {"version": 1}).status_code == 302
+    response = client.post(url + "decline/", {"version": 1, "decline_reason": "not_eligible"})
+    assert response.status_code == 409
+    assert "Their change is kept" in response.content.decode()
+    assert Referral.objects.get(pk=referral.pk).status == "accepted"
+
+
+def test_outcome_form_checks_range_and_completeness(client, link_worker, make_referral):
+    referral = make_referral()
+    referral = services.accept(link_worker, referral.pk, referral.version)
+    client.force_login(link_worker)
+    url = f"/prescribing/referrals/{referral.pk}/outcomes/ucla3/"
+    page = client.get(url).content.decode()
+    assert "Lack companionship" in page
+    response = client.post(url, {"version": referral.version, "timepoint": "baseline",
+                                 "item_1": "2", "item_2": "4"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Item 2 is 4: scores go from 1 to 3." in page
+    assert "Item 3 is missing: enter a score from 1 to 3." in page
+    assert not OutcomeMeasure.objects.exists()
+    response = client.post(url, {"version": referral.version, "timepoint": "baseline",
+                                 "item_1": "2", "item_2": "3", "item_3": "2"})
+    assert response.status_code == 302
+    assert OutcomeMeasure.objects.get().score == 7
+
+
+def test_swemwbs_items_are_by_number_only(client, link_worker, make_referral):
+    referral = make_referral()
+    referral = services.accept(link_worker, referral.pk, referral.version)
+    client.force_login(link_worker)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/outcomes/swemwbs/").content.decode()
+    for number in range(1, 8):
+        assert f"Item {number} (1 to 5)" in page
+    # The licensed item wording must not ship anywhere in the app (words from its items).
+    source = Path(services.__file__).parent
+    text = " ".join(p.read_text(encoding="utf-8").lower() for p in source.rglob("*")
+                    if p.suffix in (".py", ".html"))
+    for phrase in ("optimistic about the future", "thinking clearly", "dealing with problems",
+                   "feeling relaxed", "feeling useful", "make up my own mind"):
+        assert phrase not in text
+
+
+def test_synthetic_referrals_are_labelled_on_every_screen(client, link_worker, make_referral):
+    referral = make_referral()
+    Referral.objects.filter(pk=referral.pk).update(is_synthetic=True)
+    client.force_login(link_worker)
+    for url in ("/prescribing/caseload/", f"/prescribing/referrals/{referral.pk}/",
+                f"/prescribing/referrals/{referral.pk}/outcomes/ons4/"):
+        response = client.get(url)
+        if response.status_code == 200:
+            assert "Synthetic demo record" in response.content.decode(), url
+
+
+def test_the_dashboard_shows_counts_with_small_ones_hidden(client, commissioner, make_referral):
+    for _ in range(6):
+        make_referral(needs=["loneliness", "low_mood"])
+    make_referral(needs=["low_mood", "finance"])
+    client.force_login(commissioner)
+    page = client.get("/prescribing/dashboard/").content.decode()
+    assert "<td>Low mood, stress or anxiety</td><td>7</td>" in page
+    # finance (1) is hidden; loneliness (6) too, or finance = total - visible cells
+    assert "<td>Money worries or debt</td><td>fewer than 5</td>" in page
+    assert "<td>Feeling lonely or cut off from other people</td><td>fewer than 5</td>" in page
+    assert "Testy" not in page and "McTestface" not in page
