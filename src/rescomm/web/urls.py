@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("accounts/", include("rescomm.web.accounts.urls")),
     path("prescribing/", include("rescomm.web.prescribing.urls")),
+    path("assets/", include("rescomm.web.assets.urls")),
     path("", include("rescomm.web.insight.urls")),
 ]
 

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "assets"
+
+urlpatterns = [
+    path("", views.asset_list, name="list"),
+    path("<uuid:asset_id>/", views.asset_detail, name="detail"),
+    path("<uuid:asset_id>/report/", views.report_problem, name="report"),
+    path("<uuid:asset_id>/history/", views.asset_history, name="history"),
+    path("<uuid:asset_id>/history/<int:number>/revert/", views.revert_version, name="revert"),
+]

@@ -1,0 +1,187 @@
+"""Public asset pages (list + map, asset page, report a problem) and moderators' history pages.
+
+Views authenticate, authorise and validate; services in ``services.py`` change state. Everything
+works without JavaScript: the map is an enhancement over the list.
+"""
+
+from __future__ import annotations
+
+import math
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rescomm.web.accounts.audit import client_ip
+from rescomm.web.accounts.permissions import role_required
+from rescomm.web.accounts.roles import Role
+from rescomm.web.core.errors import error_response
+
+from . import services
+from .forms import AssetSearchForm, ProblemReportForm
+from .models import AssetStatus, Service
+
+PAGE_SIZE = 25
+#: Problem reports allowed per IP address per hour.
+REPORTS_PER_HOUR = 5
+
+
+def _published():
+    return Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+
+
+def _categories() -> list[str]:
+    return sorted(set(_published().exclude(category="").values_list("category", flat=True)))
+
+
+@require_GET
+def asset_list(request: HttpRequest) -> HttpResponse:
+    form = AssetSearchForm(request.GET or None, categories=_categories())
+    qs = _published()
+    rows: list[tuple[Service, float | None]] = []
+    searched_near = None
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if data.get("q"):
+        qs = qs.filter(Q(name__icontains=data["q"]) | Q(description__icontains=data["q"]))
+    for key in ("capital", "need"):
+        if data.get(key):
+            taxonomy = services.CAPITALS if key == "capital" else services.NEEDS
+            qs = qs.filter(attributes__taxonomy_term__code=data[key],
+                           attributes__taxonomy_term__taxonomy__code=taxonomy)
+    if data.get("category"):
+        qs = qs.filter(category=data["category"])
+    qs = qs.distinct().prefetch_related("service_at_locations__location__addresses")
+    if data.get("postcode"):
+        radius = float(data.get("radius") or 2000)
+        east, north = form.point
+        searched_near = {"postcode": data["postcode"], "radius": radius}
+        near = qs.filter(hide_exact_location=False,
+                         service_at_locations__location__easting__range=(east - radius,
+                                                                         east + radius),
+                         service_at_locations__location__northing__range=(north - radius,
+                                                                          north + radius))
+        for service in near:
+            loc = service.service_at_locations.all()[0].location
+            d = math.hypot(loc.easting - east, loc.northing - north)
+            if d <= radius:
+                rows.append((service, d))
+        rows.sort(key=lambda r: (r[1], r[0].name))
+    else:
+        rows = [(s, None) for s in qs.order_by("name")]
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+    markers = []
+    for service, _distance in page.object_list:
+        sal = service.service_at_locations.all()
+        loc = sal[0].location if sal else None
+        if loc is not None and loc.latitude is not None and not service.hide_exact_location:
+            markers.append({"name": service.name, "lat": loc.latitude, "lon": loc.longitude,
+                            "url": reverse("assets:detail", args=[service.id])})
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
+    return render(request, "assets/list.html", {
+        "form": form, "page": page, "query": query, "near": searched_near,
+        "markers": markers, "total": len(rows),
+    }, status=status)
+
+
+def _published_or_404(asset_id) -> Service:
+    service = (
+        _published()
+        .select_related("organization")
+        .prefetch_related("schedules", "phones", "attributes__taxonomy_term__taxonomy",
+                          "service_at_locations__location__addresses",
+                          "service_at_locations__location__accessibility")
+        .filter(id=asset_id).first()
+    )
+    if service is None:
+        raise Http404("There is no published asset at this address.")
+    return service
+
+
+def _detail_context(service: Service) -> dict:
+    sal = service.service_at_locations.all()
+    location = sal[0].location if sal else None
+    terms = [a.taxonomy_term for a in service.attributes.all()]
+    return {
+        "service": service,
+        "location": location,
+        "address": location.addresses.all()[0] if location and location.addresses.all() else None,
+        "capitals": [t for t in terms if t.taxonomy.code == services.CAPITALS],
+        "needs": [t for t in terms if t.taxonomy.code == services.NEEDS],
+        "phone": next(iter(service.phones.all()), None),
+    }
+
+
+@require_GET
+def asset_detail(request: HttpRequest, asset_id) -> HttpResponse:
+    service = _published_or_404(asset_id)
+    return render(request, "assets/detail.html",
+                  {**_detail_context(service), "form": ProblemReportForm()})
+
+
+def _rate_limited(request: HttpRequest) -> bool:
+    key = f"assets:report:{client_ip(request) or 'unknown'}"
+    count = cache.get(key, 0)
+    if count >= REPORTS_PER_HOUR:
+        return True
+    cache.set(key, count + 1, 3600)
+    return False
+
+
+@require_POST
+def report_problem(request: HttpRequest, asset_id) -> HttpResponse:
+    service = _published_or_404(asset_id)
+    form = ProblemReportForm(request.POST)
+    if not form.is_valid():
+        return render(request, "assets/detail.html", {**_detail_context(service), "form": form},
+                      status=400)
+    if _rate_limited(request):
+        return error_response(request, 429, "too_many_requests",
+                              "You have sent several reports in the last hour. Please try "
+                              "again later.")
+    services.report_problem(service, kind=form.cleaned_data["kind"],
+                            details=form.cleaned_data["details"],
+                            email=form.cleaned_data["email"], request=request)
+    messages.success(request, "Thank you. We have sent your report to the people who look "
+                              "after this asset.")
+    return redirect("assets:detail", asset_id=service.id)
+
+
+@require_GET
+@role_required(Role.MODERATOR)
+def asset_history(request: HttpRequest, asset_id) -> HttpResponse:
+    service = get_object_or_404(Service, id=asset_id)
+    versions = list(service.versions.select_related("actor"))
+    rows = []
+    for version, older in zip(versions, [*versions[1:], None], strict=True):
+        changes = []
+        if older is not None:
+            for key in sorted(set(version.snapshot) | set(older.snapshot)):
+                before, after = older.snapshot.get(key), version.snapshot.get(key)
+                if before != after:
+                    changes.append({"field": key, "before": before, "after": after})
+        rows.append({"version": version, "changes": changes})
+    return render(request, "assets/history.html", {"service": service, "rows": rows})
+
+
+@require_http_methods(["POST"])
+@role_required(Role.MODERATOR)
+def revert_version(request: HttpRequest, asset_id, number: int) -> HttpResponse:
+    service = get_object_or_404(Service, id=asset_id)
+    if not service.versions.filter(number=number).exists():
+        raise Http404("There is no such version.")
+    reason = (request.POST.get("reason") or "").strip()[:300]
+    if not reason:
+        messages.error(request, "Say why you are reverting (the reason is kept in the history).")
+        return redirect("assets:history", asset_id=service.id)
+    services.revert(service, number, actor=request, reason=reason)
+    messages.success(request, f"Reverted to version {number}; this is now a new version.")
+    return redirect("assets:history", asset_id=service.id)

@@ -1,0 +1,191 @@
+"""Public asset pages: list with filters and postcode search, asset page, report a problem;
+moderators' history and revert. Everything users type is escaped."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+
+from rescomm.web.accounts.models import AuditEvent
+from rescomm.web.assets.models import AssetStatus, ProblemReport, Service
+
+from ..factories import HOSTILE
+
+XSS = [
+    HOSTILE,
+    '"><img src=x onerror=alert(1)>',
+    "javascript:alert(1)",
+    "</script><script>alert(1)</script>",
+    "<svg/onload=alert(1)>",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clear_rate_limit():
+    cache.clear()
+
+
+def test_the_list_shows_published_assets_only(client, make_asset):
+    make_asset("t:pub", name="Zzz Published Hall")
+    make_asset("t:draft", name="Zzz Draft Hall", asset_status=AssetStatus.DRAFT)
+    response = client.get("/assets/", {"q": "Zzz"})
+    assert response.status_code == 200
+    assert b"Zzz Published Hall" in response.content
+    assert b"Zzz Draft Hall" not in response.content
+
+
+def test_filters_by_capital_category_and_need(client, db):
+    def names(**params):
+        response = client.get("/assets/", params)
+        assert response.status_code == 200
+        return response.context["total"], {s.category for s, _ in response.context["page"]}
+
+    total, categories = names(capital="natural")
+    assert total > 0 and categories == {"green_space"}
+    total, categories = names(need="carer_support")
+    assert categories == {"gp_practice"}
+    total, categories = names(category="library")
+    assert total > 0 and categories == {"library"}
+
+
+def test_postcode_search_is_sorted_by_distance_within_the_radius(client, db):
+    response = client.get("/assets/", {"postcode": "l1 8jq", "radius": "1000"})
+    assert response.status_code == 200
+    rows = list(response.context["page"].object_list)
+    distances = [d for _, d in rows]
+    assert rows and distances == sorted(distances) and max(distances) <= 1000
+    assert b"within 1000 metres of L1 8JQ, nearest first" in response.content
+    assert b'id="asset-markers"' in response.content
+
+
+@pytest.mark.parametrize(("postcode", "message"), [
+    ("NOT A CODE", "Enter a real postcode in Cheshire and Merseyside"),
+    ("SW1A 1AA", "Enter a real postcode in Cheshire and Merseyside"),
+])
+def test_a_bad_postcode_is_a_clear_field_error(client, db, postcode, message):
+    response = client.get("/assets/", {"postcode": postcode})
+    assert response.status_code == 400
+    assert message.encode() in response.content
+    assert b'href="#id_postcode"' in response.content
+
+
+def test_hidden_locations_are_not_in_distance_searches_nor_shown(client, make_asset):
+    service = make_asset("t:refuge", name="Safe House", hide_exact_location=True)
+    response = client.get("/assets/", {"postcode": "L1 8JQ", "radius": "5000", "q": "Safe"})
+    assert response.context["total"] == 0
+    page = client.get(f"/assets/{service.id}/")
+    assert b"1 Example Street" not in page.content
+    assert b"The exact location is not shown" in page.content
+    assert b"openstreetmap.org/directions" not in page.content
+
+
+def test_the_asset_page_has_times_access_travel_source_licence(client, make_asset):
+    service = make_asset("t:1")
+    response = client.get(f"/assets/{service.id}/")
+    assert response.status_code == 200
+    text = response.content.decode()
+    for expected in ("Monday, Tuesday, Wednesday: 09:00 to 17:00", "Step-free entrance",
+                     "Bus 17 stops outside", "Test fixture", "OGL-UK-3.0", "L1 8JQ",
+                     "Example:", "Report a problem"):
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("status", [AssetStatus.DRAFT, AssetStatus.HIDDEN, AssetStatus.CLOSED])
+def test_unpublished_asset_pages_are_404(client, make_asset, status):
+    service = make_asset("t:x", asset_status=status)
+    assert client.get(f"/assets/{service.id}/").status_code == 404
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_everything_typed_is_escaped_on_the_pages(client, make_asset, payload):
+    service = make_asset("t:xss", name=f"Hall {payload}", description=payload, address=payload,
+                         transportation=payload, accessibility=payload, source=payload,
+                         attribution=payload, licence="OGL", city=payload)
+    detail = client.get(f"/assets/{service.id}/").content.decode()
+    listing = client.get("/assets/", {"q": "Hall"}).content.decode()
+    search = client.get("/assets/", {"q": payload, "postcode": payload}).content.decode()
+    for html in (detail, listing, search):
+        if "<" in payload:
+            assert payload not in html
+        assert 'href="javascript:' not in html and "src=x" not in html.replace("src=x o", "")
+        assert "<script>alert(1)" not in html
+        assert "<img src=x" not in html and "<svg/onload" not in html
+
+
+def test_report_a_problem_is_saved_audited_and_thanked(client, make_asset):
+    service = make_asset("t:1")
+    response = client.post(f"/assets/{service.id}/report/", {
+        "kind": "wrong_times", "details": "Closed on Tuesdays now", "email": ""}, follow=True)
+    assert response.status_code == 200
+    assert b"Thank you" in response.content
+    report = ProblemReport.objects.get(service=service)
+    assert report.details == "Closed on Tuesdays now"
+    assert AuditEvent.objects.filter(action="create", object_type="assets.problemreport").exists()
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"kind": "", "details": "x"}, "This field is required"),
+    ({"kind": "closed", "details": ""}, "This field is required"),
+    ({"kind": "closed", "details": "x", "email": "nope"}, "Enter a valid email address"),
+    ({"kind": "closed", "details": "x", "website": "http://spam"}, "must be left empty"),
+])
+def test_bad_reports_say_which_field_is_wrong_and_save_nothing(client, make_asset, data,
+                                                               message):
+    service = make_asset("t:1")
+    response = client.post(f"/assets/{service.id}/report/", data)
+    assert response.status_code == 400
+    assert message.encode() in response.content
+    assert not ProblemReport.objects.exists()
+
+
+def test_reports_are_rate_limited_per_ip(client, make_asset):
+    service = make_asset("t:1")
+    data = {"kind": "other", "details": "hello"}
+    statuses = [client.post(f"/assets/{service.id}/report/", data).status_code
+                for _ in range(6)]
+    assert statuses == [302] * 5 + [429]
+    assert ProblemReport.objects.count() == 5
+
+
+@pytest.mark.parametrize("payload", XSS)
+def test_a_hostile_report_is_escaped_when_shown_back(client, make_asset, payload):
+    service = make_asset("t:1")
+    response = client.post(f"/assets/{service.id}/report/", {
+        "kind": "other", "details": payload, "email": payload})
+    assert response.status_code == 400  # the email is invalid, so the form comes back
+    html = response.content.decode()
+    if "<" in payload:
+        assert payload not in html
+    assert "<script>alert(1)" not in html and 'href="javascript:' not in html
+
+
+def test_moderators_see_the_history_with_a_diff_and_can_revert(client, make_asset):
+    from tests.web.ladder import ladder_user
+
+    from rescomm.web.assets.importer import import_assets
+
+    from .conftest import record
+
+    service = make_asset("t:h")
+    import_assets([record("t:h", name="Renamed <b>Hall</b>")], source="tests")
+    client.force_login(ladder_user("moderator"))
+    page = client.get(f"/assets/{service.id}/history/")
+    assert page.status_code == 200
+    assert b"Renamed &lt;b&gt;Hall&lt;/b&gt;" in page.content
+    assert b"Version 2" in page.content
+    response = client.post(f"/assets/{service.id}/history/1/revert/", {"reason": "undo"})
+    assert response.status_code == 302
+    service.refresh_from_db()
+    assert service.name == "Kensington Community Centre"
+    assert service.versions.first().action == "revert"
+    assert AuditEvent.objects.filter(object_id=str(service.id), action="update").exists()
+
+
+def test_revert_needs_a_reason(client, make_asset):
+    from tests.web.ladder import ladder_user
+
+    service = make_asset("t:h")
+    client.force_login(ladder_user("moderator"))
+    client.post(f"/assets/{service.id}/history/1/revert/", {"reason": ""})
+    assert service.versions.count() == 1
+    assert Service.objects.get(id=service.id).name == "Kensington Community Centre"
