@@ -73,6 +73,15 @@ def _create_demo_accounts() -> None:
                "(set RESCOMM_DEMO_PASSWORD to change it)")
 
 
+def _create_demo_referrals() -> None:
+    """Create the synthetic demo referrals (idempotent; demo only, after the demo accounts)."""
+    from rescomm.web.prescribing.demo import create_demo_referrals
+
+    result = create_demo_referrals()
+    if result.created:
+        click.echo(f"Created {result.created} synthetic demo referrals (demo only)")
+
+
 def _describe_database() -> str:
     from django.db import connection
 
@@ -153,6 +162,7 @@ def demo(host: str, port: int, no_serve: bool, database_url: str | None) -> None
     _migrate()
     _load_demo()
     _create_demo_accounts()
+    _create_demo_referrals()
     click.echo(f"Ready in {time.perf_counter() - started:.1f} s")
     if not no_serve:
         _serve(host, port, workers=2)

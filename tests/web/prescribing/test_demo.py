@@ -1,0 +1,52 @@
+"""Synthetic demo referrals: labelled, valid test-range NHS numbers, idempotent."""
+
+from __future__ import annotations
+
+import pytest
+
+from rescomm.data._nhs_number import validate_nhs_number
+from rescomm.web.accounts.demo import DemoAccountsRefused, create_demo_accounts
+from rescomm.web.prescribing.demo import (
+    DEMO_PEOPLE,
+    FAMILY_NAME,
+    create_demo_referrals,
+    demo_nhs_numbers,
+)
+from rescomm.web.prescribing.models import OutcomeMeasure, Referral, ReferralEvent
+
+
+def test_demo_nhs_numbers_are_in_the_999_test_range_and_valid():
+    numbers = demo_nhs_numbers(20)
+    assert len(set(numbers)) == 20
+    for number in numbers:
+        assert number.startswith("999") and validate_nhs_number(number) == number
+
+
+def test_demo_referrals_need_the_demo_accounts(db):
+    with pytest.raises(DemoAccountsRefused, match="create the demo accounts first"):
+        create_demo_referrals()
+
+
+def test_demo_referrals_are_synthetic_and_created_once(db, client):
+    create_demo_accounts()
+    first = create_demo_referrals()
+    events = ReferralEvent.objects.count()
+    second = create_demo_referrals()
+    assert first.created == len(DEMO_PEOPLE) and second.created == 0
+    assert second.unchanged == len(DEMO_PEOPLE)
+    assert Referral.objects.count() == len(DEMO_PEOPLE)
+    assert ReferralEvent.objects.count() == events
+    assert all(r.is_synthetic and r.family_name == FAMILY_NAME for r in Referral.objects.all())
+    statuses = set(Referral.objects.values_list("status", flat=True))
+    assert {"received", "declined", "contacting", "planned", "connected", "follow_up",
+            "closed"} <= statuses
+    assert OutcomeMeasure.objects.filter(timepoint="follow_up").count() == 2
+
+    from rescomm.web.accounts.models import User
+
+    client.force_login(User.objects.get(username="demo-linkworker"))
+    page = client.get("/prescribing/caseload/").content.decode()
+    assert page.count("Synthetic demo record") >= len(DEMO_PEOPLE) - 2  # open ones
+    client.force_login(User.objects.get(username="demo-gp"))
+    page = client.get("/prescribing/referrals/").content.decode()
+    assert "Synthetic demo record" in page
