@@ -1,0 +1,78 @@
+"""The social prescribing pages in a real browser: no serious axe violations, the referral form
+works with JavaScript off, and its error summary links to the fields."""
+
+from __future__ import annotations
+
+import pytest
+
+from rescomm.web.accounts.demo import DEFAULT_DEMO_PASSWORD, create_demo_accounts
+from rescomm.web.prescribing.demo import create_demo_referrals
+from rescomm.web.prescribing.models import Referral
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo(demo_data, monkeypatch):
+    monkeypatch.delenv("RESCOMM_DEMO_PASSWORD", raising=False)
+    create_demo_accounts()
+    create_demo_referrals()
+
+
+def sign_in(page, username: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(DEFAULT_DEMO_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/accounts/me/")
+
+
+def test_prescribing_pages_have_no_serious_accessibility_violations(page, demo, run_axe):
+    checked = {}
+    sign_in(page, "demo-gp")
+    page.goto("/prescribing/referrals/new/")
+    checked["referral form"] = run_axe(page)
+    page.get_by_role("button", name="Send the referral").click()
+    checked["referral form with errors"] = run_axe(page)
+    page.goto("/prescribing/referrals/")
+    checked["my referrals"] = run_axe(page)
+    page.context.clear_cookies()
+    sign_in(page, "demo-linkworker")
+    page.goto("/prescribing/caseload/")
+    checked["caseload"] = run_axe(page)
+    referral = Referral.objects.filter(status="follow_up").first()
+    page.goto(f"/prescribing/referrals/{referral.pk}/")
+    assert page.locator("[data-synthetic]").first.is_visible()
+    checked["referral detail"] = run_axe(page)
+    page.goto(f"/prescribing/referrals/{referral.pk}/outcomes/swemwbs/")
+    checked["outcome form"] = run_axe(page)
+    page.context.clear_cookies()
+    sign_in(page, "demo-commissioner")
+    page.goto("/prescribing/dashboard/")
+    checked["dashboard"] = run_axe(page)
+    assert {name: v for name, v in checked.items() if v} == {}
+
+
+def test_the_referral_form_works_without_javascript(browser, live_server, demo):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        sign_in(page, "demo-pharmacist")
+        page.goto("/prescribing/referrals/new/")
+        page.get_by_label("Given name").fill("Ivo")
+        page.get_by_label("Family name").fill("Synthetic-Example")
+        page.get_by_label("Date of birth").fill("1970-01-02")
+        page.get_by_label("NHS number").fill("9434765918")
+        page.get_by_role("button", name="Send the referral").click()
+        summary = page.locator("[data-error-summary]")
+        assert "the last digit does not match the check digit" in summary.inner_text()
+        assert summary.get_by_role("link", name="Choose at least one reason").count() == 1
+        page.get_by_label("NHS number").fill("9990000026")
+        page.get_by_label("Postcode").fill("L1 8JQ")
+        page.get_by_label("Wanting to be more active").check()
+        page.get_by_label("The person agreed to share").check()
+        page.get_by_role("button", name="Send the referral").click()
+        assert "Synthetic demo record" in page.content()
+        assert page.get_by_text("Status: Received").count() == 1
+    finally:
+        context.close()
