@@ -38,8 +38,12 @@ def _api_object_level(url: str) -> Access:
 
 
 LADDER = [
-    restricted("/prescribing/", ("referrer", "link_worker", "service_manager", "commissioner"),
-               ok=302),
+    restricted("/prescribing/", ("referrer", "link_worker", "provider_staff", "service_manager",
+                                 "commissioner"), ok=302),
+    restricted("/prescribing/onward/", ("provider_staff",)),
+    restricted("/prescribing/capacity/", ("provider_staff",), method="post", ok=400),
+    _object_level(f"/prescribing/onward/{uuid.uuid4()}/respond/", ("provider_staff",),
+                  method="post"),
     restricted("/prescribing/referrals/new/", ("referrer",)),
     restricted("/prescribing/referrals/new/", ("referrer",), method="post", ok=400),
     restricted("/prescribing/referrals/", ("referrer",)),

@@ -205,6 +205,8 @@ class OnwardReferral(models.Model):
         ACCEPTED = "accepted", "Accepted by the service"
         DECLINED = "declined", "Declined by the service"
 
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False,
+                                 help_text="The id used in URLs (not guessable).")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="onward")
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="onward_referrals"
@@ -224,6 +226,40 @@ class OnwardReferral(models.Model):
 
     def __str__(self) -> str:
         return f"onward referral to {self.service_name}"
+
+
+class ServiceCapacity(models.Model):
+    """Places a provider's service can take. Accepting an onward referral takes a place with a
+    conditional update (``taken < places``) inside the acceptance transaction, and the database
+    refuses ``taken > places`` too, so capacity is never exceeded, even under concurrent accepts.
+    """
+
+    provider = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="service_capacity"
+    )
+    service_name = models.CharField(max_length=200)
+    places = models.PositiveIntegerField(help_text="Places available in total.")
+    taken = models.PositiveIntegerField(default=0)
+    response_days = models.PositiveSmallIntegerField(
+        default=14, help_text="Days the provider has to accept or decline an onward referral."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider__name", "service_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "service_name"],
+                                    name="service_capacity_one_per_service"),
+            models.CheckConstraint(condition=Q(taken__lte=models.F("places")),
+                                   name="service_capacity_never_exceeded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_name}: {self.taken}/{self.places}"
+
+    @property
+    def free(self) -> int:
+        return max(self.places - self.taken, 0)
 
 
 class Instrument(models.TextChoices):

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -38,6 +38,7 @@ from .models import (
     Plan,
     Referral,
     ReferralEvent,
+    ServiceCapacity,
     Timepoint,
 )
 from .pathway import MAX_CONTACT_ATTEMPTS, PathwayError, Status
@@ -520,15 +521,58 @@ def connect(request, referral_id, version: int, *, provider: Organisation,
                      reason="direct care: onward referral sent")
 
 
+class CapacityFull(Exception):
+    """No free place at the service: the onward referral stays waiting (nothing changed)."""
+
+
+def onward_for_provider(user) -> QuerySet[OnwardReferral]:
+    """Onward referrals sent to the organisations where ``user`` is provider staff."""
+    orgs = organisations_for(user, Role.PROVIDER_STAFF).values("pk")
+    return OnwardReferral.objects.filter(provider_id__in=orgs)
+
+
+def get_onward(user, public_id) -> OnwardReferral:
+    """The onward referral if it was sent to the user's organisation; ``Http404`` otherwise."""
+    try:
+        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
+        return onward_for_provider(user).select_related("referral").get(public_id=key)
+    except (OnwardReferral.DoesNotExist, ValueError, TypeError):
+        raise Http404("No onward referral with this id.") from None
+
+
 def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = "") -> OnwardReferral:
-    """A provider accepts or declines an onward referral sent to its organisation."""
+    """A provider accepts or declines an onward referral sent to its organisation.
+
+    Accepting takes a place when the service has a :class:`ServiceCapacity`: a conditional
+    ``UPDATE ... SET taken = taken + 1 WHERE taken < places`` in the same transaction, so two
+    concurrent accepts can never both take the last place.
+
+    Raises
+    ------
+    CapacityFull
+        No free place (nothing is changed; the referral keeps waiting).
+    PathwayError
+        Already answered.
+    ReferralInvalid
+        Declining without a reason.
+    """
     user = _user_of(request)
+    if not accept_it and not reason.strip():
+        raise ReferralInvalid({"reason": ["Say why the service cannot take the person."]})
     with transaction.atomic():
         onward = OnwardReferral.objects.select_for_update().get(pk=onward_id)
         if onward.status != OnwardReferral.Status.SENT:
             raise PathwayError("This onward referral has already been answered.")
-        if not accept_it and not reason.strip():
-            raise ReferralInvalid({"reason": ["Say why the service cannot take the person."]})
+        if accept_it:
+            capacity = ServiceCapacity.objects.filter(provider_id=onward.provider_id,
+                                                      service_name=onward.service_name)
+            if capacity.exists():
+                taken = capacity.filter(taken__lt=F("places")).update(taken=F("taken") + 1)
+                if taken == 0:
+                    raise CapacityFull(
+                        f"No places left at {onward.service_name}: decline with a reason, or "
+                        "add places and accept again."
+                    )
         statuses = OnwardReferral.Status
         onward.status = statuses.ACCEPTED if accept_it else statuses.DECLINED
         onward.decline_reason = reason.strip()[:300]
@@ -536,6 +580,32 @@ def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = ""
         onward.save()
         audit(request, "update", onward, "direct care: onward referral answered")
         return onward
+
+
+def set_capacity(request, provider: Organisation, service_name: str, places) -> ServiceCapacity:
+    """Set the places a provider's service offers (at least the places already taken)."""
+    name = (service_name or "").strip()[:200]
+    errors: dict[str, list[str]] = {}
+    if not name:
+        errors["service_name"] = ["Enter the name of the service."]
+    try:
+        places = int(str(places).strip())
+        if places < 0:
+            raise ValueError
+    except ValueError:
+        errors["places"] = ["Enter the number of places as a whole number, 0 or more."]
+    if errors:
+        raise ReferralInvalid(errors)
+    with transaction.atomic():
+        capacity, _ = ServiceCapacity.objects.select_for_update().get_or_create(
+            provider=provider, service_name=name, defaults={"places": places})
+        if places < capacity.taken:
+            raise ReferralInvalid({"places": [
+                f"{capacity.taken} places are already taken; enter {capacity.taken} or more."]})
+        capacity.places = places
+        capacity.save()
+        audit(request, "update", capacity, "service capacity set")
+        return capacity
 
 
 def follow_up(request, referral_id, version: int, *, note: str = "") -> Referral:

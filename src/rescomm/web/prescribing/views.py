@@ -16,12 +16,19 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from rescomm.data._needs import NEED_LABELS, need_label
 from rescomm.web.accounts.models import Organisation, User
-from rescomm.web.accounts.permissions import role_required, roles_of
+from rescomm.web.accounts.permissions import organisations_for, role_required, roles_of
 from rescomm.web.accounts.roles import OrganisationKind, Role
 
 from . import pathway, services
 from .dashboard import dashboard_tables
-from .models import ContactAttempt, ContactPreference, Instrument, Referral, Timepoint
+from .models import (
+    ContactAttempt,
+    ContactPreference,
+    Instrument,
+    Referral,
+    ServiceCapacity,
+    Timepoint,
+)
 
 #: Form fields in page order (the error summary follows it).
 FIELD_ORDER = (
@@ -47,6 +54,7 @@ def _acting_role(request: HttpRequest, referral: Referral) -> str:
 
 HOME_FOR_ROLE = (
     (Role.LINK_WORKER, "prescribing:caseload"),
+    (Role.PROVIDER_STAFF, "prescribing:onward"),
     (Role.REFERRER, "prescribing:my-referrals"),
     (Role.SERVICE_MANAGER, "prescribing:dashboard"),
     (Role.COMMISSIONER, "prescribing:dashboard"),
@@ -337,3 +345,77 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "prescribing/dashboard.html", {
         "tables": dashboard_tables(referrals), "synthetic": request.user.is_demo,
     })
+
+
+# Providers -------------------------------------------------------------------------------------
+
+
+def _provider_context(request: HttpRequest, **extra) -> dict:
+    onward = services.onward_for_provider(request.user).select_related("referral", "provider")
+    organisations = organisations_for(request.user, Role.PROVIDER_STAFF)
+    context = {
+        "onward": [
+            {"item": o, "needs": [need_label(c) for c in o.referral.needs]} for o in onward
+        ],
+        "capacity": ServiceCapacity.objects.filter(provider__in=organisations),
+        "organisations": organisations,
+        "errors": {}, "error_summary": [], "problem": "", "values": {},
+    }
+    context.update(extra)
+    return context
+
+
+@never_cache
+@require_safe
+@role_required(Role.PROVIDER_STAFF)
+def provider_onward(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/onward/``: onward referrals sent to your organisation's services, with the
+    minimum needed to make contact (name, contact details, reasons), and your capacity."""
+    services.audit(request, "view", object_type="prescribing.onwardreferral",
+                   reason="direct care: provider list of onward referrals")
+    return render(request, "prescribing/onward.html", _provider_context(request))
+
+
+@never_cache
+@require_POST
+@role_required(Role.PROVIDER_STAFF)
+def onward_respond(request: HttpRequest, public_id) -> HttpResponse:
+    """``POST /prescribing/onward/<id>/respond/``: accept (takes a place) or decline with a
+    reason. 404 unless it was sent to your organisation."""
+    onward = services.get_onward(request.user, public_id)
+    decision = request.POST.get("decision", "")
+    try:
+        if decision not in ("accept", "decline"):
+            raise services.ReferralInvalid({"decision": ["Choose accept or decline."]})
+        services.respond_onward(request, onward.pk, accept_it=decision == "accept",
+                                reason=request.POST.get("reason", ""))
+    except services.CapacityFull as exc:
+        context = _provider_context(request, problem=str(exc))
+        return render(request, "prescribing/onward.html", context, status=409)
+    except (services.ReferralInvalid, pathway.PathwayError) as exc:
+        errors = getattr(exc, "fields", {})
+        context = _provider_context(request, errors=errors, problem="" if errors else str(exc),
+                                    error_summary=_summary(errors, ("decision", "reason")))
+        return render(request, "prescribing/onward.html", context, status=400)
+    return redirect("prescribing:onward")
+
+
+@never_cache
+@require_POST
+@role_required(Role.PROVIDER_STAFF)
+def capacity_set(request: HttpRequest) -> HttpResponse:
+    """``POST /prescribing/capacity/``: set the places a service of your organisation offers."""
+    organisation = organisations_for(request.user, Role.PROVIDER_STAFF).filter(
+        pk=request.POST.get("organisation") if request.POST.get("organisation", "").isdigit()
+        else None).first()
+    try:
+        if organisation is None:
+            raise services.ReferralInvalid({"organisation": ["Choose your organisation."]})
+        services.set_capacity(request, organisation, request.POST.get("service_name", ""),
+                              request.POST.get("places", ""))
+    except services.ReferralInvalid as exc:
+        context = _provider_context(
+            request, errors=exc.fields, values=dict(request.POST.items()),
+            error_summary=_summary(exc.fields, ("organisation", "service_name", "places")))
+        return render(request, "prescribing/onward.html", context, status=400)
+    return redirect("prescribing:onward")
