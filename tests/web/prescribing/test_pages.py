@@ -183,3 +183,24 @@ def test_the_dashboard_shows_counts_with_small_ones_hidden(client, commissioner,
     assert "<td>Money worries or debt</td><td>fewer than 5</td>" in page
     assert "<td>Feeling lonely or cut off from other people</td><td>fewer than 5</td>" in page
     assert "Testy" not in page and "McTestface" not in page
+
+
+def test_the_referrer_gets_a_summary_with_support_and_paired_outcome(
+    client, gp, link_worker, make_referral, provider_org
+):
+    from .test_pathway import walk_to
+
+    referral = walk_to(make_referral(), link_worker, provider_org, "follow_up")
+    for timepoint, items in (("baseline", [3, 3, 3, 4, 3, 4, 3]),
+                             ("follow_up", [4, 4, 4, 5, 4, 5, 4])):
+        referral = Referral.objects.get(pk=referral.pk)
+        services.record_outcome(link_worker, referral.pk, referral.version, instrument="swemwbs",
+                                timepoint=timepoint, items=items)
+    client.force_login(gp)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
+    summary = page[page.index("data-message-back"):page.index("</section>")]
+    assert "Tuesday walks (A Walking Group): sent, waiting for a reply" in summary
+    # raw 23 -> 20.73 and raw 30 -> 27.03 (published conversion table)
+    assert ("SWEMWBS metric score 20.73 at baseline, 27.03 at follow-up (+6.30; a reliable "
+            "improvement, threshold 2.87).") in summary
+    assert "SNOMED CT 871731000000106" in summary

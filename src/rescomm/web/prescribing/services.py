@@ -19,7 +19,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rescomm.data._needs import UnknownNeedError, validate_needs
+from rescomm.data._needs import UnknownNeedError, need_label, validate_needs
 from rescomm.data._nhs_number import InvalidNhsNumberError, validate_nhs_number
 from rescomm.data.codes import event_code, load_code_list
 from rescomm.web.accounts.audit import audit
@@ -696,6 +696,50 @@ def record_outcome(request, referral_id, version: int, *, instrument: str, timep
         referral.save(update_fields=["version", "updated_at"])
         audit(request, "create", outcome, "direct care: outcome measure recorded")
         return outcome
+
+
+def message_back(referral: Referral) -> dict:
+    """The "message back to the referrer" summary, in the spirit of the PRSB Social Prescribing
+    Information Standard (v1.1): person demographics, needs and concerns, support offered
+    (activities referred to) and outcomes, plus the coded events."""
+    from rescomm import stats
+
+    outcomes = {}
+    for measure in referral.outcomes.all():
+        outcomes.setdefault(measure.instrument, {})[measure.timepoint] = measure
+    lines = []
+    swemwbs = outcomes.get(Instrument.SWEMWBS, {})
+    if Timepoint.BASELINE in swemwbs and Timepoint.FOLLOW_UP in swemwbs:
+        before = swemwbs[Timepoint.BASELINE].score
+        after = swemwbs[Timepoint.FOLLOW_UP].score
+        change = after - before
+        verdict = (
+            "a reliable improvement" if change >= stats.SWEMWBS_RELIABLE_CHANGE
+            else "a reliable deterioration" if change <= -stats.SWEMWBS_RELIABLE_CHANGE
+            else "no reliable change"
+        )
+        lines.append(f"SWEMWBS metric score {before:.2f} at baseline, {after:.2f} at follow-up "
+                     f"({change:+.2f}; {verdict}, threshold {stats.SWEMWBS_RELIABLE_CHANGE}).")
+    elif Timepoint.BASELINE in swemwbs:
+        lines.append(f"SWEMWBS metric score {swemwbs[Timepoint.BASELINE].score:.2f} at "
+                     "baseline; no follow-up yet.")
+    ucla = outcomes.get(Instrument.UCLA3, {})
+    for timepoint, measure in sorted(ucla.items()):
+        lonely = "lonely" if measure.raw_total >= 6 else "not lonely"
+        lines.append(f"UCLA-3 loneliness {measure.raw_total} ({lonely}) at "
+                     f"{Timepoint(timepoint).label.lower()}.")
+    return {
+        "status": pathway.status_label(referral.status),
+        "decline_reason": referral.get_decline_reason_display() if referral.decline_reason
+        else "",
+        "close_reason": referral.get_close_reason_display() if referral.close_reason else "",
+        "needs": [need_label(code) for code in referral.needs],
+        "support": [f"{o.service_name} ({o.provider}): {o.get_status_display().lower()}"
+                    for o in referral.onward.select_related("provider")],
+        "outcomes": lines,
+        "codes": [(e.snomed_code, e.snomed_term, e.at) for e in referral.events.all()
+                  if e.snomed_code],
+    }
 
 
 def code_list_version() -> str:

@@ -157,6 +157,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
         "errors": {},
         "error_summary": [],
         "problem": "",
+        "message_back": services.message_back(referral),
     }
     if link_worker:
         context["link_workers"] = User.objects.filter(
