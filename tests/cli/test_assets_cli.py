@@ -145,3 +145,17 @@ def test_coverage_refuses_an_unknown_area_and_a_bad_output(tmp_path):
     assert result.exit_code == 2 and "no LSOAs for local authority 'E09999999'" in result.stderr
     result = run("coverage", "--area", "E06000006", "--out", tmp_path / "c.xlsx")
     assert result.exit_code == 2 and "--out must end in .csv or .geojson" in result.stderr
+
+
+@pytest.mark.django_db
+def test_review_reminders_dry_run_counts_and_sends_nothing(mailoutbox):
+    from rescomm.web.assets.importer import import_assets
+
+    import_assets([{**ROW, "source_id": "csv:due", "review_due": "2020-01-01",
+                    "email": "owner@example.org"}], source="tests")
+    result = run("review-reminders", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "1 due (1 overdue): would send 1 reminder(s)" in result.output
+    assert mailoutbox == []
+    result = run("review-reminders")
+    assert "sent 1 reminder(s)" in result.output and len(mailoutbox) == 1

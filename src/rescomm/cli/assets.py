@@ -104,3 +104,23 @@ def coverage_command(area: str, out: Path, origin: str, groups: tuple[str, ...],
     else:
         out.write_text(json.dumps(to_geojson(table)), encoding="utf-8")
     click.echo(f"{out}: {len(table)} areas in {area}, {len(table.columns) - 1} indicators")
+
+
+@assets.command("review-reminders")
+@click.option("--days", "within_days", type=click.IntRange(0, 365), default=14,
+              show_default=True, help="Remind about reviews due within this many days.")
+@click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
+              help="The site's address, for the links in the e-mails.")
+@click.option("--dry-run", is_flag=True, help="Count and list, send nothing.")
+@database_url_option
+def review_reminders(within_days: int, base_url: str, dry_run: bool,
+                     database_url: str | None) -> None:
+    """E-mail the owners of published assets whose review is due (or overdue) a reminder with a
+    one-click "still correct" link, through Django's e-mail backend. For cron, e.g. daily."""
+    configure_django(database_url)
+    from rescomm.web.assets.services import send_review_reminders
+
+    counts = send_review_reminders(base_url=base_url, within_days=within_days, dry_run=dry_run)
+    verb = "would send" if dry_run else "sent"
+    click.echo(f"{counts['due']} due ({counts['overdue']} overdue): {verb} {counts['sent']} "
+               f"reminder(s); {counts['no_address']} without an owner e-mail address")

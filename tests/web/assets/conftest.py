@@ -44,12 +44,3 @@ def make_asset(db):
 
     return make
 
-
-@pytest.fixture(autouse=True, scope="session")
-def _audit_log_flushable_on_sqlite():
-    """Transactional tests here write audit events; see ``tests/web/accounts/flush.py``."""
-    from tests.web.accounts import flush
-
-    flush.install()
-    yield
-    flush.uninstall()

@@ -61,3 +61,13 @@ def test_report_a_problem_is_open_to_everyone_with_csrf(db):
     strict = Client(enforce_csrf_checks=True)
     assert strict.post(url, {"kind": "other", "details": "x"}).status_code == 403
     assert Client().get(url).status_code == 405
+
+
+@pytest.mark.parametrize("role_name", EVERYONE)
+def test_the_still_correct_link_works_for_whoever_holds_it(db, role_name):
+    from rescomm.web.assets.models import Service
+    from rescomm.web.assets.services import confirm_token
+
+    service = Service.objects.get(id=ids()["id"])
+    url = f"/assets/{service.id}/still-correct/{confirm_token(service)}/"
+    assert_ladder(Access(url, {role_name: 200}), role_name, 200)

@@ -62,3 +62,35 @@ def test_mark_verified_sets_who_when_and_the_next_review(make_asset, django_user
     service = mark_verified(make_asset(), actor=user, review_in_days=90)
     assert service.verified_by == user and service.verified_at is not None
     assert (service.review_due - service.verified_at.date()).days == 90
+
+
+def test_review_reminders_email_owners_with_a_working_one_click_link(make_asset, client,
+                                                                     mailoutbox):
+    import re
+    from datetime import date
+
+    from rescomm.web.assets.services import send_review_reminders
+
+    due = make_asset("t:due", review_due="2020-01-01", email="owner@example.org")
+    make_asset("t:later", review_due="2999-01-01", email="other@example.org")
+    make_asset("t:nobody", review_due="2020-01-01", email="")
+    counts = send_review_reminders(base_url="https://rescomm.example", today=date(2025, 1, 1))
+    assert counts == {"due": 2, "overdue": 2, "sent": 1, "no_address": 1}
+    assert [m.to for m in mailoutbox] == [["owner@example.org"]]
+    link = re.search(r"https://rescomm.example(\S+)", mailoutbox[0].body)[1]
+    page = client.get(link)
+    assert page.status_code == 200 and b"still correct" in page.content
+    assert client.post(link).status_code == 302
+    due.refresh_from_db()
+    assert due.verified_at is not None and due.review_due > date(2025, 1, 1)
+    assert due.versions.first().action == "verify"
+
+
+def test_a_forged_or_other_assets_link_is_refused(make_asset, client):
+    from rescomm.web.assets.services import confirm_token
+
+    one, two = make_asset("t:1"), make_asset("t:2")
+    assert client.get(f"/assets/{one.id}/still-correct/{confirm_token(two)}/").status_code == 404
+    assert client.post(f"/assets/{one.id}/still-correct/forged/").status_code == 404
+    one.refresh_from_db()
+    assert one.verified_at is None

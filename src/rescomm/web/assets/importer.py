@@ -424,7 +424,8 @@ def apply_record(service: Service, rec: dict, *, terms, organizations: dict | No
     return service
 
 
-def import_assets(data, *, source: str, actor=None, reason: str = "") -> ImportResult:
+def import_assets(data, *, source: str, actor=None, reason: str = "",
+                  audited: bool = True) -> ImportResult:
     """Import community assets, all or nothing.
 
     Parameters
@@ -436,6 +437,9 @@ def import_assets(data, *, source: str, actor=None, reason: str = "") -> ImportR
         own ``source`` and in each version's reason.
     actor
         Request, user or None (the system), for the version history and the audit log.
+    audited
+        Append one audit event for the import (default). The demo load passes False, as
+        ``load_demo`` does not audit loading reference data; versions are kept either way.
 
     Raises
     ------
@@ -471,9 +475,10 @@ def import_assets(data, *, source: str, actor=None, reason: str = "") -> ImportR
             result.updated += 1
         _create_new(new, terms=terms, actor=actor, reason=why)
         result.created = len(new)
-        audit(actor, "import", object_type="assets.service",
-              reason=(f"{why}: {result.created} created, {result.updated} updated, "
-                      f"{result.unchanged} unchanged")[:500])
+        if audited:
+            audit(actor, "import", object_type="assets.service",
+                  reason=(f"{why}: {result.created} created, {result.updated} updated, "
+                          f"{result.unchanged} unchanged")[:500])
     return result
 
 
@@ -563,7 +568,8 @@ def demo_records(lads: Iterable[str] | None = None):
 
 def import_demo_assets(lads: Iterable[str] | None = None, *, say=None) -> ImportResult:
     """Import the bundled assets (idempotent); used by ``load_demo``."""
-    result = import_assets(demo_records(lads), source="rescomm bundled data (load_assets)")
+    result = import_assets(demo_records(lads), source="rescomm bundled data (load_assets)",
+                           audited=False)
     if say:
         say(f"assets: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged")

@@ -217,3 +217,72 @@ __all__ = [
     "snapshot",
     "term_codes",
 ]
+
+
+# Review cycle ----------------------------------------------------------------------------------
+
+#: How long a "still correct" link works.
+CONFIRM_MAX_AGE = 60 * 24 * 3600
+_SALT = "rescomm.assets.still-correct"
+
+
+def confirm_token(service: Service) -> str:
+    """A signed token for the one-click "still correct" link of ``service`` (60 days)."""
+    from django.core import signing
+
+    return signing.TimestampSigner(salt=_SALT).sign(str(service.id)).split(":", 1)[1]
+
+
+def check_confirm_token(service: Service, token: str) -> bool:
+    from django.core import signing
+
+    try:
+        value = signing.TimestampSigner(salt=_SALT).unsign(f"{service.id}:{token}",
+                                                           max_age=CONFIRM_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return value == str(service.id)
+
+
+def due_for_review(*, within_days: int = 14, today=None):
+    """Published assets whose review is due within ``within_days`` (or overdue), soonest first."""
+    today = today or timezone.localdate()
+    limit = today + timezone.timedelta(days=within_days)
+    return Service.objects.filter(asset_status=AssetStatus.PUBLISHED,
+                                  review_due__lte=limit).order_by("review_due", "name")
+
+
+def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
+                          dry_run: bool = False) -> dict:
+    """E-mail each due asset's owner (``assurer_email``, else the asset's ``email``) a reminder
+    with a one-click "still correct" link, through Django's e-mail backend.
+
+    Returns counts: ``due``, ``overdue``, ``sent``, ``no_address``.
+    """
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    today = today or timezone.localdate()
+    counts = {"due": 0, "overdue": 0, "sent": 0, "no_address": 0}
+    for service in due_for_review(within_days=within_days, today=today):
+        counts["due"] += 1
+        overdue = service.review_due < today
+        counts["overdue"] += overdue
+        to = service.assurer_email or service.email
+        if not to:
+            counts["no_address"] += 1
+            continue
+        link = base_url.rstrip("/") + reverse(
+            "assets:still-correct", args=[service.id, confirm_token(service)])
+        when = "was due on" if overdue else "is due on"
+        body = (f"The check of '{service.name}' on the community asset map {when} "
+                f"{service.review_due:%d %B %Y}.\n\nIf the details are still correct, confirm "
+                f"with one click:\n{link}\n\nIf something has changed, reply to this e-mail or "
+                "use 'Report a problem' on the asset's page.\n")
+        if not dry_run:
+            send_mail(f"Please check: {service.name}", body, None, [to])
+        counts["sent"] += 1
+    if not dry_run:
+        audit(None, "review_reminders_sent", object_type="assets.service",
+              reason=f"review reminders: {counts['sent']} sent, {counts['due']} due")
+    return counts

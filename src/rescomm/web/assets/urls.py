@@ -11,3 +11,7 @@ urlpatterns = [
     path("<uuid:asset_id>/history/", views.asset_history, name="history"),
     path("<uuid:asset_id>/history/<int:number>/revert/", views.revert_version, name="revert"),
 ]
+
+urlpatterns.append(
+    path("<uuid:asset_id>/still-correct/<str:token>/", views.still_correct, name="still-correct")
+)

@@ -21,7 +21,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rescomm.web.accounts.audit import client_ip
 from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
-from rescomm.web.core.errors import error_response
 
 from . import services
 from .forms import AssetSearchForm, ProblemReportForm
@@ -144,9 +143,10 @@ def report_problem(request: HttpRequest, asset_id) -> HttpResponse:
         return render(request, "assets/detail.html", {**_detail_context(service), "form": form},
                       status=400)
     if _rate_limited(request):
-        return error_response(request, 429, "too_many_requests",
-                              "You have sent several reports in the last hour. Please try "
-                              "again later.")
+        form.add_error(None, "You have sent several reports in the last hour. Please try "
+                             "again later.")
+        return render(request, "assets/detail.html",
+                      {**_detail_context(service), "form": form}, status=429)
     services.report_problem(service, kind=form.cleaned_data["kind"],
                             details=form.cleaned_data["details"],
                             email=form.cleaned_data["email"], request=request)
@@ -185,3 +185,19 @@ def revert_version(request: HttpRequest, asset_id, number: int) -> HttpResponse:
     services.revert(service, number, actor=request, reason=reason)
     messages.success(request, f"Reverted to version {number}; this is now a new version.")
     return redirect("assets:history", asset_id=service.id)
+
+
+@require_http_methods(["GET", "POST"])
+def still_correct(request: HttpRequest, asset_id, token: str) -> HttpResponse:
+    """The one-click link of a review reminder: GET shows one button (so that link scanners
+    change nothing), POST records the check and sets the next review date."""
+    service = get_object_or_404(Service, id=asset_id, asset_status=AssetStatus.PUBLISHED)
+    if not services.check_confirm_token(service, token):
+        raise Http404("This link is not valid or has expired. Ask for a new reminder.")
+    if request.method == "POST":
+        services.mark_verified(service, actor=request)
+        messages.success(request, f"Thank you. We have recorded that the details are still "
+                                  f"correct; the next check is due on "
+                                  f"{service.review_due:%d %B %Y}.")
+        return redirect("assets:detail", asset_id=service.id)
+    return render(request, "assets/still_correct.html", {"service": service})
