@@ -41,6 +41,7 @@ LADDER = [
     restricted("/prescribing/", ("referrer", "link_worker", "provider_staff", "service_manager",
                                  "commissioner"), ok=302),
     restricted("/prescribing/onward/", ("provider_staff",)),
+    restricted("/prescribing/service-levels/", ("service_manager",)),
     restricted("/prescribing/capacity/", ("provider_staff",), method="post", ok=400),
     _object_level(f"/prescribing/onward/{uuid.uuid4()}/respond/", ("provider_staff",),
                   method="post"),

@@ -15,6 +15,7 @@ urlpatterns = [
          name="outcome"),
     path("caseload/", views.caseload_page, name="caseload"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("service-levels/", views.service_levels, name="service-levels"),
     path("onward/", views.provider_onward, name="onward"),
     path("onward/<uuid:public_id>/respond/", views.onward_respond, name="onward-respond"),
     path("capacity/", views.capacity_set, name="capacity"),

@@ -348,6 +348,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
+
+@never_cache
+@require_safe
+@role_required(Role.SERVICE_MANAGER)
+def service_levels(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/service-levels/``: per scheme you manage and month, each service-level
+    target met or breached (with the breaching referrals' references), outcome completeness and
+    provider response times."""
+    from .sla import compliance
+
+    schemes = organisations_for(request.user, Role.SERVICE_MANAGER).filter(
+        kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME)
+    services.audit(request, "view", object_type="prescribing.referral",
+                   reason="service levels report (references only)")
+    return render(request, "prescribing/service_levels.html", {
+        "schemes": [(scheme, compliance(Referral.objects.filter(scheme=scheme)))
+                    for scheme in schemes],
+    })
+
+
 # Providers -------------------------------------------------------------------------------------
 
 
