@@ -86,6 +86,9 @@ class Referral(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock.")
+    anonymised_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the retention rule removed the personal data."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -102,7 +105,8 @@ class Referral(models.Model):
                 name="referral_imd_decile_1_to_10",
             ),
             models.CheckConstraint(
-                condition=~Q(nhs_number="") | Q(referrer__isnull=True),
+                condition=~Q(nhs_number="") | Q(referrer__isnull=True)
+                | Q(anonymised_at__isnull=False),
                 name="referral_nhs_number_unless_self_referral",
             ),
             models.CheckConstraint(
