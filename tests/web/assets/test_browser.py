@@ -55,6 +55,12 @@ def test_asset_pages_have_no_serious_accessibility_violations(page, run_axe):
     page.get_by_role("button", name="Send report").click()
     page.wait_for_load_state("domcontentloaded")
     checked["report errors"] = run_axe(page)
+    page.goto("/assets/suggest/")
+    checked["suggest"] = run_axe(page)
+    page.get_by_role("button", name="Send suggestion").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert page.locator(".error-summary").is_visible()
+    checked["suggest errors"] = run_axe(page)
     assert checked == dict.fromkeys(checked, []), checked
 
 
@@ -76,10 +82,10 @@ def test_asset_pages_work_without_javascript(browser, live_server, demo_data):
         context.close()
 
 
-@pytest.mark.parametrize("which", ["list", "near", "asset"])
+@pytest.mark.parametrize("which", ["list", "near", "asset", "suggest"])
 def test_asset_pages_fit_a_320_pixel_screen(browser, live_server, demo_data, which):
     path = {"list": "/assets/", "near": "/assets/?postcode=L1+8JQ&radius=1000",
-            "asset": first_gp_url()}[which]
+            "asset": first_gp_url(), "suggest": "/assets/suggest/"}[which]
     context = browser.new_context(base_url=live_server.url, viewport={"width": 320, "height": 640})
     page = context.new_page()
     try:

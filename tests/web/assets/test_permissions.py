@@ -10,7 +10,8 @@ from rescomm.web.accounts.roles import Role
 
 #: URL templates: ``{id}`` is a published asset, ``{sal}`` its service-at-location, ``{org}`` an
 #: organisation with a published asset, ``{tax}`` a taxonomy, ``{term}`` a term.
-PUBLIC_PAGES = ["/assets/", "/assets/?postcode=L1+8JQ&radius=1000", "/assets/{id}/"]
+PUBLIC_PAGES = ["/assets/", "/assets/?postcode=L1+8JQ&radius=1000", "/assets/{id}/",
+                "/assets/suggest/", "/assets/{id}/suggest/"]
 OPEN_API = ["/api/oruk/", "/api/oruk/services", "/api/oruk/services/{id}",
             "/api/oruk/service_at_locations",
             "/api/oruk/service_at_locations?postcode=L1+8JQ&proximity=1000",
@@ -36,9 +37,16 @@ def test_public_pages_and_the_open_api_answer_everyone(db, url, role_name):
     assert_ladder(Access(url.format(**ids()), {role_name: 200}), role_name, 200)
 
 
-@pytest.mark.parametrize("url", ["/assets/{id}/history/"])
-def test_history_is_for_moderators_only(db, url):
-    access = restricted(url.format(**ids()), (Role.MODERATOR,))
+def suggestion_id() -> str:
+    from rescomm.web.assets.models import Suggestion
+
+    return Suggestion.objects.create(proposed={"name": "Ladder club"}).id
+
+
+@pytest.mark.parametrize("url", ["/assets/{id}/history/", "/assets/moderation/",
+                                 "/assets/moderation/{sid}/"])
+def test_history_and_moderation_are_for_moderators_only(db, url):
+    access = restricted(url.format(**ids(), sid=suggestion_id()), (Role.MODERATOR,))
     for role_name, status in access.expected.items():
         assert role_name in ROLES
         assert_ladder(access, role_name, status)
@@ -71,3 +79,9 @@ def test_the_still_correct_link_works_for_whoever_holds_it(db, role_name):
     service = Service.objects.get(id=ids()["id"])
     url = f"/assets/{service.id}/still-correct/{confirm_token(service)}/"
     assert_ladder(Access(url, {role_name: 200}), role_name, 200)
+
+
+def test_your_suggestions_is_for_anyone_signed_in(db):
+    access = restricted("/assets/suggestions/mine/", None)
+    for role_name, status in access.expected.items():
+        assert_ladder(access, role_name, status)

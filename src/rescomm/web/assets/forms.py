@@ -65,3 +65,84 @@ class ProblemReportForm(forms.Form):
         if self.cleaned_data.get("website"):
             raise forms.ValidationError("This field must be left empty.")
         return ""
+
+
+def _multi(code: str) -> list[tuple[str, str]]:
+    return _term_choices(code)[1:]
+
+
+class SuggestionForm(forms.Form):
+    """A suggested new asset or edit; checked with the importer's own rules."""
+
+    name = forms.CharField(label="Name", max_length=300)
+    description = forms.CharField(label="What is it and who is it for?", required=False,
+                                  max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    category = forms.CharField(label="Category, for example community centre, walking group",
+                               required=False, max_length=60)
+    asset_kind = forms.ChoiceField(label="Kind", choices=[])
+    capitals = forms.MultipleChoiceField(label="Community capitals it builds", required=False,
+                                         widget=forms.CheckboxSelectMultiple)
+    needs = forms.MultipleChoiceField(label="Needs it helps with", required=False,
+                                      widget=forms.CheckboxSelectMultiple)
+    address = forms.CharField(label="Address", required=False, max_length=300)
+    city = forms.CharField(label="Town or city", required=False, max_length=100)
+    postcode = forms.CharField(label="Postcode", required=False, max_length=12)
+    phone = forms.CharField(label="Phone", required=False, max_length=40)
+    email = forms.CharField(label="Email address", required=False, max_length=254)
+    url = forms.CharField(label="Website", required=False, max_length=500)
+    opening_times = forms.CharField(
+        label="Opening times", required=False, max_length=300,
+        help_text="Days and times, for example: MO,TU 09:00-17:00; SA 10:00-12:00")
+    accessibility = forms.CharField(label="Accessibility", required=False, max_length=500)
+    transportation = forms.CharField(label="How to get there", required=False, max_length=500)
+    note = forms.CharField(label="Anything else the moderators should know?", required=False,
+                           max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    submitter_email = forms.EmailField(
+        label="Your email address (optional, so we can tell you what happens)", required=False)
+    website = forms.CharField(required=False, label="Leave this empty")
+
+    def __init__(self, *args, **kwargs):
+        from .models import AssetKind
+
+        super().__init__(*args, **kwargs)
+        self.fields["asset_kind"].choices = AssetKind.choices
+        self.fields["capitals"].choices = _multi("community_capitals")
+        self.fields["needs"].choices = _multi("social_prescribing_needs")
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("This field must be left empty.")
+        return ""
+
+    def clean(self):
+        from .importer import normalise_record
+        from .services import SUGGESTIBLE
+
+        data = super().clean()
+        raw = {k: data.get(k) for k in SUGGESTIBLE if k in data}
+        raw["source_id"] = "suggestion"
+        record, problems = normalise_record(raw, source="Community suggestion")
+        for field, message in problems:
+            target = field if field in self.fields else None
+            if target is None or target not in self.errors:
+                self.add_error(target, message)
+        self.record = {k: record[k] for k in SUGGESTIBLE}
+        return data
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
+        ("approved", "Approve and publish"),
+        ("changes_requested", "Ask for changes"),
+        ("rejected", "Reject"),
+    ])
+    reason = forms.CharField(label="Reason (sent to the person who suggested it; needed to "
+                                   "reject or ask for changes)", required=False, max_length=500,
+                             widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean(self):
+        data = super().clean()
+        if data.get("decision") in ("rejected", "changes_requested") and not (
+                data.get("reason") or "").strip():
+            self.add_error("reason", "Say why, so the person who suggested it can act on it.")
+        return data

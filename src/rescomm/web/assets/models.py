@@ -451,3 +451,48 @@ class ProblemReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.service_id}"
+
+
+class Suggestion(models.Model):
+    """A proposed new asset (``service`` is None) or a proposed edit, waiting for a moderator.
+
+    ``proposed`` holds importer-shaped fields (see ``importer.FIELDS``), already validated.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    proposed = models.JSONField()
+    note = models.TextField(blank=True, max_length=2000)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitter_email = models.EmailField(blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING,
+                              db_index=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.proposed.get('name', '')} ({self.status})"
+
+    @property
+    def is_new(self) -> bool:
+        return self.service_id is None

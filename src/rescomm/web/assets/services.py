@@ -286,3 +286,103 @@ def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
         audit(None, "review_reminders_sent", object_type="assets.service",
               reason=f"review reminders: {counts['sent']} sent, {counts['due']} due")
     return counts
+
+
+# Suggestions and moderation ---------------------------------------------------------------------
+
+#: Fields a suggestion may propose (the rest, such as status and source, are the moderators').
+SUGGESTIBLE = ("name", "description", "category", "asset_kind", "capitals", "needs", "address",
+               "city", "postcode", "phone", "email", "url", "opening_times", "accessibility",
+               "transportation")
+
+
+def suggest(*, proposed: dict, service: Service | None = None, note: str = "",
+            submitter_email: str = "", request: HttpRequest | None = None):
+    """Save a suggested new asset (``service`` None) or edit, pending moderation; audited."""
+    from rescomm.web.accounts.audit import client_ip
+
+    from .models import Suggestion
+
+    user = actor_user(request)
+    with transaction.atomic():
+        suggestion = Suggestion.objects.create(
+            service=service, proposed={k: proposed[k] for k in SUGGESTIBLE if k in proposed},
+            note=note, submitter_email=submitter_email, submitted_by=user,
+            ip_address=client_ip(request),
+        )
+        audit(request, "create", suggestion,
+              reason="suggested edit" if service else "suggested new asset")
+    return suggestion
+
+
+def suggestion_diff(suggestion) -> list[dict]:
+    """``[{"field", "before", "after"}]`` for every field the suggestion would change."""
+    current = snapshot(suggestion.service) if suggestion.service_id else {}
+    rows = []
+    for key in SUGGESTIBLE:
+        if key not in suggestion.proposed:
+            continue
+        before, after = current.get(key), suggestion.proposed[key]
+        if (before or None) != (after or None):
+            rows.append({"field": key, "before": before, "after": after})
+    return rows
+
+
+def decide(suggestion, decision: str, *, actor, reason: str = ""):
+    """Approve, reject or ask for changes to a pending suggestion (a moderator's decision).
+
+    Approving a new asset publishes it (source "Community suggestion"); approving an edit
+    applies it as a new version. Rejections and requests for changes need a reason. Audited.
+    """
+    from .importer import apply_record
+    from .models import Suggestion
+
+    if decision not in ("approved", "rejected", "changes_requested"):
+        raise ValueError(f"unknown decision {decision!r}")
+    if decision != "approved" and not reason.strip():
+        raise ValueError("say why: the reason is sent to the person who suggested it")
+    with transaction.atomic():
+        suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+        if suggestion.status != Suggestion.Status.PENDING:
+            raise ValueError(f"this suggestion was already decided ({suggestion.status})")
+        if decision == "approved":
+            terms = ensure_taxonomies()
+            if suggestion.service_id is None:
+                record = {
+                    **{k: None for k in ("latitude", "longitude", "easting", "northing",
+                                         "minimum_age", "maximum_age", "review_due")},
+                    **suggestion.proposed,
+                    "source_id": f"suggestion:{suggestion.id}",
+                    "asset_status": AssetStatus.PUBLISHED, "source": "Community suggestion",
+                    "licence": "", "attribution": "", "organization": "",
+                    "organization_id": "", "hide_exact_location": False, "is_example": False,
+                    "lsoa21_code": "", "lad_code": "",
+                }
+                record.update(_place_of(record))
+                service = apply_record(Service(), record, terms=terms)
+                suggestion.service = service
+            else:
+                service = suggestion.service
+                record = {**snapshot(service), **suggestion.proposed}
+                if suggestion.proposed.get("postcode") != snapshot(service)["postcode"]:
+                    record.update(_place_of(record))
+                apply_record(service, record, terms=terms)
+            record_version(service, actor=actor, action="suggestion_approved",
+                           reason=(reason or f"suggestion {suggestion.id}")[:500])
+        suggestion.status = decision
+        suggestion.decided_by = actor_user(actor)
+        suggestion.decided_at = timezone.now()
+        suggestion.decision_reason = reason[:500]
+        suggestion.save()
+        audit(actor, "update", suggestion, reason=f"{decision}: {reason}"[:500])
+    return suggestion
+
+
+def _place_of(record: dict) -> dict:
+    """Coordinates and areas from the record's postcode (as the importer derives them)."""
+    from .importer import normalise_record
+
+    raw = {k: record.get(k) for k in ("source_id", "name", "postcode")}
+    clean, _ = normalise_record(raw, source="")
+    return {k: clean[k] for k in ("postcode", "latitude", "longitude", "easting", "northing",
+                                  "lsoa21_code", "lad_code")}

@@ -15,3 +15,11 @@ urlpatterns = [
 urlpatterns.append(
     path("<uuid:asset_id>/still-correct/<str:token>/", views.still_correct, name="still-correct")
 )
+
+urlpatterns += [
+    path("suggest/", views.suggest_new, name="suggest"),
+    path("<uuid:asset_id>/suggest/", views.suggest_edit, name="suggest-edit"),
+    path("suggestions/mine/", views.my_suggestions, name="my-suggestions"),
+    path("moderation/", views.moderation_queue, name="moderation"),
+    path("moderation/<uuid:suggestion_id>/", views.moderation_detail, name="moderation-detail"),
+]

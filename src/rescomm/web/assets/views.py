@@ -201,3 +201,107 @@ def still_correct(request: HttpRequest, asset_id, token: str) -> HttpResponse:
                                   f"{service.review_due:%d %B %Y}.")
         return redirect("assets:detail", asset_id=service.id)
     return render(request, "assets/still_correct.html", {"service": service})
+
+
+# Suggestions and moderation ---------------------------------------------------------------------
+
+SUGGESTIONS_PER_HOUR = 5
+
+
+def _suggest_limited(request: HttpRequest) -> bool:
+    key = f"assets:suggest:{client_ip(request) or 'unknown'}"
+    count = cache.get(key, 0)
+    if count >= SUGGESTIONS_PER_HOUR:
+        return True
+    cache.set(key, count + 1, 3600)
+    return False
+
+
+def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
+    from .forms import SuggestionForm
+
+    initial = None
+    if service is not None:
+        snap = services.snapshot(service)
+        initial = {k: snap[k] for k in services.SUGGESTIBLE}
+        initial["opening_times"] = "; ".join(
+            f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in snap["opening_times"])
+        initial["accessibility"] = "; ".join(snap["accessibility"])
+    form = SuggestionForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            if _suggest_limited(request):
+                form.add_error(None, "You have sent several suggestions in the last hour. "
+                                     "Please try again later.")
+                status = 429
+            else:
+                services.suggest(proposed=form.record, service=service,
+                                 note=form.cleaned_data["note"],
+                                 submitter_email=form.cleaned_data["submitter_email"],
+                                 request=request)
+                messages.success(request, "Thank you. A moderator will check your suggestion "
+                                          "before it appears on the map.")
+                if service is not None:
+                    return redirect("assets:detail", asset_id=service.id)
+                return redirect("assets:list")
+        else:
+            status = 400
+    return render(request, "assets/suggest.html", {"form": form, "service": service},
+                  status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def suggest_new(request: HttpRequest) -> HttpResponse:
+    return _suggest(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+def suggest_edit(request: HttpRequest, asset_id) -> HttpResponse:
+    return _suggest(request, _published_or_404(asset_id))
+
+
+@require_GET
+@role_required()
+def my_suggestions(request: HttpRequest) -> HttpResponse:
+    from .models import Suggestion
+
+    rows = Suggestion.objects.filter(submitted_by=request.user).order_by("-created_at")
+    return render(request, "assets/my_suggestions.html", {"suggestions": rows})
+
+
+@require_GET
+@role_required(Role.MODERATOR)
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    from .models import Suggestion
+
+    pending = Suggestion.objects.filter(status=Suggestion.Status.PENDING).select_related(
+        "service")
+    return render(request, "assets/moderation_queue.html", {"suggestions": pending})
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.MODERATOR)
+def moderation_detail(request: HttpRequest, suggestion_id) -> HttpResponse:
+    from .forms import DecisionForm
+    from .models import Suggestion
+
+    suggestion = get_object_or_404(Suggestion.objects.select_related("service"),
+                                   id=suggestion_id)
+    form = DecisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if suggestion.status != Suggestion.Status.PENDING:
+            form.add_error(None, f"This suggestion was already decided "
+                                 f"({suggestion.get_status_display().lower()}).")
+            status = 409
+        elif form.is_valid():
+            services.decide(suggestion, form.cleaned_data["decision"], actor=request,
+                            reason=form.cleaned_data["reason"])
+            messages.success(request, "Decision recorded.")
+            return redirect("assets:moderation")
+        else:
+            status = 400
+    return render(request, "assets/moderation_detail.html", {
+        "suggestion": suggestion, "diff": services.suggestion_diff(suggestion), "form": form,
+    }, status=status)
