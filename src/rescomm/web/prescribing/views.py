@@ -160,6 +160,11 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
         "message_back": services.message_back(referral),
     }
     if link_worker:
+        from .matching import suggest_services
+
+        if referral.status in (pathway.Status.FIRST_CONVERSATION, pathway.Status.PLANNED,
+                               pathway.Status.CONNECTED, pathway.Status.FOLLOW_UP):
+            context["suggestions"] = suggest_services(referral)
         context["link_workers"] = User.objects.filter(
             memberships__organisation=referral.scheme, memberships__role=Role.LINK_WORKER,
             memberships__active=True).distinct()
