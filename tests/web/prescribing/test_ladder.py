@@ -48,6 +48,8 @@ LADDER = [
     restricted("/prescribing/referrals/new/", ("referrer",)),
     restricted("/prescribing/referrals/new/", ("referrer",), method="post", ok=400),
     restricted("/prescribing/referrals/", ("referrer",)),
+    restricted("/prescribing/self-referrals/new/", ("link_worker",)),
+    restricted("/prescribing/self-referrals/new/", ("link_worker",), method="post", ok=400),
     restricted("/prescribing/caseload/", ("link_worker",)),
     restricted("/prescribing/dashboard/", ("commissioner", "service_manager")),
     _object_level(DETAIL, ("referrer", "link_worker")),

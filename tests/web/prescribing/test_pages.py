@@ -204,3 +204,29 @@ def test_the_referrer_gets_a_summary_with_support_and_paired_outcome(
     assert ("SWEMWBS metric score 20.73 at baseline, 27.03 at follow-up (+6.30; a reliable "
             "improvement, threshold 2.87).") in summary
     assert "SNOMED CT 871731000000106" in summary
+
+
+def test_a_link_worker_records_a_self_referral_without_an_nhs_number(client, link_worker,
+                                                                     scheme):
+    client.force_login(link_worker)
+    url = "/prescribing/self-referrals/new/"
+    assert "NHS number (optional)" in client.get(url).content.decode()
+    response = client.post(url, form_data(nhs_number=""))
+    referral = Referral.objects.get()
+    assert response.status_code == 302
+    assert referral.referrer is None and referral.referrer_profession == "self"
+    assert referral.nhs_number == "" and referral.scheme == scheme
+    assert referral.consent_recorded_by == link_worker
+    assert referral.events.get().snomed_code == "871731000000106"
+    assert client.get(f"/prescribing/referrals/{referral.pk}/").status_code == 200
+
+
+def test_a_self_referral_still_checks_an_nhs_number_if_given(client, link_worker, scheme):
+    client.force_login(link_worker)
+    response = client.post("/prescribing/self-referrals/new/",
+                           form_data(nhs_number="1234567890", consent_to_share=None))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "its first nine digits give a check digit of 10" in page
+    assert "a referral cannot be sent without it" in page
+    assert not Referral.objects.exists()

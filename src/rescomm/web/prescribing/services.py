@@ -376,6 +376,34 @@ def create_referral(
     return referral, True
 
 
+def create_self_referral(request_or_user, recorded_by: User, scheme: Organisation,
+                         clean: CleanReferral) -> Referral:
+    """Record a self-referral (the person contacted the scheme): no referrer, profession
+    ``self``, the NHS number optional, consent recorded by the link worker. Audited and coded
+    like any referral."""
+    if scheme.pk not in scheme_ids_for_link_worker(recorded_by):
+        raise ReferralInvalid({"scheme": ["Choose a scheme you work in."]})
+    now = timezone.now()
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            is_synthetic=recorded_by.is_demo or scheme.is_demo,
+            given_name=clean.given_name, family_name=clean.family_name,
+            date_of_birth=clean.date_of_birth, nhs_number=clean.nhs_number,
+            postcode=clean.postcode, lsoa21_code=clean.lsoa21_code, imd_decile=clean.imd_decile,
+            phone=clean.phone, email=clean.email, contact_preference=clean.contact_preference,
+            interpreter_language=clean.interpreter_language, needs=clean.needs,
+            notes=clean.notes, risk_flag=clean.risk_flag,
+            safeguarding_concern=clean.safeguarding_concern, consent_to_share=True,
+            consent_recorded_by=recorded_by, consent_recorded_at=now, referrer=None,
+            referrer_profession="self", scheme=scheme,
+            next_due=timezone.localdate() + dt.timedelta(days=DUE_AFTER_DAYS[Status.RECEIVED]),
+        )
+        _event(referral, "", Status.RECEIVED, "self_refer", recorded_by, code_event="received")
+        audit(request_or_user, "create", referral, "direct care: self-referral recorded",
+              role=Role.LINK_WORKER)
+    return referral
+
+
 def _replay(found: Referral, fingerprint: str) -> Referral:
     if fingerprint and found.request_hash and fingerprint != found.request_hash:
         raise IdempotencyConflict(

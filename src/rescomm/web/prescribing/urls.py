@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="index"),
     path("referrals/", views.my_referrals, name="my-referrals"),
     path("referrals/new/", views.new_referral, name="referral-new"),
+    path("self-referrals/new/", views.new_self_referral, name="self-referral-new"),
     path("referrals/<uuid:referral_id>/", views.referral_detail, name="referral-detail"),
     path("referrals/<uuid:referral_id>/actions/<slug:action>/", views.referral_action,
          name="referral-action"),

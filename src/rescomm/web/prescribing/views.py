@@ -73,33 +73,74 @@ def home(request: HttpRequest) -> HttpResponse:
 # Referrers -------------------------------------------------------------------------------------
 
 
+def _posted_referral(request: HttpRequest) -> dict:
+    values = {name: request.POST.get(name, "") for name in FIELD_ORDER}
+    values["needs"] = request.POST.getlist("needs")
+    for flag in ("consent_to_share", "risk_flag", "safeguarding_concern"):
+        values[flag] = request.POST.get(flag) == "yes"
+    return values
+
+
+def _referral_form(request, *, values, errors, status, self_referral=False, schemes=None):
+    context = {
+        "values": values, "errors": errors,
+        "error_summary": _summary(errors, ("scheme", *FIELD_ORDER)),
+        "needs": list(NEED_LABELS.items()), "contact_preferences": ContactPreference.choices,
+        "is_demo": request.user.is_demo, "self_referral": self_referral, "schemes": schemes,
+        "action": reverse("prescribing:self-referral-new" if self_referral
+                          else "prescribing:referral-new"),
+    }
+    return render(request, "prescribing/referral_form.html", context, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @role_required(Role.REFERRER)
 def new_referral(request: HttpRequest) -> HttpResponse:
     """``/prescribing/referrals/new/``: refer a person (referrers)."""
-    errors: dict[str, list[str]] = {}
-    values: dict = {"contact_preference": ContactPreference.PHONE, "needs": []}
-    status = 200
-    if request.method == "POST":
-        values = {name: request.POST.get(name, "") for name in FIELD_ORDER}
-        values["needs"] = request.POST.getlist("needs")
-        values["consent_to_share"] = request.POST.get("consent_to_share") == "yes"
-        values["risk_flag"] = request.POST.get("risk_flag") == "yes"
-        values["safeguarding_concern"] = request.POST.get("safeguarding_concern") == "yes"
+    if request.method != "POST":
+        return _referral_form(request, values={"contact_preference": "phone", "needs": []},
+                              errors={}, status=200)
+    values = _posted_referral(request)
+    try:
+        clean = services.validate_referral(values)
+        referral, _ = services.create_referral(request, request.user, clean)
+    except services.ReferralInvalid as exc:
+        return _referral_form(request, values=values, errors=exc.fields, status=400)
+    return redirect("prescribing:referral-detail", referral_id=referral.pk)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.LINK_WORKER)
+def new_self_referral(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/self-referrals/new/``: a link worker records a self-referral (the person
+    contacted the scheme); the NHS number is optional."""
+    schemes = organisations_for(request.user, Role.LINK_WORKER).filter(
+        kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME)
+    if request.method != "POST":
+        return _referral_form(request, values={"contact_preference": "phone", "needs": []},
+                              errors={}, status=200, self_referral=True, schemes=schemes)
+    values = _posted_referral(request)
+    values["scheme"] = request.POST.get("scheme", "")
+    scheme = schemes.filter(pk=values["scheme"] if values["scheme"].isdigit() else None).first()
+    if scheme is None and schemes.count() == 1:
+        scheme = schemes.first()
+    try:
+        errors: dict[str, list[str]] = {}
         try:
-            clean = services.validate_referral(values)
-            referral, _ = services.create_referral(request, request.user, clean)
+            clean = services.validate_referral(values, self_referral=True)
         except services.ReferralInvalid as exc:
-            errors, status = exc.fields, 400
-        else:
-            return redirect("prescribing:referral-detail", referral_id=referral.pk)
-    context = {
-        "values": values, "errors": errors, "error_summary": _summary(errors),
-        "needs": list(NEED_LABELS.items()), "contact_preferences": ContactPreference.choices,
-        "is_demo": request.user.is_demo,
-    }
-    return render(request, "prescribing/referral_form.html", context, status=status)
+            errors = dict(exc.fields)
+        if scheme is None:
+            errors["scheme"] = ["Choose the scheme the person contacted."]
+        if errors:
+            raise services.ReferralInvalid(errors)
+        referral = services.create_self_referral(request, request.user, scheme, clean)
+    except services.ReferralInvalid as exc:
+        return _referral_form(request, values=values, errors=exc.fields, status=400,
+                              self_referral=True, schemes=schemes)
+    return redirect("prescribing:referral-detail", referral_id=referral.pk)
 
 
 @never_cache
