@@ -159,3 +159,30 @@ def test_review_reminders_dry_run_counts_and_sends_nothing(mailoutbox):
     assert mailoutbox == []
     result = run("review-reminders")
     assert "sent 1 reminder(s)" in result.output and len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_export_then_import_round_trips_without_duplicates(tmp_path, suffix):
+    from rescomm.web.assets.models import Service
+
+    run("import", write_csv(tmp_path / "in.csv", [ROW]))
+    out = tmp_path / f"export{suffix}"
+    result = run("export", "--out", out)
+    assert result.exit_code == 0, result.output
+    published = Service.objects.filter(asset_status="published").count()
+    assert f"{published} published assets" in result.output
+    if suffix == ".csv":
+        again = run("import", out)
+        assert again.exit_code == 0, again.stderr
+        # the same records: nothing created (no duplicates), nothing even updated
+        assert again.output.strip() == f"export.csv: 0 created, 0 updated, {published} unchanged"
+        assert Service.objects.filter(asset_status="published").count() == published
+    else:
+        data = json.loads(out.read_text(encoding="utf-8"))
+        mine = next(s for s in data if s["name"] == ROW["name"])
+        assert mine["schedules"][0]["byday"] == "SA"
+
+
+def test_review_reminders_help_mentions_hiding():
+    assert "--hide-after" in run("review-reminders", "--help").output

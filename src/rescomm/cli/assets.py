@@ -111,16 +111,63 @@ def coverage_command(area: str, out: Path, origin: str, groups: tuple[str, ...],
               show_default=True, help="Remind about reviews due within this many days.")
 @click.option("--base-url", default="http://127.0.0.1:8000", show_default=True,
               help="The site's address, for the links in the e-mails.")
+@click.option("--hide-after", "grace_days", type=click.IntRange(0, 3650), default=None,
+              help="Also hide assets whose review is more than this many days overdue.")
 @click.option("--dry-run", is_flag=True, help="Count and list, send nothing.")
 @database_url_option
-def review_reminders(within_days: int, base_url: str, dry_run: bool,
+def review_reminders(within_days: int, base_url: str, grace_days: int | None, dry_run: bool,
                      database_url: str | None) -> None:
     """E-mail the owners of published assets whose review is due (or overdue) a reminder with a
     one-click "still correct" link, through Django's e-mail backend. For cron, e.g. daily."""
     configure_django(database_url)
-    from rescomm.web.assets.services import send_review_reminders
+    from rescomm.web.assets.services import hide_overdue, send_review_reminders
 
     counts = send_review_reminders(base_url=base_url, within_days=within_days, dry_run=dry_run)
     verb = "would send" if dry_run else "sent"
     click.echo(f"{counts['due']} due ({counts['overdue']} overdue): {verb} {counts['sent']} "
                f"reminder(s); {counts['no_address']} without an owner e-mail address")
+    if grace_days is not None:
+        hidden = hide_overdue(grace_days=grace_days, dry_run=dry_run)
+        verb = "would hide" if dry_run else "hid"
+        click.echo(f"{verb} {len(hidden)} asset(s) more than {grace_days} days overdue")
+
+
+@assets.command("export")
+@click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Output file: .json (ORUK services, fully nested) or .csv (import records).")
+@database_url_option
+def export_command(out: Path, database_url: str | None) -> None:
+    """Export every published asset: JSON as a list of Open Referral UK services (what
+    /api/oruk/services/{id} returns), CSV in the import format. Both import back."""
+    import csv
+
+    configure_django(database_url)
+    from rescomm.web.assets import oruk
+    from rescomm.web.assets.importer import FIELDS
+    from rescomm.web.assets.models import AssetStatus, Service
+    from rescomm.web.assets.services import snapshot
+
+    suffix = out.suffix.lower()
+    if suffix not in (".json", ".csv"):
+        _fail(f"--out must end in .json or .csv, not {out.name!r}")
+    services = (Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+                .prefetch_related(*oruk.SERVICE_PREFETCH).order_by("name", "id"))
+    if suffix == ".json":
+        data = [oruk.service(s) for s in services]
+        out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    else:
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(FIELDS))
+            writer.writeheader()
+            count = 0
+            for s in services:
+                row = snapshot(s)
+                row["capitals"] = ";".join(row["capitals"])
+                row["needs"] = ";".join(row["needs"])
+                row["accessibility"] = "; ".join(row["accessibility"])
+                row["opening_times"] = "; ".join(
+                    f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in row["opening_times"])
+                writer.writerow(row)
+                count += 1
+        data = range(count)
+    click.echo(f"{out}: {len(data)} published assets")

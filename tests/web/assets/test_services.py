@@ -94,3 +94,18 @@ def test_a_forged_or_other_assets_link_is_refused(make_asset, client):
     assert client.post(f"/assets/{one.id}/still-correct/forged/").status_code == 404
     one.refresh_from_db()
     assert one.verified_at is None
+
+
+def test_assets_overdue_beyond_the_grace_period_are_hidden(make_asset):
+    from datetime import date
+
+    from rescomm.web.assets.services import hide_overdue
+
+    old = make_asset("t:old", review_due="2024-01-01")
+    recent = make_asset("t:recent", review_due="2024-12-20")
+    hidden = hide_overdue(grace_days=90, today=date(2025, 1, 1))
+    assert hidden == [old]
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert old.asset_status == "hidden" and recent.asset_status == "published"
+    assert "review overdue since 2024-01-01" in old.versions.first().reason

@@ -189,3 +189,38 @@ def test_revert_needs_a_reason(client, make_asset):
     client.post(f"/assets/{service.id}/history/1/revert/", {"reason": ""})
     assert service.versions.count() == 1
     assert Service.objects.get(id=service.id).name == "Kensington Community Centre"
+
+
+def test_open_now_keeps_only_assets_open_at_this_moment(client, make_asset, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    make_asset("t:tue", name="Zzz Tuesday Club", opening_times="TU 10:00-12:00")
+    make_asset("t:sat", name="Zzz Saturday Club", opening_times="SA 10:00-12:00")
+    tuesday_11 = datetime(2025, 6, 3, 11, 0, tzinfo=ZoneInfo("Europe/London"))
+    monkeypatch.setattr(timezone, "localtime", lambda *a, **k: tuesday_11)
+    response = client.get("/assets/", {"q": "Zzz", "open_now": "on"})
+    assert [s.name for s, _ in response.context["page"]] == ["Zzz Tuesday Club"]
+
+
+def test_overdue_reviews_are_flagged_on_the_asset_page(client, make_asset):
+    service = make_asset("t:old", review_due="2020-01-01")
+    html = client.get(f"/assets/{service.id}/").content.decode()
+    assert "Overdue" in html and "may be out of date" in html
+
+
+def test_problem_reports_are_emailed_to_the_owner_and_moderators(
+    client, make_asset, mailoutbox, django_capture_on_commit_callbacks
+):
+    from tests.web.ladder import ladder_user
+
+    mod = ladder_user("moderator")
+    mod.email = "mod@example.org"
+    mod.save()
+    service = make_asset("t:1", email="owner@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/assets/{service.id}/report/", {"kind": "closed", "details": "Shut"})
+    assert [m.to for m in mailoutbox] == [["mod@example.org", "owner@example.org"]]
+    assert "It has closed" in mailoutbox[0].body and "Shut" in mailoutbox[0].body

@@ -26,6 +26,7 @@ class AssetSearchForm(forms.Form):
     capital = forms.ChoiceField(label="Community capital", required=False)
     category = forms.ChoiceField(label="Category", required=False)
     need = forms.ChoiceField(label="Helps with", required=False)
+    open_now = forms.BooleanField(label="Open now", required=False)
 
     def __init__(self, *args, categories: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)

@@ -200,7 +200,33 @@ def report_problem(service: Service, *, kind: str, details: str, email: str = ""
             ip_address=client_ip(request),
         )
         audit(request, "create", report, reason=f"problem report ({kind})")
+        transaction.on_commit(lambda: _route_report(report))
     return report
+
+
+def moderator_emails() -> list[str]:
+    """E-mail addresses of active moderators (the accounts app's memberships)."""
+    from rescomm.web.accounts.models import Membership
+    from rescomm.web.accounts.roles import Role
+
+    return sorted(set(
+        Membership.objects.filter(role=Role.MODERATOR, active=True, user__is_active=True)
+        .exclude(user__email="").values_list("user__email", flat=True)))
+
+
+def _route_report(report: ProblemReport) -> None:
+    """E-mail a problem report to the asset's owner and to the moderators (Django's backend)."""
+    from django.core.mail import send_mail
+
+    service = report.service
+    to = sorted({*(a for a in (service.assurer_email, service.email) if a),
+                 *moderator_emails()})
+    if not to:
+        return
+    body = (f"Someone reported a problem with '{service.name}' on the community asset map.\n\n"
+            f"What is wrong: {report.get_kind_display()}\n\n{report.details}\n\n"
+            f"Reply to: {report.email or 'no address given'}\n")
+    send_mail(f"Problem reported: {service.name}", body, None, to, fail_silently=True)
 
 
 __all__ = [
@@ -250,6 +276,21 @@ def due_for_review(*, within_days: int = 14, today=None):
     limit = today + timezone.timedelta(days=within_days)
     return Service.objects.filter(asset_status=AssetStatus.PUBLISHED,
                                   review_due__lte=limit).order_by("review_due", "name")
+
+
+def hide_overdue(*, grace_days: int, today=None, dry_run: bool = False) -> list[Service]:
+    """Hide published assets whose review is more than ``grace_days`` overdue (each a version
+    and an audit event); they come back when someone checks and republishes them."""
+    today = today or timezone.localdate()
+    cutoff = today - timezone.timedelta(days=grace_days)
+    stale = list(Service.objects.filter(asset_status=AssetStatus.PUBLISHED,
+                                        review_due__lt=cutoff))
+    if not dry_run:
+        for service in stale:
+            set_status(service, AssetStatus.HIDDEN, actor=None,
+                       reason=f"review overdue since {service.review_due:%Y-%m-%d} "
+                              f"(more than {grace_days} days)")
+    return stale
 
 
 def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,

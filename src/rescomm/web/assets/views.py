@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rescomm.web.accounts.audit import client_ip
@@ -29,6 +30,14 @@ from .models import AssetStatus, Service
 PAGE_SIZE = 25
 #: Problem reports allowed per IP address per hour.
 REPORTS_PER_HOUR = 5
+
+
+def open_at(when) -> Q:
+    """Services with a weekly schedule open at ``when`` (local time)."""
+    day = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[when.weekday()]
+    now = when.time().replace(second=0, microsecond=0)
+    return Q(schedules__byday__contains=day, schedules__opens_at__lte=now,
+             schedules__closes_at__gt=now)
 
 
 def _published():
@@ -58,6 +67,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
                            attributes__taxonomy_term__taxonomy__code=taxonomy)
     if data.get("category"):
         qs = qs.filter(category=data["category"])
+    if data.get("open_now"):
+        qs = qs.filter(open_at(timezone.localtime()))
     qs = qs.distinct().prefetch_related("service_at_locations__location__addresses")
     if data.get("postcode"):
         radius = float(data.get("radius") or 2000)
@@ -116,6 +127,7 @@ def _detail_context(service: Service) -> dict:
         "capitals": [t for t in terms if t.taxonomy.code == services.CAPITALS],
         "needs": [t for t in terms if t.taxonomy.code == services.NEEDS],
         "phone": next(iter(service.phones.all()), None),
+        "overdue": service.review_due is not None and service.review_due < timezone.localdate(),
     }
 
 
