@@ -79,3 +79,27 @@ def test_another_providers_staff_get_404(client, onward):
     assert response.status_code == 404
     assert "Tuesday walks" not in client.get("/prescribing/onward/").content.decode()
     assert OnwardReferral.objects.get(pk=onward.pk).status == "sent"
+
+
+def test_unanswered_onward_referrals_are_escalated_after_the_response_time(onward,
+                                                                           provider_org):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from rescomm.web.accounts.models import AuditEvent
+
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Tuesday walks",
+                                   places=3, response_days=7)
+    now = timezone.now()
+    assert services.escalate_overdue_onward(now=now + dt.timedelta(days=6)) == 0
+    version = onward.referral.version
+    assert services.escalate_overdue_onward(now=now + dt.timedelta(days=8)) == 1
+    onward.refresh_from_db()
+    assert onward.status == "declined"
+    assert onward.decline_reason.startswith("No answer within 7 days")
+    referral = onward.referral
+    referral.refresh_from_db()
+    assert referral.next_due == timezone.localdate() and referral.version == version + 1
+    assert AuditEvent.objects.filter(action="escalate", object_id=str(onward.pk)).exists()
+    assert services.escalate_overdue_onward(now=now + dt.timedelta(days=30)) == 0

@@ -24,11 +24,12 @@ from rescomm.web.accounts.models import Organisation, User
 from rescomm.web.accounts.roles import OrganisationKind
 
 from . import services
-from .models import Referral
+from .models import Referral, ServiceCapacity
 
 FAMILY_NAME = "Synthetic-Example"
 #: Live Liverpool postcodes (the people are invented; the postcodes only place them in an area).
 POSTCODES = ("L1 8JQ", "L1 0BU")
+DEMO_SERVICE = "Weekly walking group (synthetic)"
 
 
 def demo_nhs_numbers(count: int) -> list[str]:
@@ -99,6 +100,9 @@ def create_demo_referrals() -> DemoReferralsResult:
     provider = Organisation.objects.filter(
         is_demo=True, kind=OrganisationKind.VOLUNTARY_ORGANISATION).first()
     result = DemoReferralsResult()
+    if provider is not None:
+        ServiceCapacity.objects.get_or_create(
+            provider=provider, service_name=DEMO_SERVICE, defaults={"places": 10})
     numbers = demo_nhs_numbers(len(DEMO_PEOPLE))
     with transaction.atomic():
         for index, (person, nhs_number) in enumerate(zip(DEMO_PEOPLE, numbers, strict=True)):
@@ -148,7 +152,7 @@ def _advance(referral: Referral, person: DemoPerson, worker: User, provider) -> 
     if person.stop == "planned" or provider is None:
         return
     services.connect(worker, referral.pk, current().version, provider=provider,
-                     service_name="Weekly walking group (synthetic)")
+                     service_name=DEMO_SERVICE)
     if person.stop == "connected":
         return
     services.follow_up(worker, referral.pk, current().version)

@@ -610,6 +610,44 @@ def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = ""
         return onward
 
 
+#: Days a provider has to answer when its service has no capacity row (Joy uses 2 weeks).
+DEFAULT_RESPONSE_DAYS = 14
+
+
+def escalate_overdue_onward(*, now: dt.datetime | None = None) -> int:
+    """Decline, for the person's safety, onward referrals a provider has not answered within its
+    response time (``ServiceCapacity.response_days``, else :data:`DEFAULT_RESPONSE_DAYS`), and
+    put the referral back on its link worker's list as due today. Returns how many; audited."""
+    now = now or timezone.now()
+    response_days = {
+        (c.provider_id, c.service_name): c.response_days for c in ServiceCapacity.objects.all()
+    }
+    count = 0
+    with transaction.atomic():
+        waiting = OnwardReferral.objects.select_for_update().filter(
+            status=OnwardReferral.Status.SENT,
+            sent_at__lte=now - dt.timedelta(days=min([DEFAULT_RESPONSE_DAYS,
+                                                      *response_days.values()])),
+        )
+        for onward in waiting:
+            days = response_days.get((onward.provider_id, onward.service_name),
+                                     DEFAULT_RESPONSE_DAYS)
+            if onward.sent_at > now - dt.timedelta(days=days):
+                continue
+            onward.status = OnwardReferral.Status.DECLINED
+            onward.decline_reason = (
+                f"No answer within {days} days: declined automatically so the person is not "
+                "left waiting; the link worker will offer something else."
+            )
+            onward.responded_at = now
+            onward.save()
+            Referral.objects.filter(pk=onward.referral_id).update(
+                next_due=timezone.localdate(), version=F("version") + 1)
+            audit(None, "escalate", onward, f"provider response time of {days} days passed")
+            count += 1
+    return count
+
+
 def set_capacity(request, provider: Organisation, service_name: str, places) -> ServiceCapacity:
     """Set the places a provider's service offers (at least the places already taken)."""
     name = (service_name or "").strip()[:200]
