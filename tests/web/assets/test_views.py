@@ -224,3 +224,20 @@ def test_problem_reports_are_emailed_to_the_owner_and_moderators(
         client.post(f"/assets/{service.id}/report/", {"kind": "closed", "details": "Shut"})
     assert [m.to for m in mailoutbox] == [["mod@example.org", "owner@example.org"]]
     assert "It has closed" in mailoutbox[0].body and "Shut" in mailoutbox[0].body
+
+
+def test_freshness_counts_checked_overdue_and_undated_assets(client, make_asset,
+                                                             django_user_model):
+    from rescomm.web.assets.services import mark_verified
+
+    make_asset("t:overdue", category="zz_test", review_due="2020-01-01")
+    mark_verified(make_asset("t:checked", category="zz_test"),
+                  actor=django_user_model.objects.create(username="checker"))
+    make_asset("t:undated", category="zz_test")
+    response = client.get("/assets/freshness/")
+    assert response.status_code == 200
+    row = next(r for r in response.context["by_category"] if r["category"] == "zz_test")
+    assert (row["total"], row["checked"], row["overdue"], row["no_date"]) == (3, 1, 1, 1)
+    liverpool = next(r for r in response.context["by_area"]
+                     if r["service_at_locations__location__lad_code"] == "E08000012")
+    assert liverpool["label"] == "Liverpool" and liverpool["total"] > 3

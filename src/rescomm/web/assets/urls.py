@@ -23,3 +23,5 @@ urlpatterns += [
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<uuid:suggestion_id>/", views.moderation_detail, name="moderation-detail"),
 ]
+
+urlpatterns.append(path("freshness/", views.freshness, name="freshness"))

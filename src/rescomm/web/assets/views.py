@@ -317,3 +317,30 @@ def moderation_detail(request: HttpRequest, suggestion_id) -> HttpResponse:
     return render(request, "assets/moderation_detail.html", {
         "suggestion": suggestion, "diff": services.suggestion_diff(suggestion), "form": form,
     }, status=status)
+
+
+@require_GET
+def freshness(request: HttpRequest) -> HttpResponse:
+    """How up to date the published assets are, per local authority and per category."""
+    from django.db.models import Count
+
+    from rescomm.data import CM_LOCAL_AUTHORITIES
+
+    today = timezone.localdate()
+    year_ago = timezone.now() - timezone.timedelta(days=365)
+
+    def table(key: str, label):
+        base = _published().values(key)
+        rows = base.annotate(
+            total=Count("id", distinct=True),
+            checked=Count("id", filter=Q(verified_at__gte=year_ago), distinct=True),
+            overdue=Count("id", filter=Q(review_due__lt=today), distinct=True),
+            no_date=Count("id", filter=Q(review_due__isnull=True), distinct=True),
+        ).order_by(key)
+        return [{**r, "label": label(r[key])} for r in rows]
+
+    by_area = table("service_at_locations__location__lad_code",
+                    lambda c: CM_LOCAL_AUTHORITIES.get(c, c or "No local authority"))
+    by_category = table("category", lambda c: (c or "none").replace("_", " ").capitalize())
+    return render(request, "assets/freshness.html",
+                  {"by_area": by_area, "by_category": by_category, "today": today})
