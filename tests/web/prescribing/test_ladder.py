@@ -52,6 +52,7 @@ LADDER = [
     restricted("/prescribing/self-referrals/new/", ("link_worker",), method="post", ok=400),
     restricted("/prescribing/caseload/", ("link_worker",)),
     restricted("/prescribing/dashboard/", ("commissioner", "service_manager")),
+    restricted("/prescribing/dashboard.csv", ("commissioner", "service_manager")),
     _object_level(DETAIL, ("referrer", "link_worker")),
     _object_level(f"{DETAIL}actions/accept/", ("link_worker",), method="post"),
     _object_level(f"{DETAIL}outcomes/swemwbs/", ("link_worker",)),

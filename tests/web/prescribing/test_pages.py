@@ -230,3 +230,22 @@ def test_a_self_referral_still_checks_an_nhs_number_if_given(client, link_worker
     assert "its first nine digits give a check digit of 10" in page
     assert "a referral cannot be sent without it" in page
     assert not Referral.objects.exists()
+
+
+def test_the_report_csv_and_funnel_use_the_same_suppression(client, commissioner,
+                                                            make_referral, link_worker):
+    referrals = [make_referral(needs=["loneliness", "low_mood"]) for _ in range(7)]
+    for referral in referrals[:6]:
+        services.accept(link_worker, referral.pk, referral.version)
+    client.force_login(commissioner)
+    response = client.get("/prescribing/dashboard.csv")
+    assert response["Content-Type"].startswith("text/csv")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "table,category,referrals"
+    assert "need,Low mood, stress or anxiety,7" not in lines  # commas are quoted
+    assert 'need,"Low mood, stress or anxiety",7' in lines
+    assert "pathway_stage_rounded_to_5,Referred,5" in lines
+    assert "pathway_stage_rounded_to_5,Accepted,5" in lines
+    assert AuditEvent.objects.filter(action="export").exists()
+    page = client.get("/prescribing/dashboard/").content.decode()
+    assert "data-funnel" in page

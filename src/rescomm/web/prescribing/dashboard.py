@@ -68,7 +68,52 @@ def dashboard_tables(referrals=None) -> dict:
         "by_status": _suppressed_rows([s.label for s in Status],
                                       [by_status.get(s.value, 0) for s in Status]),
         "swemwbs": paired_swemwbs(referrals),
+        "funnel": funnel(referrals),
     }
+
+
+#: The pathway as a funnel: stage label and the statuses that mean a referral reached it.
+FUNNEL: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Referred", ("received",)),
+    ("Accepted", ("accepted",)),
+    ("First conversation", ("first_conversation",)),
+    ("Plan agreed", ("planned",)),
+    ("Connected to support", ("connected",)),
+    ("Followed up", ("follow_up",)),
+)
+
+
+def funnel(referrals) -> list[dict]:
+    """How many referrals reached each pathway stage. Stages overlap (differences between them
+    would reveal small counts), so counts are rounded to the nearest 5 and counts under 5 are
+    hidden; ``width`` is the bar length in percent of the first stage."""
+    from .models import ReferralEvent
+
+    rows = []
+    for label, statuses in FUNNEL:
+        count = (ReferralEvent.objects.filter(referral__in=referrals, to_status__in=statuses)
+                 .values("referral_id").distinct().count())
+        rows.append({"label": label, "count": count})
+    first = rows[0]["count"] or 1
+    for row in rows:
+        count = row.pop("count")
+        rounded = 5 * round(count / 5)
+        row["shown"] = HIDDEN if 0 < count < SUPPRESSION_THRESHOLD else f"{rounded:,}"
+        row["width"] = 0 if row["shown"] == HIDDEN else round(100 * rounded / first)
+    return rows
+
+
+def csv_rows(tables: dict) -> list[tuple[str, str, str]]:
+    """(table, category, referrals as shown) for the CSV export: the same suppressed values."""
+    names = {"by_need": "need", "by_profession": "referrer_profession",
+             "by_quintile": "imd_2025_quintile", "by_status": "status"}
+    out = []
+    for key, name in names.items():
+        out += [(name, label, shown) for label, shown in tables[key]["rows"]]
+        out.append((name, "Total", tables[key]["total"]))
+    out += [("pathway_stage_rounded_to_5", row["label"], row["shown"])
+            for row in tables["funnel"]]
+    return out
 
 
 def paired_swemwbs(referrals) -> dict:

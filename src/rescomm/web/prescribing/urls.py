@@ -16,6 +16,7 @@ urlpatterns = [
          name="outcome"),
     path("caseload/", views.caseload_page, name="caseload"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard.csv", views.dashboard_csv, name="dashboard-csv"),
     path("service-levels/", views.service_levels, name="service-levels"),
     path("onward/", views.provider_onward, name="onward"),
     path("onward/<uuid:public_id>/respond/", views.onward_respond, name="onward-respond"),

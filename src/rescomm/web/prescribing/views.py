@@ -394,6 +394,28 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     })
 
 
+@never_cache
+@require_safe
+@role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
+def dashboard_csv(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/dashboard.csv``: the report's counts as CSV, suppressed the same way."""
+    import csv
+
+    from .dashboard import csv_rows
+
+    referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
+    services.audit(request, "export", object_type="prescribing.referral",
+                   reason="aggregate report CSV (counts under 5 suppressed)")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = "social-prescribing-report-synthetic.csv" if request.user.is_demo else \
+        "social-prescribing-report.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    writer = csv.writer(response)
+    writer.writerow(["table", "category", "referrals"])
+    writer.writerows(csv_rows(dashboard_tables(referrals)))
+    return response
+
+
 
 @never_cache
 @require_safe
