@@ -151,6 +151,8 @@ def test_the_referrer_and_the_schemes_link_workers_may_read_it(
         assert body["needs"][0] == {"code": "loneliness",
                                     "label": "Feeling lonely or cut off from other people"}
         assert body["events"][0]["snomed_code"] == "871731000000106"
+        assert body["summary"]["status"] == "Received"
+        assert body["summary"]["codes"][0][0] == "871731000000106"
     views = AuditEvent.objects.filter(action="view", object_id=str(referral.id))
     assert {v.actor for v in views} == {gp, link_worker}
     assert {v.actor_role for v in views} == {"referrer", "link_worker"}

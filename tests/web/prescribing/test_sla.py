@@ -51,3 +51,18 @@ def test_the_service_manager_sees_the_report(client, scheme, make_referral, link
     assert "Accepted or declined within 2 days" in page
     assert Referral.objects.get(pk=referral.pk).reference in page
     assert referral.given_name not in page
+
+
+def test_the_manager_sees_capacity_against_onward_referrals(client, scheme, make_referral,
+                                                            link_worker, provider_org):
+    from rescomm.web.prescribing.models import ServiceCapacity
+
+    from .test_pathway import walk_to
+
+    walk_to(make_referral(), link_worker, provider_org, "connected")
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Tuesday walks",
+                                   places=8, taken=3)
+    client.force_login(make_user("rx-manager-2", scheme, Role.SERVICE_MANAGER))
+    page = client.get("/prescribing/service-levels/").content.decode()
+    table = page[page.index("data-capacity"):]
+    assert "<td>8</td><td>3</td><td>5</td><td>1</td><td>0</td><td>0</td>" in table

@@ -62,6 +62,16 @@ class EventOut(Schema):
     snomed_code: str
 
 
+class SummaryOut(Schema):
+    status: str
+    decline_reason: str
+    close_reason: str
+    needs: list[str]
+    support: list[str]
+    outcomes: list[str]
+    codes: list[tuple[str, str, dt.datetime]]
+
+
 class ReferralOut(Schema):
     id: uuid.UUID
     reference: str
@@ -83,6 +93,7 @@ class ReferralOut(Schema):
     scheme: str
     created_at: dt.datetime
     events: list[EventOut]
+    summary: SummaryOut
 
 
 def _created(referral) -> dict:
@@ -131,6 +142,7 @@ def read(request: HttpRequest, referral_id: str):
         "status_label": status_label(referral.status),
         "needs": [{"code": code, "label": need_label(code)} for code in referral.needs],
         "scheme": referral.scheme.name,
+        "summary": services.message_back(referral),
         "events": [
             {"to_status": e.to_status, "label": status_label(e.to_status), "at": e.at,
              "snomed_code": e.snomed_code}

@@ -648,6 +648,34 @@ def escalate_overdue_onward(*, now: dt.datetime | None = None) -> int:
     return count
 
 
+def capacity_overview(schemes) -> list[dict]:
+    """Per service that the schemes' referrals were sent on to: places, taken, free, waiting for
+    an answer, and declined; plus each scheme's open demand by need (for the "is the voluntary
+    sector ready?" question)."""
+    from django.db.models import Count, Q
+
+    onward = (
+        OnwardReferral.objects.filter(referral__scheme__in=schemes)
+        .values("provider_id", "provider__name", "service_name")
+        .annotate(waiting=Count("pk", filter=Q(status=OnwardReferral.Status.SENT)),
+                  accepted=Count("pk", filter=Q(status=OnwardReferral.Status.ACCEPTED)),
+                  declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))
+        .order_by("provider__name", "service_name")
+    )
+    places = {(c.provider_id, c.service_name): c for c in ServiceCapacity.objects.all()}
+    rows = []
+    for row in onward:
+        capacity = places.get((row["provider_id"], row["service_name"]))
+        rows.append({
+            "provider": row["provider__name"], "service": row["service_name"],
+            "places": capacity.places if capacity else None,
+            "taken": capacity.taken if capacity else None,
+            "free": capacity.free if capacity else None,
+            "waiting": row["waiting"], "accepted": row["accepted"], "declined": row["declined"],
+        })
+    return rows
+
+
 def set_capacity(request, provider: Organisation, service_name: str, places) -> ServiceCapacity:
     """Set the places a provider's service offers (at least the places already taken)."""
     name = (service_name or "").strip()[:200]

@@ -433,6 +433,7 @@ def service_levels(request: HttpRequest) -> HttpResponse:
     return render(request, "prescribing/service_levels.html", {
         "schemes": [(scheme, compliance(Referral.objects.filter(scheme=scheme)))
                     for scheme in schemes],
+        "capacity": services.capacity_overview(schemes),
     })
 
 
