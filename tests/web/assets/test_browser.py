@@ -55,6 +55,8 @@ def test_asset_pages_have_no_serious_accessibility_violations(page, run_axe):
     page.get_by_role("button", name="Send report").click()
     page.wait_for_load_state("domcontentloaded")
     checked["report errors"] = run_axe(page)
+    page.goto("/assets/coverage/?area=E06000006")
+    checked["coverage"] = run_axe(page)
     page.goto("/assets/freshness/")
     checked["freshness"] = run_axe(page)
     page.goto("/assets/suggest/")

@@ -10,8 +10,9 @@ from rescomm.web.accounts.roles import Role
 
 #: URL templates: ``{id}`` is a published asset, ``{sal}`` its service-at-location, ``{org}`` an
 #: organisation with a published asset, ``{tax}`` a taxonomy, ``{term}`` a term.
-PUBLIC_PAGES = ["/assets/", "/assets/freshness/", "/assets/?postcode=L1+8JQ&radius=1000",
-                "/assets/{id}/", "/assets/suggest/", "/assets/{id}/suggest/"]
+PUBLIC_PAGES = ["/assets/", "/assets/freshness/", "/assets/coverage/?area=E06000006",
+                "/assets/?postcode=L1+8JQ&radius=1000", "/assets/{id}/", "/assets/suggest/",
+                "/assets/{id}/suggest/"]
 OPEN_API = ["/api/oruk/", "/api/oruk/services", "/api/oruk/services/{id}",
             "/api/oruk/service_at_locations",
             "/api/oruk/service_at_locations?postcode=L1+8JQ&proximity=1000",

@@ -241,3 +241,19 @@ def test_freshness_counts_checked_overdue_and_undated_assets(client, make_asset,
     liverpool = next(r for r in response.context["by_area"]
                      if r["service_at_locations__location__lad_code"] == "E08000012")
     assert liverpool["label"] == "Liverpool" and liverpool["total"] > 3
+
+
+def test_the_coverage_page_summarises_deserts_for_a_local_authority(client, db):
+    response = client.get("/assets/coverage/", {"area": "E06000006"})
+    assert response.status_code == 200
+    rows = {r["group"]: r for r in response.context["rows"]}
+    assert rows["Gp practice"]["areas"] == 80
+    assert 0 < rows["Gp practice"]["median_m"] < 3000
+    assert 0 <= rows["Green space"]["desert_population"] <= 130_000
+    assert b"Halton" in response.content
+
+
+def test_the_coverage_page_refuses_an_unknown_area(client, db):
+    response = client.get("/assets/coverage/", {"area": "<script>"})
+    assert response.status_code == 400
+    assert b"Choose a local authority in Cheshire and Merseyside" in response.content

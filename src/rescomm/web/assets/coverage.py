@@ -70,3 +70,33 @@ def area_coverage(area: str, *, points: pd.DataFrame, **options) -> pd.DataFrame
     from rescomm.geo._coverage import coverage
 
     return coverage(centres=area_centres(area), points=points, **options)
+
+
+def area_summary(area: str, *, points: pd.DataFrame | None = None) -> list[dict]:
+    """Per asset group in ``area``: median distance to the nearest published asset, areas and
+    residents in "asset deserts" (for the coverage page)."""
+    import warnings
+
+    from rescomm.data import load_population
+    from rescomm.geo._coverage import DEFAULT_GROUPS, desert_summary
+
+    points = published_points() if points is None else points
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        table = area_coverage(area, points=points, groups=DEFAULT_GROUPS)
+    population = load_population(2021).set_index("lsoa21_code")["population"]
+    table["population"] = population.reindex(table["area_code"]).to_numpy()
+    summary = desert_summary(table)
+    rows = []
+    for row in summary.to_dict("records"):
+        group = row["group"]
+        distances = table[f"{group}_nearest_m"]
+        rows.append({
+            "group": group.replace("_", " ").capitalize(),
+            "threshold_m": row["threshold_m"],
+            "median_m": float(distances.median()) if distances.notna().any() else None,
+            "areas": row["areas"], "desert_areas": row["desert_areas"],
+            "desert_population": row["desert_population"],
+            "share": row["desert_population_share"],
+        })
+    return rows

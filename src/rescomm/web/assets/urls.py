@@ -25,3 +25,5 @@ urlpatterns += [
 ]
 
 urlpatterns.append(path("freshness/", views.freshness, name="freshness"))
+
+urlpatterns.append(path("coverage/", views.coverage_page, name="coverage"))

@@ -344,3 +344,30 @@ def freshness(request: HttpRequest) -> HttpResponse:
     by_category = table("category", lambda c: (c or "none").replace("_", " ").capitalize())
     return render(request, "assets/freshness.html",
                   {"by_area": by_area, "by_category": by_category, "today": today})
+
+
+@require_GET
+def coverage_page(request: HttpRequest) -> HttpResponse:
+    """Coverage of one local authority by published assets (cached until assets change)."""
+    from django.db.models import Max
+
+    from rescomm.data import CM_LOCAL_AUTHORITIES
+
+    from .coverage import area_summary
+
+    areas = sorted(CM_LOCAL_AUTHORITIES.items(), key=lambda item: item[1])
+    area = (request.GET.get("area") or "").strip().upper()
+    rows, error, status = None, "", 200
+    if area:
+        if area not in CM_LOCAL_AUTHORITIES:
+            error, status = "Choose a local authority in Cheshire and Merseyside.", 400
+        else:
+            stamp = _published().aggregate(m=Max("last_modified"))["m"]
+            key = f"assets:coverage:{area}:{stamp.isoformat() if stamp else '-'}"
+            rows = cache.get(key)
+            if rows is None:
+                rows = area_summary(area)
+                cache.set(key, rows, 3600)
+    return render(request, "assets/coverage.html", {
+        "areas": areas, "area": area, "area_name": CM_LOCAL_AUTHORITIES.get(area, ""),
+        "rows": rows, "error": error}, status=status)
