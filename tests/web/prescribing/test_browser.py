@@ -50,6 +50,18 @@ def test_prescribing_pages_have_no_serious_accessibility_violations(page, demo, 
     sign_in(page, "demo-commissioner")
     page.goto("/prescribing/dashboard/")
     checked["dashboard"] = run_axe(page)
+    page.context.clear_cookies()
+    sign_in(page, "demo-manager")
+    page.goto("/prescribing/service-levels/")
+    checked["service levels"] = run_axe(page)
+    page.context.clear_cookies()
+    sign_in(page, "demo-provider")
+    page.goto("/prescribing/onward/")
+    checked["onward referrals"] = run_axe(page)
+    page.context.clear_cookies()
+    sign_in(page, "demo-linkworker")
+    page.goto("/prescribing/self-referrals/new/")
+    checked["self-referral form"] = run_axe(page)
     assert {name: v for name, v in checked.items() if v} == {}
 
 
