@@ -62,7 +62,7 @@ def _docs_for(app: str) -> str:
 
 #: Apps whose URLs this test holds to account ("" = project-level URLs such as the API). Add each
 #: app here once its README or docs/<app>.md lists its URLs.
-CHECKED_APPS = {"", "core", "areas", "insight"}
+CHECKED_APPS = {"", "core", "areas", "insight", "assets", "prescribing", "accounts"}
 
 
 @pytest.mark.parametrize(

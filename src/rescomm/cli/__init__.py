@@ -39,13 +39,12 @@ from .index import index  # noqa: E402
 
 cli.add_command(index)
 
-try:  # account commands (token, users), once the accounts app lands
-    from .accounts import token, users  # noqa: E402
+from .accounts import token, users  # noqa: E402
+from .assets import assets  # noqa: E402
 
-    cli.add_command(token)
-    cli.add_command(users)
-except ImportError:  # pragma: no cover
-    pass
+cli.add_command(token)
+cli.add_command(users)
+cli.add_command(assets)
 
 
 def main() -> None:

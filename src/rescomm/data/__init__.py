@@ -44,10 +44,28 @@ from ._errors import AssetCoordinateError, AssetFileError, DataFileMissingError
 from ._gp_practices import read_gp_practices
 from ._greenspace import greenspace_sites, read_greenspace_access_points
 from ._libraries import read_ace_libraries
+from ._needs import NEED_CODES, NEED_LABELS, UnknownNeedError, need_label, validate_needs
+from ._nhs_number import (
+    InvalidNhsNumberError,
+    is_valid_nhs_number,
+    mask_nhs_number,
+    nhs_check_digit,
+    validate_nhs_number,
+)
 from ._official import ONSPD_FIELDS, DataFormatError, read_onspd
 from ._schools import read_gias
 
 __all__ = [
+    "NEED_CODES",
+    "NEED_LABELS",
+    "InvalidNhsNumberError",
+    "UnknownNeedError",
+    "is_valid_nhs_number",
+    "mask_nhs_number",
+    "need_label",
+    "nhs_check_digit",
+    "validate_needs",
+    "validate_nhs_number",
     "BUNDLED_DIR",
     "CAPITALS",
     "CATEGORIES",

@@ -16,16 +16,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._needs import NEED_CODES
+
 #: The seven community capitals (Flora & Flora's Community Capitals Framework), canonical order.
 CAPITALS: tuple[str, ...] = (
     "natural", "cultural", "human", "social", "political", "financial", "built",
 )
 
-#: Social-prescribing need codes an asset can help with.
-NEEDS: tuple[str, ...] = (
-    "loneliness", "low_mood", "long_term_condition", "finance", "housing", "employment",
-    "physical_activity", "carer_support", "bereavement", "other",
-)
+#: Social-prescribing need codes an asset can help with: the referral need codes, one list.
+NEEDS: tuple[str, ...] = NEED_CODES
 
 #: Asset categories in the bundled data.
 CATEGORIES: tuple[str, ...] = ("gp_practice", "library", "school", "green_space")

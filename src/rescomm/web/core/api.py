@@ -23,9 +23,11 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data for Cheshire & Merseyside small areas (LSOA 2021): geography, population and "
-        "the English Indices of Deprivation 2025. Every error has the shape "
+        "the English Indices of Deprivation 2025; the Open Referral UK directory of community "
+        "assets (`/api/oruk/`, open); and social-prescribing referrals (`/api/referrals`, "
+        "`Authorization: Bearer TOKEN` required). Every error has the shape "
         '`{"error": {"status": 404, "code": "not_found", "message": "...", "fields": {...}}}` '
-        "(`fields` only for invalid parameters). All endpoints are public and read-only."
+        "(`fields` only for invalid parameters)."
     ),
     urls_namespace="api",
     docs=OfflineDocs(),
