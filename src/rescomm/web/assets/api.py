@@ -12,7 +12,7 @@ import math
 import re
 from datetime import datetime, time
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Router
@@ -190,14 +190,18 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
     centre (British National Grid); `proximity` keeps only those within that many metres."""
     try:
         page, per_page = _paging(page, per_page)
-        ids = filter_services(
+        services = filter_services(
             published(), search=search or text, taxonomy_id=taxonomy_id,
             taxonomy_term_id=taxonomy_term_id, organization_id=organization_id,
             modified_after=modified_after, minimum_age=minimum_age, maximum_age=maximum_age,
             day=day, start_time=start_time, end_time=end_time,
-        ).values("id")
-        qs = ServiceAtLocation.objects.filter(service_id__in=ids).select_related(
-            "service", "location")
+        )
+        # A correlated EXISTS (a semi-join) lets the planner start from the few locations in the
+        # search box and check each one's service by primary key, instead of collecting every
+        # published service first (what `service_id IN (subquery)` led to).
+        qs = ServiceAtLocation.objects.filter(
+            Exists(services.filter(pk=OuterRef("service_id")))
+        ).select_related("service", "location")
         if proximity is not None and not postcode:
             raise BadParameter("proximity", "needs a postcode")
         if postcode:

