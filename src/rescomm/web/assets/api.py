@@ -8,11 +8,19 @@ from a chosen postcode would reveal where they are).
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import datetime, time
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Router
@@ -207,9 +215,9 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
         if postcode:
             if proximity is not None and not 0 < proximity <= 100_000:
                 raise BadParameter("proximity", "must be more than 0 and at most 100000 metres")
-            items = near_postcode(qs, postcode, proximity)
-            total = len(items)
-            items = [sal for sal, _ in _slice(items, page, per_page)]
+            nearest = near_postcode(qs, postcode, proximity)
+            total = nearest.count()
+            items = list(_slice(nearest, page, per_page))
         else:
             total = qs.count()
             items = list(_slice(qs.order_by("service__name", "id"), page, per_page))
@@ -239,20 +247,27 @@ def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float
     return float(record.easting), float(record.northing)
 
 
-def near_postcode(qs: QuerySet[ServiceAtLocation], postcode: str, radius_m: float | None):
-    """``[(service_at_location, metres)]`` nearest first; hidden locations left out."""
+def near_postcode(qs: QuerySet[ServiceAtLocation], postcode: str,
+                  radius_m: float | None) -> QuerySet[ServiceAtLocation]:
+    """``qs`` nearest first from ``postcode`` (BNG metres), within ``radius_m`` if given.
+
+    Distances are straight lines on the British National Grid, computed and sorted by the
+    database (``distance_m``), so only one page of rows is ever fetched; the bounding box on the
+    indexed easting/northing columns keeps the scan to the search square. Hidden locations are
+    left out, since a distance from a chosen postcode would reveal where they are.
+    """
     east, north = postcode_point(postcode)
-    qs = qs.filter(service__hide_exact_location=False, location__easting__isnull=False)
+    qs = qs.filter(service__hide_exact_location=False, location__easting__isnull=False,
+                   location__northing__isnull=False)
     if radius_m is not None:
         qs = qs.filter(location__easting__range=(east - radius_m, east + radius_m),
                        location__northing__range=(north - radius_m, north + radius_m))
-    found = []
-    for sal in qs:
-        d = math.hypot(sal.location.easting - east, sal.location.northing - north)
-        if radius_m is None or d <= radius_m:
-            found.append((sal, d))
-    found.sort(key=lambda pair: (pair[1], pair[0].service.name))
-    return found
+    dx = F("location__easting") - Value(east)
+    dy = F("location__northing") - Value(north)
+    qs = qs.annotate(distance2=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
+    if radius_m is not None:
+        qs = qs.filter(distance2__lte=radius_m * radius_m)
+    return qs.order_by("distance2", "service__name", "id")
 
 
 @router.get("/service_at_locations/{sal_id}", summary="One asset at one location")
