@@ -201,7 +201,10 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "england",
         label = f"{nb.shape[1]} statistical neighbours"
         labels = None
     else:
-        labels = comparator_labels(frame, comparator)
+        if comparator == "la" and prep.la is not None:  # the spec's own LA column
+            labels = np.asarray(prep.la[rows], dtype=object)
+        else:
+            labels = comparator_labels(frame, comparator)
         nb = None
         label = (f"england (all {n} areas in the build)" if comparator == "england"
                  else comparator)
@@ -249,6 +252,9 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "england",
         else:
             r = p - e
             s = float(np.nanstd(r, ddof=1)) if np.isfinite(r).sum() > 1 else np.nan
+            spread = float(np.nanstd(p)) if np.isfinite(p).any() else 0.0
+            if s <= 1e-9 * spread:  # the expectation explains the values exactly: no residual
+                s = 0.0
             with np.errstate(divide="ignore", invalid="ignore"):
                 z = r / s if s > 0 else np.full(n, np.nan)
             better = good * z > crit
