@@ -265,15 +265,33 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "england",
                 verdict = np.where(np.isfinite(r), "similar", "not compared")
             method = "standardised_residual"
             value, lower, upper, exp_out = p, np.full(n, np.nan), np.full(n, np.nan), e
-        status = pd.Series(np.asarray(verdict, dtype=object)).map(_STATUS).to_numpy()
-        parts.append(pd.DataFrame({
-            "area_code": codes[keep], "indicator": ind.id, "name": ind.name,
-            "domain": ind.parent, "value": value[keep], "lower": lower[keep],
-            "upper": upper[keep], "expected": exp_out[keep], "comparator": label,
-            "method": method, "statistic": np.asarray(z, dtype=float)[keep],
-            "confidence": float(confidence), "better_is": "higher" if good > 0 else "lower",
-            "status": status[keep]}))
-    out = pd.concat(parts, ignore_index=True)
+        verdict = np.asarray(verdict, dtype=object)[keep]
+        status = np.select([verdict == v for v in _STATUS], list(range(len(_STATUS))), -1)
+        parts.append((ind, method, "higher" if good > 0 else "lower", value[keep],
+                      lower[keep], upper[keep], exp_out[keep], np.asarray(z, float)[keep],
+                      status))
+    m = len(keep)
+
+    def const(values: list[str]) -> pd.Categorical:
+        """A column holding one value per indicator block, stored as a categorical."""
+        cats = list(dict.fromkeys(values))
+        codes_ = np.repeat([cats.index(v) for v in values], m)
+        return pd.Categorical.from_codes(codes_, categories=cats)
+
+    def cat(arrays: list[np.ndarray]) -> np.ndarray:
+        return np.concatenate(arrays) if arrays else np.empty(0)
+
+    inds = [p[0] for p in parts]
+    out = pd.DataFrame({
+        "area_code": np.tile(codes[keep], len(parts)),
+        "indicator": const([i.id for i in inds]), "name": const([i.name for i in inds]),
+        "domain": const([i.parent for i in inds]), "value": cat([p[3] for p in parts]),
+        "lower": cat([p[4] for p in parts]), "upper": cat([p[5] for p in parts]),
+        "expected": cat([p[6] for p in parts]), "comparator": const([label] * len(parts)),
+        "method": const([p[1] for p in parts]), "statistic": cat([p[7] for p in parts]),
+        "confidence": float(confidence), "better_is": const([p[2] for p in parts]),
+        "status": pd.Categorical.from_codes(cat([p[8] for p in parts]).astype(int),
+                                            categories=list(_STATUS.values()))})
     out.attrs = {"expected": expected, "comparator": label, "confidence": float(confidence),
                  "framework": spec.id, "areas_in_build": n}
     return out
