@@ -85,6 +85,7 @@ STEPS: dict[str, tuple[str, ...]] = {
     "population": ("population_census2021_lsoa21_cm", "population_mid2020_lsoa11_cm"),
     "assets": ("assets_gp_practices_cm", "assets_libraries_cm", "assets_schools_cm",
                "assets_greenspace_sites_cm", "assets_greenspace_access_points_cm"),
+    "indicators": ("indicators_lsoa21_cm",),
 }
 
 
@@ -364,6 +365,38 @@ class Builder:
             "belongs to (formal points linked by bounding-box containment, see site_link).",
         )
 
+    # ------------------------------------------------------------------ framework indicators
+    def indicators(self) -> None:
+        """Inputs of the ``warm`` and ``capitals`` frameworks for the 1,601 C&M LSOAs 2021.
+
+        Read with :func:`rescomm.data.read_indicators` (the same reader users run on the full
+        files), so it needs the lookup and asset tables written above. OGL sources only: the
+        Community Needs Index is never read.
+        """
+        sys.path.insert(0, str(REPO / "src"))
+        from rescomm.data import read_indicators
+        from rescomm.data._greenspace import _GREENSPACE_ATTRIBUTION
+
+        table = read_indicators(self.shared, las=list(CM_LADS))
+        if len(table) != 1601:
+            raise SystemExit(f"indicators: expected 1,601 C&M LSOAs 2021, got {len(table)}")
+        for c in ("lsoa21_name", "lad_code", "lad_name", "region_code", "region_name"):
+            table[c] = table[c].astype("category")
+        sources = [str(Path(p).relative_to(self.shared))
+                   for p in table.attrs["sources"].values()]
+        self.write(
+            "indicators_lsoa21_cm", table, sources,
+            [OGL, "Source: Office for National Statistics.",
+             "Source: Department for Culture, Media and Sport, Community Life Survey 2020/21.",
+             *_GREENSPACE_ATTRIBUTION[1:], OS, RM, GP],
+            "Inputs of the warm and capitals frameworks, one row per C&M LSOA 2021: Census 2021 "
+            "counts and denominators (TS007A, TS011, TS037, TS038, TS039, TS040, TS052, TS054), "
+            "DCMS modelled loneliness 2020/21, IoD2025 domain and sub-domain scores, LA-level ONS "
+            "personal wellbeing 2020/21 and ONS Health Index 2021 (la_* columns), road-network "
+            "distance to green space (Groundswell), and asset-map coverage computed from the "
+            "bundled assets (asset_*). Column meanings: rescomm.data.INDICATOR_COLUMNS.",
+        )
+
     def wants(self, step: str) -> bool:
         return self.only is None or not self.only.isdisjoint(STEPS[step])
 
@@ -380,6 +413,8 @@ class Builder:
             self.population(cm21, cm11)
         if self.wants("assets"):
             self.assets()
+        if self.wants("indicators"):
+            self.indicators()
         files = self.manifest
         if self.only is not None:  # keep the other tables' entries, in their order
             old = json.loads((OUT / "MANIFEST.json").read_text(encoding="utf-8"))["files"]

@@ -1,7 +1,8 @@
 """``rescomm index``: build composite indices (IMD, resilience) from a framework and a data file.
 
-Commands: ``frameworks`` (list the built-in ones), ``build`` (write the results table) and
-``explain`` (contribution of each indicator to one area's score). The engine is
+Commands: ``frameworks`` (list the built-in ones), ``build`` (write the results table),
+``explain`` (contribution of each indicator to one area's score), and, in ``_index_profile.py``,
+``profile`` (assets, vulnerabilities and quadrant of one area) and ``neighbours``. The engine is
 :mod:`rescomm.measure`, imported only when a command runs so that ``rescomm --help`` stays fast.
 Errors a user can fix (bad spec, missing/misspelt columns, non-numeric values, duplicate,
 unknown or mixed-vintage area codes) are one line on stderr and exit code 2.
@@ -35,7 +36,7 @@ class IndexCommandError(click.ClickException):
         click.echo(f"rescomm: error: {self.format_message()}", err=True)
 
 
-def _run_build(framework: str, data: str) -> Build:
+def _run_build(framework: str, data: str | None) -> Build:
     from rescomm.measure import IndexDataError, IndexSpecError, MeasureWarning, build
 
     with warnings.catch_warnings(record=True) as caught:
@@ -108,9 +109,11 @@ def frameworks_command(as_json: bool) -> None:
 
 _FRAMEWORK = click.option("--framework", "-f", required=True, metavar="NAME|FILE.yaml",
                           help="Built-in framework (e.g. imd2019) or a YAML spec file.")
-_DATA = click.option("--data", "-d", required=True, metavar="FILE",
-                     type=click.Path(dir_okay=False),
-                     help="One row per area: CSV, CSV.gz, Parquet or Excel.")
+_DATA = click.option("--data", "-d", metavar="FILE|FOLDER", type=click.Path(),
+                     help="One row per area: CSV, CSV.gz, Parquet or Excel; for warm/capitals "
+                          "also a folder of the official files (all England). Optional for "
+                          "built-in frameworks: their bundled C&M inputs are used (ranks "
+                          "within C&M).")
 
 
 @index.command("build")
@@ -127,7 +130,7 @@ _DATA = click.option("--data", "-d", required=True, metavar="FILE",
               help="Also write File 10-style local-authority summaries of the index (CSV).")
 @click.option("--log", "log_path", metavar="FILE",
               help="Also write the build description and step log as JSON.")
-def build_command(framework: str, data: str, areas: str | None, out: str,
+def build_command(framework: str, data: str | None, areas: str | None, out: str,
                   with_quantiles: bool, la_summary: str | None, log_path: str | None) -> None:
     """Build an index and write one row per area: area_code, then for every node
     <node>_score, <node>_rank and <node>_decile (root node: index)."""
@@ -157,7 +160,7 @@ def build_command(framework: str, data: str, areas: str | None, out: str,
 @click.option("--area", required=True, metavar="CODE", help="The area to explain.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
-def explain_command(framework: str, data: str, area: str, fmt: str) -> None:
+def explain_command(framework: str, data: str | None, area: str, fmt: str) -> None:
     """Show how each indicator contributes to one area's index score."""
     from rescomm.measure import IndexDataError
 
@@ -184,3 +187,9 @@ def explain_command(framework: str, data: str, area: str, fmt: str) -> None:
                    "share"]].copy()
     shown["share"] = (shown["share"] * 100).round(1).astype(str) + "%"
     click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
+
+
+from ._index_profile import neighbours_command, profile_command  # noqa: E402
+
+index.add_command(profile_command)
+index.add_command(neighbours_command)

@@ -1,7 +1,8 @@
 """rescomm.data: loaders for bundled and official open data (no Django).
 
 ``load_*`` read the compact tables bundled with the package; ``read_*`` read the full official
-files that users download (e.g. :func:`read_onspd` for the ONS Postcode Directory, and
+files that users download (e.g. :func:`read_onspd` for the ONS Postcode Directory,
+:func:`read_indicators` for the inputs of the resilience frameworks, and
 :func:`read_gp_practices`, :func:`read_ace_libraries`, :func:`read_gias` and
 :func:`read_greenspace_access_points` for community assets).
 
@@ -40,9 +41,15 @@ from ._bundled import (
     load_postcodes,
     manifest,
 )
-from ._errors import AssetCoordinateError, AssetFileError, DataFileMissingError
+from ._errors import (
+    AssetCoordinateError,
+    AssetFileError,
+    DataFileMissingError,
+    IndicatorFileError,
+)
 from ._gp_practices import read_gp_practices
 from ._greenspace import greenspace_sites, read_greenspace_access_points
+from ._indicators import INDICATOR_COLUMNS, load_indicators, read_indicators
 from ._libraries import read_ace_libraries
 from ._needs import NEED_CODES, NEED_LABELS, UnknownNeedError, need_label, validate_needs
 from ._nhs_number import (
@@ -73,6 +80,8 @@ __all__ = [
     "CATEGORY_NEEDS",
     "CM_LOCAL_AUTHORITIES",
     "GREENSPACE_CLASSES",
+    "INDICATOR_COLUMNS",
+    "IndicatorFileError",
     "NEEDS",
     "ONSPD_FIELDS",
     "AssetCoordinateError",
@@ -89,6 +98,7 @@ __all__ = [
     "load_greenspace_access_points",
     "load_greenspace_sites",
     "load_imd",
+    "load_indicators",
     "load_libraries",
     "load_lsoa11_lookup",
     "load_lsoa11_lsoa21_lookup",
@@ -100,6 +110,7 @@ __all__ = [
     "read_ace_libraries",
     "read_gias",
     "read_gp_practices",
+    "read_indicators",
     "read_greenspace_access_points",
     "read_onspd",
 ]

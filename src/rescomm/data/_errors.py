@@ -24,6 +24,23 @@ class AssetFileError(ValueError):
         self.column = column
 
 
+class IndicatorFileError(ValueError):
+    """An indicator input file is missing, lacks a column, or holds the wrong geography.
+
+    Attributes
+    ----------
+    path : str
+        The file (or folder searched).
+    column : str or None
+        The column at fault, if any.
+    """
+
+    def __init__(self, message: str, *, path: str, column: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+        self.column = column
+
+
 class AssetCoordinateError(ValueError):
     """Asset coordinates outside Great Britain (usually swapped axes or the wrong CRS).
 

@@ -7,6 +7,7 @@ Build an index from a declarative YAML spec and a table of areas::
     b.results          # area_code, index_score/_rank/_decile, <node>_score/_rank/_decile ...
     b.explain("E01006412")
     b2 = b.rebuild(weights={"income": 0.3}, normalise={"method": "zscore"})
+    w = build("warm")   # bundled C&M inputs; assets_vulnerabilities(w), statistical_neighbours
 
 Conventions: rank 1 = most deprived / least resilient; decile 1 = most deprived 10%.
 Every step is a pure array function (re-exported below) with a thin table wrapper.
@@ -24,6 +25,12 @@ from ._aggregate import (
 )
 from ._audit import audit, cronbach_alpha, indicator_stats
 from ._build import Build, build
+from ._comparators import (
+    COMPARATORS,
+    DEFAULT_NEIGHBOUR_VARIABLES,
+    comparator_labels,
+    statistical_neighbours,
+)
 from ._denominate import denominate, denominate_table
 from ._errors import (
     ImputationWarning,
@@ -51,6 +58,7 @@ from ._normalise import (
     rank_inverse_normal,
 )
 from ._pipeline import StepRecord
+from ._profile import assets_vulnerabilities, wellbeing_resilience_quadrant
 from ._results import extent_weight, la_summary, quantile_from_rank, worst_first_rank
 from ._screen import availability, screen_rows, screen_table
 from ._shrink import eb_logit_shrink, eb_logit_shrink_table
@@ -60,6 +68,8 @@ from ._uncertainty import UncertaintyResult, uncertainty
 from ._weights import effective_weights, factor_loadings, pca_loadings, weights_from_loadings
 
 __all__ = [
+    "COMPARATORS",
+    "DEFAULT_NEIGHBOUR_VARIABLES",
     "Build",
     "ImputationWarning",
     "IndexDataError",
@@ -81,10 +91,12 @@ __all__ = [
     "aggregate",
     "aggregate_table",
     "arithmetic",
+    "assets_vulnerabilities",
     "audit",
     "availability",
     "build",
     "check_skew_kurt",
+    "comparator_labels",
     "copeland",
     "cronbach_alpha",
     "denominate",
@@ -117,10 +129,12 @@ __all__ = [
     "screen_rows",
     "screen_table",
     "skew",
+    "statistical_neighbours",
     "treat",
     "treat_table",
     "uncertainty",
     "weights_from_loadings",
+    "wellbeing_resilience_quadrant",
     "winsorise",
     "worst_first_rank",
 ]

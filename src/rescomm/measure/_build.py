@@ -33,15 +33,19 @@ from ._spec import ROOT, IndexSpec, load_spec
 
 
 def build(spec: IndexSpec | Mapping[str, Any] | str | Path,
-          data: pd.DataFrame | str | Path) -> Build:
+          data: pd.DataFrame | str | Path | None = None) -> Build:
     """Build an index.
 
     Parameters
     ----------
     spec : IndexSpec, mapping, path to a YAML file, YAML text, or a framework name
         The index specification (see ``docs/measure.md``), e.g. ``"imd2019"``.
-    data : pandas.DataFrame or path
+    data : pandas.DataFrame, path or None
         One row per area holding every column the spec names (CSV, CSV.gz, Parquet, Excel).
+        For the built-in frameworks ``None`` uses their bundled Cheshire & Merseyside inputs
+        (``warm``/``capitals``: :func:`rescomm.data.load_indicators`, ranks within C&M;
+        ``imd2019``/``imd2025``: :func:`rescomm.data.load_imd`), and ``warm``/``capitals`` also
+        take a folder of the official files (:func:`rescomm.data.read_indicators`, England).
 
     Returns
     -------
@@ -57,8 +61,10 @@ def build(spec: IndexSpec | Mapping[str, Any] | str | Path,
     IndexDataError
         If the data do not fit the spec (names the column and rows).
     """
+    from ._frameworks import framework_data
+
     spec = load_spec(spec)
-    prep = prepare(spec, data)
+    prep = prepare(spec, framework_data(spec, data))
     return Build(spec, prep, _pipeline.run(spec, prep))
 
 
