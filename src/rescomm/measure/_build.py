@@ -299,18 +299,22 @@ class Build:
     def uncertainty(self, *, n: int = 1000, seed: int | None = None,
                     weight_noise: float = 0.25,
                     alternatives: Mapping[str, Any] | None = None,
-                    node: str = ROOT) -> Any:
+                    node: str = ROOT, sampling: bool | Mapping[str, str] = False,
+                    progress: Callable[[int], None] | None = None) -> Any:
         """Monte Carlo uncertainty of the ranks of ``node``.
 
-        Each of ``n`` runs perturbs every weight by ±``weight_noise`` (uniform, then rescaled
-        within its group) and draws one parameter block per step from ``alternatives``; the
-        result gives per area the nominal, median and 5th/95th percentile ranks and
-        P(worst decile). See :func:`rescomm.measure.uncertainty` for details.
+        Each of ``n`` replications perturbs every weight by ±``weight_noise`` (uniform, then
+        rescaled within its group), draws one parameter block per step from
+        ``alternatives`` and, with ``sampling``, redraws count indicators from their
+        binomial/Poisson sampling error; the result gives per area the nominal, median and
+        5th/95th percentile ranks and P(worst decile). See
+        :func:`rescomm.measure.uncertainty` for details.
         """
         from ._uncertainty import uncertainty
 
         return uncertainty(self, n=n, seed=seed, weight_noise=weight_noise,
-                           alternatives=alternatives, node=node)
+                           alternatives=alternatives, node=node, sampling=sampling,
+                           progress=progress)
 
     def audit(self, *, corr_threshold: float = 0.9) -> dict[str, pd.DataFrame]:
         """Statistical audit tables: indicator statistics and flags, correlations with parent
