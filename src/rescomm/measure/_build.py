@@ -316,6 +316,22 @@ class Build:
                            alternatives=alternatives, node=node, sampling=sampling,
                            progress=progress)
 
+    def sensitivity(self, *, n: int = 256, seed: int | None = None,
+                    weight_noise: float = 0.25,
+                    alternatives: Mapping[str, Any] | None = None, node: str = ROOT,
+                    area: str | None = None, by: str = "group", num_resamples: int = 1000,
+                    confidence: float = 0.95,
+                    progress: Callable[[int], None] | None = None) -> Any:
+        """Sobol first-order and total effects (Saltelli design, SALib) of the weights and
+        step alternatives on the ranks of ``node``: the mean absolute rank shift, or
+        ``area``'s rank. See :func:`rescomm.measure._sensitivity.sensitivity`."""
+        from ._sensitivity import sensitivity
+
+        return sensitivity(self, n=n, seed=seed, weight_noise=weight_noise,
+                           alternatives=alternatives, node=node, area=area, by=by,
+                           num_resamples=num_resamples, confidence=confidence,
+                           progress=progress)
+
     def audit(self, *, corr_threshold: float = 0.9) -> dict[str, pd.DataFrame]:
         """Statistical audit tables: indicator statistics and flags, correlations with parent
         and siblings, and per group Cronbach's alpha and PC1 share (see ``_audit.audit``)."""
