@@ -101,3 +101,13 @@ def test_bad_sensitivity_requests_are_named(toy):
         toy.sensitivity(n=64, by="level")
     with pytest.raises(IndexDataError, match="area 'ZZZ' is not in the data"):
         toy.sensitivity(n=64, area="ZZZ")
+
+
+def test_a_single_group_of_weights_falls_back_to_one_factor_per_weight():
+    spec = make_spec(groups=[{"id": "people", "weight": 1.0}])
+    for ind in spec["indicators"]:
+        ind["parent"], ind["weight"] = "people", 0.25
+    res = build(spec, make_data(60)).sensitivity(n=64, seed=1, num_resamples=50)
+    assert list(res.indices["factor"]) == ["w_a", "w_b", "w_c", "w_d"]
+    assert len(res.Y) == 64 * 6
+    assert res.indices["ST"].sum() > 0.5

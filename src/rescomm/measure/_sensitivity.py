@@ -123,9 +123,15 @@ def sobol_indices(
     sample, analyze = _salib()
     problem: dict[str, Any] = {"num_vars": len(names), "names": list(names),
                                "bounds": [list(b) for b in bounds]}
+    if groups is not None and (len(set(groups)) == 1 or list(groups) == list(names)):
+        groups = None  # SALib samples a single group per variable: use per-variable indices
     if groups is not None:
         problem["groups"] = list(groups)
     X = sample.sample(problem, n, calc_second_order=False, scramble=True, seed=seed)
+    n_factors = len(set(groups)) if groups is not None else len(names)
+    if len(X) != n * (n_factors + 2):  # pragma: no cover - guards against SALib changes
+        raise RuntimeError(f"unexpected Saltelli design size {len(X)} for N={n}, "
+                           f"D={n_factors}")
     Y = np.asarray(model(X), dtype=float)
     if Y.shape != (len(X),):
         raise ValueError(f"model returned shape {Y.shape}, expected ({len(X)},)")
@@ -265,5 +271,7 @@ def sensitivity(
     output = (f"rank of {area} ({node}; 1 = worst)" if area else
               f"mean absolute shift of {node} ranks from the nominal ranks")
     result.settings.update({"output": output, "node": node, "weight_noise": weight_noise,
-                            "alternatives": alts, "by": by, "factors": names})
+                            "alternatives": alts, "factors": names,
+                            "by": by if len(result.indices) < len(names) or by == "node"
+                            else "node (each group holds a single factor)"})
     return result
