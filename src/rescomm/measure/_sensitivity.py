@@ -180,6 +180,20 @@ def _factors(build: Build, alternatives: Mapping[str, list], by: str,
     return names, groups, targets
 
 
+def design_size(build: Build, *, n: int, weight_noise: float = 0.25,
+                alternatives: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+                by: str = "group") -> int:
+    """Number of replications :func:`sensitivity` will run: ``N * (D + 2)``."""
+    alts = clean_alternatives(alternatives)
+    names, groups, targets = _factors(build, alts, by)
+    if weight_noise == 0:
+        groups = [g for g, t in zip(groups, targets, strict=True) if isinstance(t, str)]
+    d = len(set(groups))
+    if by == "node" or d == 1:
+        d = len(groups)
+    return n * (d + 2)
+
+
 def sensitivity(
     build: Build,
     *,
