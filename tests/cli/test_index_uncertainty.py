@@ -139,3 +139,13 @@ def test_sensitivity_refuses_a_sample_size_that_is_not_a_power_of_two(small_imd)
     result = _run("sensitivity", "-f", "imd2019", "-d", str(small_imd), "--n", "100")
     assert result.exit_code == 2
     assert "--n 100: use a power of 2" in result.output
+
+
+def test_a_report_without_uncertainty_says_that_no_intervals_were_computed(small_imd, tmp_path):
+    report = tmp_path / "plain.html"
+    result = _run("build", "-f", "imd2019", "-d", str(small_imd), "--out",
+                  str(tmp_path / "r.csv"), "--report", str(report))
+    assert result.exit_code == 0, result.output
+    html = report.read_text(encoding="utf-8")
+    assert "No uncertainty analysis was run" in html
+    assert "The map shows 1,562 of the 1,562 areas" in html

@@ -104,3 +104,24 @@ def test_replications_of_a_group_node_equal_rebuilds():
         rebuilt = b.rebuild(weights={**w, "on_unnormalised": "rescale"})
         expected = worst_first_rank(rebuilt.scores("place").to_numpy(), polarity="higher_is_better")
         np.testing.assert_array_equal(u.ranks[r], expected)
+
+
+def test_replications_with_missing_values_equal_rebuilds():
+    data = make_data(90, seed=6)
+    data.loc[::7, "a"] = np.nan
+    data.loc[::11, "c"] = np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MeasureWarning)
+        b = build(_deep_spec(), data)
+        alts = {"aggregate": [{"method": "arithmetic"}, {"method": "arithmetic",
+                                                         "min_coverage": 0.75}]}
+        u = b.uncertainty(n=8, seed=3, alternatives=alts)
+        for r in range(8):
+            row = u.runs.iloc[r]
+            w = {k[2:]: float(v) for k, v in row.items() if k.startswith("w_")}
+            rebuilt = b.rebuild(weights={**w, "on_unnormalised": "rescale"},
+                                aggregate=row["aggregate"])
+            expected = worst_first_rank(rebuilt.scores().to_numpy(),
+                                        polarity="higher_is_better")
+            np.testing.assert_array_equal(u.ranks[r], expected)
+    assert np.isnan(u.ranks).any()  # areas below min_coverage have no rank in some runs
