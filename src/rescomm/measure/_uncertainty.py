@@ -38,6 +38,12 @@ if TYPE_CHECKING:
     from ._build import Build
 
 
+#: Threads evaluating batches at once (each holds a few (R, n) arrays; see ``_replicate``).
+MAX_THREADS = 4
+#: Rank-matrix elements summarised at a time (bounds the memory of the percentiles).
+SUMMARY_BLOCK = 4_000_000
+
+
 @dataclass(frozen=True)
 class UncertaintyResult:
     """Per-area rank distribution (``summary``), per-run parameters (``runs``) and the raw
@@ -198,7 +204,7 @@ def replicate_ranks(
             return len(idx)
 
         # numpy releases the GIL in its array loops and sorts: batches run on all cores
-        workers = min(len(tasks), max(1, os.cpu_count() or 1))
+        workers = min(len(tasks), MAX_THREADS, max(1, os.cpu_count() or 1))
         if workers <= 1 or raw_draws is not None:
             done = map(work, tasks)
         else:
@@ -225,7 +231,7 @@ def summarise(build: Build, ranks: np.ndarray, node: str) -> pd.DataFrame:
     valid = np.count_nonzero(~np.isnan(ranks), axis=1)[:, None]
     n_areas = ranks.shape[1]
     out = np.empty((5, n_areas))
-    step = max(1, 4_000_000 // max(1, ranks.shape[0]))
+    step = max(1, SUMMARY_BLOCK // max(1, ranks.shape[0]))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         for a in range(0, n_areas, step):
