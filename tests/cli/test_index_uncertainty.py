@@ -149,3 +149,17 @@ def test_a_report_without_uncertainty_says_that_no_intervals_were_computed(small
     html = report.read_text(encoding="utf-8")
     assert "No uncertainty analysis was run" in html
     assert "The map shows 1,562 of the 1,562 areas" in html
+
+
+def test_several_nodes_get_their_own_columns_from_the_same_replications(small_imd, tmp_path):
+    out = tmp_path / "r.csv"
+    result = _run("build", "-f", "imd2019", "-d", str(small_imd), "--out", str(out),
+                  "--uncertainty", "12", "--seed", "5", "--uncertainty-node", "index",
+                  "--uncertainty-node", "income")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)
+    assert list(table.columns[-8:]) == [
+        "index_rank_p05", "index_rank_median", "index_rank_p95", "index_p_worst_decile",
+        "income_rank_p05", "income_rank_median", "income_rank_p95", "income_p_worst_decile"]
+    # income is a single-indicator domain ranked by published ranks: weights cannot move it
+    assert (table["income_rank_p05"] == table["income_rank"]).all()

@@ -184,8 +184,10 @@ def _progress(length: int, label: str) -> Any:
                    "binomial/Poisson sampling error in every replication.")
 @click.option("--alternatives", metavar="FILE.yaml",
               help="YAML mapping step -> list of alternative parameter blocks to draw from.")
-@click.option("--uncertainty-node", default="index", show_default=True, metavar="NODE",
-              help="The node whose ranks the uncertainty columns describe.")
+@click.option("--uncertainty-node", "uncertainty_nodes", multiple=True, default=("index",),
+              show_default=True, metavar="NODE",
+              help="The node whose ranks the uncertainty columns describe (repeat for "
+                   "several; each uses the same replications).")
 @click.option("--report", metavar="FILE.html",
               help="Also write a self-contained HTML report (map, ranks with intervals, "
                    "audit, method notes).")
@@ -195,14 +197,16 @@ def _progress(length: int, label: str) -> Any:
 def build_command(framework: str, data: str, areas: str | None, out: str,
                   with_quantiles: bool, la_summary: str | None, log_path: str | None,
                   runs: int | None, seed: int | None, weight_noise: float, sampling: bool,
-                  alternatives: str | None, uncertainty_node: str, report: str | None,
+                  alternatives: str | None, uncertainty_nodes: tuple[str, ...],
+                  report: str | None,
                   boundaries: str | None) -> None:
     """Build an index and write one row per area: area_code, then for every node
     <node>_score, <node>_rank and <node>_decile (root node: index).
 
-    With --uncertainty N, four more columns describe the rank of --uncertainty-node over the
-    replications: <node>_rank_p05, <node>_rank_median, <node>_rank_p95 (percentile ranks,
-    1 = worst) and <node>_p_worst_decile (share of replications in decile 1).
+    With --uncertainty N, four more columns per --uncertainty-node (default index) describe
+    its rank over the replications: <node>_rank_p05, <node>_rank_median, <node>_rank_p95
+    (percentile ranks, 1 = worst) and <node>_p_worst_decile (share of replications in
+    decile 1).
     """
     _check_out(out)
     if report:
@@ -211,19 +215,25 @@ def build_command(framework: str, data: str, areas: str | None, out: str,
         raise IndexCommandError("--sampling, --seed and --alternatives need --uncertainty N")
     alts = _load_alternatives(alternatives)
     result = _run_build(framework, data)
-    u = None
+    nodes = list(dict.fromkeys(uncertainty_nodes))
+    results = {}
     if runs:
-        with _progress(runs, f"Monte Carlo ({runs:,} replications)") as bar:
-            u = _measure_call(result.uncertainty, n=runs, seed=seed,
-                              weight_noise=weight_noise, alternatives=alts,
-                              node=uncertainty_node, sampling=sampling, progress=bar.update)
+        times = f" x {len(nodes)} nodes" if len(nodes) > 1 else ""
+        label = f"Monte Carlo ({runs:,} replications{times})"
+        with _progress(runs * len(nodes), label) as bar:
+            for node in nodes:
+                results[node] = _measure_call(
+                    result.uncertainty, n=runs, seed=seed, weight_noise=weight_noise,
+                    alternatives=alts, node=node, sampling=sampling, progress=bar.update)
+    u = results.get("index", next(iter(results.values()), None))
     table = result.table() if with_quantiles or areas else result.results
     extra: list[str] = []
-    if u is not None:
-        summary = u.summary.set_index("area_code")
+    if results:
         table = table.copy()
+    for node, res in results.items():
+        summary = res.summary.set_index("area_code")
         for src, pattern in UNCERTAINTY_COLUMNS.items():
-            name = pattern.format(node=uncertainty_node)
+            name = pattern.format(node=node)
             table[name] = summary[src].reindex(table["area_code"]).to_numpy()
             extra.append(name)
     selected = _select(table, areas, result)

@@ -218,7 +218,7 @@ def _ranks_section(build: Build, u: UncertaintyResult | None) -> str:
             f"places; widest: {_fmt(float(np.nanmax(width)), 1)} places.</p>")
     if step > 1:
         text += (f"<p>The chart draws every {step}th area in rank order ({len(s):,} areas in "
-                 "all); the tables and the CSV hold them all.</p>")
+                 "all); the CSV download holds them all.</p>")
     cols = ["area_code", "nominal_rank", "median_rank", "p05_rank", "p95_rank",
             "p_worst_decile"]
     top = s.sort_values("nominal_rank").head(_TOP)[cols]
