@@ -102,3 +102,15 @@ def test_progress_is_reported_for_every_replication(toy):
     seen: list[int] = []
     toy.uncertainty(n=17, seed=1, progress=seen.append)
     assert sum(seen) == 17
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"n": 0}, ValueError, "n must be a whole number of replications >= 1, not 0"),
+    ({"n": 2.5}, ValueError, "n must be a whole number"),
+    ({"weight_noise": 1.0}, ValueError, r"weight_noise is a fraction in \[0, 1\)"),
+    ({"node": "nowhere"}, IndexSpecError, "unknown node 'nowhere'"),
+    ({"alternatives": {"aggregate": []}}, IndexSpecError, "alternatives for 'aggregate' are empty"),
+])
+def test_bad_uncertainty_arguments_are_refused_with_a_message(toy, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        toy.uncertainty(**kwargs)
