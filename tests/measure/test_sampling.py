@@ -115,3 +115,29 @@ def test_bad_sampling_requests_name_the_indicator_column_and_rows():
     df["events"] = df["pop"] * 0.5 + 0.25
     with pytest.raises(IndexSpecError, match="no indicator has counts"):
         build(_count_spec(), df).uncertainty(n=2, sampling=True)
+
+
+def test_sampling_replications_in_threads_equal_one_at_a_time(monkeypatch):
+    from rescomm.measure import _uncertainty
+
+    b = build(_count_spec(), _count_data(80))
+    threaded = b.uncertainty(n=12, seed=3, sampling=True)
+    monkeypatch.setattr(_uncertainty, "MAX_THREADS", 1)
+    single = b.uncertainty(n=12, seed=3, sampling=True)
+    np.testing.assert_array_equal(threaded.ranks, single.ranks)
+
+
+def test_a_sampling_replication_equals_a_rebuild_on_the_resampled_data():
+    from rescomm.measure import worst_first_rank
+
+    df = _count_data(60)
+    b = build(_count_spec(), df)
+    u = b.uncertainty(n=3, seed=8, weight_noise=0, sampling=True)
+    streams = np.random.SeedSequence(8).spawn(4)[1:]
+    for r in range(3):
+        raw = resample(b._prep, b.spec, u.settings["sampling"], np.random.default_rng(streams[r]))
+        redrawn = df.copy()
+        redrawn["cases"], redrawn["events"] = raw[:, 0], raw[:, 2]
+        rebuilt = build(_count_spec(), redrawn)
+        expected = worst_first_rank(rebuilt.scores().to_numpy(), polarity="higher_is_better")
+        np.testing.assert_array_equal(u.ranks[r], expected)

@@ -129,7 +129,8 @@ class _Plan:
             return self.base.stages["normalise"][1]
         if ek not in self._stages:
             start = min(self.early, key=STEPS.index)
-            out = _pipeline.run(self.spec(key), self.prep, start=start, cache=self.base)
+            out = _pipeline.run(self.spec(key), self.prep, start=start, cache=self.base,
+                                stop_before_weights=True)
             self._check_rows(out.stages["normalise"][0])
             self._stages[ek] = out
         return self._stages[ek].stages["normalise"][1]
@@ -137,7 +138,7 @@ class _Plan:
     def normalised_from(self, key: tuple[int, ...], raw: np.ndarray) -> np.ndarray:
         """The normalised matrix of a full run on resampled raw data."""
         prep = dataclasses.replace(self.prep, raw=raw)
-        out = _pipeline.run(self.spec(key), prep)
+        out = _pipeline.run(self.spec(key), prep, stop_before_weights=True)
         self._check_rows(out.stages["normalise"][0])
         return out.stages["normalise"][1]
 
@@ -205,17 +206,14 @@ def replicate_ranks(
 
         # numpy releases the GIL in its array loops and sorts: batches run on all cores
         workers = min(len(tasks), MAX_THREADS, max(1, os.cpu_count() or 1))
-        if workers <= 1 or raw_draws is not None:
-            done = map(work, tasks)
-        else:
-            pool = ThreadPoolExecutor(max_workers=workers)
-            done = pool.map(work, tasks)
+        pool = ThreadPoolExecutor(max_workers=workers) if workers > 1 else None
+        done = pool.map(work, tasks) if pool else map(work, tasks)
         try:
             for count in done:
                 if progress is not None:
                     progress(count)
         finally:
-            if workers > 1 and raw_draws is None:
+            if pool:
                 pool.shutdown(cancel_futures=True)
     return ranks
 
