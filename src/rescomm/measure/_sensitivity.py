@@ -273,11 +273,14 @@ def sensitivity(
                 choices[:, steps.index(t)] = np.minimum(np.floor(X[:, j]), len(alts[t]) - 1)
             else:
                 factors[:, t] = X[:, j]
-        ranks = replicate_ranks(build, choices, factors, alternatives=alts, node=node,
-                                progress=progress)
         if col is not None:
-            return ranks[:, col]
-        return np.nanmean(np.abs(ranks - nominal[None, :]), axis=1)
+            def output(ranks: np.ndarray) -> np.ndarray:
+                return ranks[:, col]
+        else:
+            def output(ranks: np.ndarray) -> np.ndarray:
+                return np.nanmean(np.abs(ranks - nominal[None, :]), axis=1)
+        return replicate_ranks(build, choices, factors, alternatives=alts, node=node,
+                               progress=progress, reduce=output)
 
     result = sobol_indices(model, bounds, names, n=n, seed=seed,
                            groups=groups if by == "group" else None,

@@ -152,6 +152,7 @@ def replicate_ranks(
     node: str = ROOT,
     raw_draws: Callable[[int], np.ndarray] | None = None,
     progress: Callable[[int], None] | None = None,
+    reduce: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> np.ndarray:
     """Ranks of ``node`` (1 = worst) for explicitly given replications.
 
@@ -166,15 +167,18 @@ def replicate_ranks(
         re-run for that replication.
     progress : callable, optional
         Called with the number of replications just finished.
+    reduce : callable (B, n) ranks -> (B,), optional
+        Reduce each batch of rank rows to one number per replication as it is computed (the
+        full rank matrix is then never held: Sobol designs have many replications).
 
     Returns
     -------
-    array (R, n areas)
+    array (R, n areas), or (R,) with ``reduce``
     """
     plan = _Plan(build, alternatives, node)
     runs = len(factors)
     weights = plan.base_weights[None, :] * factors
-    ranks = np.empty((runs, len(plan.codes)))
+    ranks = np.empty((runs,) if reduce else (runs, len(plan.codes)))
     polarity = plan.spec0.polarity
     keys = [tuple(int(i) for i in row) for row in np.asarray(choices).reshape(runs, -1)]
     groups: dict[tuple[int, ...], list[int]] = {}
@@ -201,7 +205,8 @@ def replicate_ranks(
                 values = plan.normalised_from(key, raw_draws(idx[0]))  # type: ignore[misc]
             w = {k: weights[idx, i] for i, k in enumerate(plan.nodes)}
             scores = _replicate.evaluate(spec, values, w, node=node, codes=plan.codes)
-            ranks[idx] = _replicate.worst_first_ranks(scores, polarity=polarity)
+            batch = _replicate.worst_first_ranks(scores, polarity=polarity)
+            ranks[idx] = reduce(batch) if reduce else batch
             return len(idx)
 
         # numpy releases the GIL in its array loops and sorts: batches run on all cores
