@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from measure_helpers import make_data, make_spec
 
@@ -70,3 +71,46 @@ def test_the_audit_reports_statistics_flags_correlations_and_groups(toy):
     groups = a["groups"].set_index("group")
     assert groups.loc["people", "children"] == 2
     assert 0 < groups.loc["index", "pc1_share"] <= 1
+
+
+def test_the_summary_computed_in_blocks_equals_the_direct_percentiles(toy, monkeypatch):
+    from rescomm.measure import _uncertainty
+
+    u = toy.uncertainty(n=50, seed=4)
+    monkeypatch.setattr(_uncertainty, "SUMMARY_BLOCK", 50 * 7)  # 7 areas per block
+    s = _uncertainty.summarise(toy, u.ranks, "index")
+    np.testing.assert_allclose(s["p05_rank"], np.percentile(u.ranks, 5, axis=0))
+    np.testing.assert_allclose(s["median_rank"], np.median(u.ranks, axis=0))
+    np.testing.assert_allclose(s["p95_rank"], np.percentile(u.ranks, 95, axis=0))
+    np.testing.assert_allclose(s["mean_rank"], u.ranks.mean(axis=0))
+    worst = (np.ceil(u.ranks * 10 / u.ranks.shape[1]) == 1).mean(axis=0)
+    np.testing.assert_allclose(s["p_worst_decile"], worst)
+    pd.testing.assert_frame_equal(s, u.summary)
+
+
+def test_threads_do_not_change_the_replications(toy, monkeypatch):
+    from rescomm.measure import _replicate, _uncertainty
+
+    monkeypatch.setattr(_replicate, "BATCH_ELEMENTS", 200 * 2 * 3)  # 3 replications a batch
+    threaded = toy.uncertainty(n=20, seed=6)
+    monkeypatch.setattr(_uncertainty, "MAX_THREADS", 1)
+    single = toy.uncertainty(n=20, seed=6)
+    np.testing.assert_array_equal(threaded.ranks, single.ranks)
+
+
+def test_progress_is_reported_for_every_replication(toy):
+    seen: list[int] = []
+    toy.uncertainty(n=17, seed=1, progress=seen.append)
+    assert sum(seen) == 17
+
+
+@pytest.mark.parametrize(("kwargs", "error", "message"), [
+    ({"n": 0}, ValueError, "n must be a whole number of replications >= 1, not 0"),
+    ({"n": 2.5}, ValueError, "n must be a whole number"),
+    ({"weight_noise": 1.0}, ValueError, r"weight_noise is a fraction in \[0, 1\)"),
+    ({"node": "nowhere"}, IndexSpecError, "unknown node 'nowhere'"),
+    ({"alternatives": {"aggregate": []}}, IndexSpecError, "alternatives for 'aggregate' are empty"),
+])
+def test_bad_uncertainty_arguments_are_refused_with_a_message(toy, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        toy.uncertainty(**kwargs)

@@ -1,6 +1,7 @@
 """``rescomm index``: build composite indices (IMD, resilience) from a framework and a data file.
 
-Commands: ``frameworks`` (list the built-in ones), ``build`` (write the results table),
+Commands: ``frameworks`` (list the built-in ones), ``build`` (write the results table, with
+Monte Carlo rank intervals and an HTML report on request), ``sensitivity`` (Sobol indices),
 ``explain`` (contribution of each indicator to one area's score), and, in ``_index_profile.py``,
 ``profile`` (assets, vulnerabilities and quadrant of one area) and ``neighbours``. The engine is
 :mod:`rescomm.measure`, imported only when a command runs so that ``rescomm --help`` stays fast.
@@ -11,6 +12,7 @@ unknown or mixed-vintage area codes) are one line on stderr and exit code 2.
 from __future__ import annotations
 
 import json
+import sys
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,13 +73,19 @@ def _select(table: pd.DataFrame, codes: str | None, build: Build) -> pd.DataFram
     return table[keep]
 
 
-def _write(table: pd.DataFrame, out: str) -> None:
+def _check_out(out: str, option: str = "--out", formats: tuple[str, ...] = _OUT_FORMATS,
+               ) -> Path:
     path = Path(out)
-    name = path.name.lower()
-    if not name.endswith(_OUT_FORMATS):
-        raise IndexCommandError(f"--out {out}: use a .csv, .csv.gz or .parquet file name")
+    if not path.name.lower().endswith(formats):
+        raise IndexCommandError(f"{option} {out}: use a {', '.join(formats)} file name")
     if path.parent and not path.parent.exists():
-        raise IndexCommandError(f"--out {out}: folder {path.parent} does not exist")
+        raise IndexCommandError(f"{option} {out}: folder {path.parent} does not exist")
+    return path
+
+
+def _write(table: pd.DataFrame, out: str) -> None:
+    path = _check_out(out)
+    name = path.name.lower()
     if name.endswith(".parquet"):
         table.to_parquet(path, index=False)
     else:
@@ -116,6 +124,44 @@ _DATA = click.option("--data", "-d", metavar="FILE|FOLDER", type=click.Path(),
                           "within C&M).")
 
 
+#: Columns added by ``--uncertainty N`` (``{node}`` is the analysed node, ``index`` by default).
+UNCERTAINTY_COLUMNS = {"p05_rank": "{node}_rank_p05", "median_rank": "{node}_rank_median",
+                       "p95_rank": "{node}_rank_p95", "p_worst_decile": "{node}_p_worst_decile"}
+
+
+def _load_alternatives(path: str | None) -> dict[str, Any] | None:
+    if path is None:
+        return None
+    import yaml
+
+    try:
+        value = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise IndexCommandError(f"--alternatives {path}: {exc}") from None
+    if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
+        raise IndexCommandError(f"--alternatives {path}: expected a mapping of step -> list of "
+                                "parameter blocks, e.g. normalise: [{method: minmax}, "
+                                "{method: zscore}]")
+    return value
+
+
+def _measure_call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run an engine call; its user-fixable errors become one-line CLI errors."""
+    from rescomm.measure import IndexDataError, IndexSpecError, MeasureWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MeasureWarning)
+        try:
+            return fn(*args, **kwargs)
+        except (IndexSpecError, IndexDataError) as exc:
+            raise IndexCommandError(str(exc)) from None
+
+
+def _progress(length: int, label: str) -> Any:
+    return click.progressbar(length=length, label=label, file=sys.stderr,
+                             show_pos=True, show_eta=True)
+
+
 @index.command("build")
 @_FRAMEWORK
 @_DATA
@@ -130,15 +176,72 @@ _DATA = click.option("--data", "-d", metavar="FILE|FOLDER", type=click.Path(),
               help="Also write File 10-style local-authority summaries of the index (CSV).")
 @click.option("--log", "log_path", metavar="FILE",
               help="Also write the build description and step log as JSON.")
+@click.option("--uncertainty", "runs", type=click.IntRange(min=1), metavar="N",
+              help="Run N Monte Carlo replications (weights ±25%, see --weight-noise) and add "
+                   "<node>_rank_p05, _rank_median, _rank_p95 and _p_worst_decile columns.")
+@click.option("--seed", type=int, help="Seed of the Monte Carlo replications (reproducible).")
+@click.option("--weight-noise", type=click.FloatRange(0, 1, max_open=True), default=0.25,
+              show_default=True, help="Half-width of the uniform factor on every weight.")
+@click.option("--sampling", is_flag=True,
+              help="Also resample count indicators (those with a denominator) from their "
+                   "binomial/Poisson sampling error in every replication.")
+@click.option("--alternatives", metavar="FILE.yaml",
+              help="YAML mapping step -> list of alternative parameter blocks to draw from.")
+@click.option("--uncertainty-node", "uncertainty_nodes", multiple=True, default=("index",),
+              show_default=True, metavar="NODE",
+              help="The node whose ranks the uncertainty columns describe (repeat for "
+                   "several; each uses the same replications).")
+@click.option("--report", metavar="FILE.html",
+              help="Also write a self-contained HTML report (map, ranks with intervals, "
+                   "audit, method notes).")
+@click.option("--boundaries", metavar="FILE",
+              help="LSOA polygons (GeoJSON/GeoPackage) for the report's map; default the "
+                   "bundled Cheshire & Merseyside boundaries.")
 def build_command(framework: str, data: str | None, areas: str | None, out: str,
-                  with_quantiles: bool, la_summary: str | None, log_path: str | None) -> None:
+                  with_quantiles: bool, la_summary: str | None, log_path: str | None,
+                  runs: int | None, seed: int | None, weight_noise: float, sampling: bool,
+                  alternatives: str | None, uncertainty_nodes: tuple[str, ...],
+                  report: str | None,
+                  boundaries: str | None) -> None:
     """Build an index and write one row per area: area_code, then for every node
-    <node>_score, <node>_rank and <node>_decile (root node: index)."""
+    <node>_score, <node>_rank and <node>_decile (root node: index).
+
+    With --uncertainty N, four more columns per --uncertainty-node (default index) describe
+    its rank over the replications: <node>_rank_p05, <node>_rank_median, <node>_rank_p95
+    (percentile ranks, 1 = worst) and <node>_p_worst_decile (share of replications in
+    decile 1).
+    """
+    _check_out(out)
+    if report:
+        _check_out(report, "--report", (".html", ".htm"))
+    if runs is None and (sampling or seed is not None or alternatives):
+        raise IndexCommandError("--sampling, --seed and --alternatives need --uncertainty N")
+    alts = _load_alternatives(alternatives)
     result = _run_build(framework, data)
+    nodes = list(dict.fromkeys(uncertainty_nodes))
+    results = {}
+    if runs:
+        times = f" x {len(nodes)} nodes" if len(nodes) > 1 else ""
+        label = f"Monte Carlo ({runs:,} replications{times})"
+        with _progress(runs * len(nodes), label) as bar:
+            for node in nodes:
+                results[node] = _measure_call(
+                    result.uncertainty, n=runs, seed=seed, weight_noise=weight_noise,
+                    alternatives=alts, node=node, sampling=sampling, progress=bar.update)
+    u = results.get("index", next(iter(results.values()), None))
     table = result.table() if with_quantiles or areas else result.results
+    extra: list[str] = []
+    if results:
+        table = table.copy()
+    for node, res in results.items():
+        summary = res.summary.set_index("area_code")
+        for src, pattern in UNCERTAINTY_COLUMNS.items():
+            name = pattern.format(node=node)
+            table[name] = summary[src].reindex(table["area_code"]).to_numpy()
+            extra.append(name)
     selected = _select(table, areas, result)
     if not with_quantiles:
-        selected = selected[result.results.columns]
+        selected = selected[[*result.results.columns, *extra]]
     _write(selected, out)
     if la_summary:
         from rescomm.measure import IndexSpecError
@@ -152,6 +255,56 @@ def build_command(framework: str, data: str | None, areas: str | None, out: str,
                                   encoding="utf-8")
     click.echo(f"wrote {len(selected)} areas x {len(selected.columns)} columns to {out} "
                f"({result.spec.id} {result.spec.version})", err=True)
+    if report:
+        from rescomm.measure._report import write_report
+
+        _measure_call(write_report, result, report, uncertainty=u,
+                      boundaries=boundaries or "bundled")
+        click.echo(f"wrote report {report}", err=True)
+
+
+@index.command("sensitivity")
+@_FRAMEWORK
+@_DATA
+@click.option("--n", "base", type=click.IntRange(min=2), default=256, show_default=True,
+              help="Base sample size N (a power of 2); runs N x (factors + 2) replications.")
+@click.option("--seed", type=int, help="Seed of the design and the bootstrap (reproducible).")
+@click.option("--weight-noise", type=click.FloatRange(0, 1, max_open=True), default=0.25,
+              show_default=True, help="Half-width of the uniform factor on every weight.")
+@click.option("--alternatives", metavar="FILE.yaml",
+              help="YAML mapping step -> list of alternative parameter blocks (one factor "
+                   "per step).")
+@click.option("--by", type=click.Choice(["group", "node"]), default="group",
+              show_default=True, help="One factor per group of sibling weights, or per weight.")
+@click.option("--node", default="index", show_default=True, help="The node whose ranks vary.")
+@click.option("--area", metavar="CODE",
+              help="Output = this area's rank (default: mean absolute rank shift).")
+@click.option("--out", "-o", metavar="FILE.csv", help="Also write the indices as CSV.")
+def sensitivity_command(framework: str, data: str, base: int, seed: int | None,
+                        weight_noise: float, alternatives: str | None, by: str, node: str,
+                        area: str | None, out: str | None) -> None:
+    """Sobol first-order (S1) and total (ST) effects of the weights and step alternatives on
+    the ranks, with 95% bootstrap intervals (Saltelli design, SALib)."""
+    from rescomm.measure._sensitivity import design_size
+
+    if out:
+        _check_out(out, "--out", (".csv",))
+    if base & (base - 1):
+        raise IndexCommandError(f"--n {base}: use a power of 2 (64, 128, 256, ...)")
+    alts = _load_alternatives(alternatives)
+    result = _run_build(framework, data)
+    total = _measure_call(design_size, result, n=base, weight_noise=weight_noise,
+                          alternatives=alts, by=by)
+    with _progress(total, f"Sobol design ({total:,} replications)") as bar:
+        sens = _measure_call(result.sensitivity, n=base, seed=seed, weight_noise=weight_noise,
+                             alternatives=alts, by=by, node=node, area=area,
+                             progress=bar.update)
+    table = sens.indices[["factor", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high"]]
+    click.echo(f"Output: {sens.settings['output']}; N = {base}, {sens.settings['runs']:,} "
+               f"runs; 95% bootstrap percentile intervals")
+    click.echo(table.to_string(index=False, float_format=lambda v: f"{v:.3f}"))
+    if out:
+        sens.indices.to_csv(out, index=False)
 
 
 @index.command("explain")

@@ -64,6 +64,8 @@ from ._screen import availability, screen_rows, screen_table
 from ._shrink import eb_logit_shrink, eb_logit_shrink_table
 from ._spec import IndexSpec, load_spec
 from ._treat import check_skew_kurt, kurt, skew, treat, treat_table, winsorise
+from ._report import render_report, write_report
+from ._sensitivity import SensitivityResult, sensitivity, sobol_indices
 from ._uncertainty import UncertaintyResult, uncertainty
 from ._weights import effective_weights, factor_loadings, pca_loadings, weights_from_loadings
 
@@ -133,6 +135,11 @@ __all__ = [
     "treat",
     "treat_table",
     "uncertainty",
+    "sensitivity",
+    "SensitivityResult",
+    "sobol_indices",
+    "write_report",
+    "render_report",
     "weights_from_loadings",
     "wellbeing_resilience_quadrant",
     "winsorise",

@@ -25,12 +25,29 @@ class AggregateResult:
     nonpositive: np.ndarray  # n x m bool: cells that met the zero policy
 
 
+def sum_children(t: np.ndarray) -> np.ndarray:
+    """Row sums over the children (last axis) in a fixed order, ``((t0 + t1) + t2) + ...``.
+
+    The order is explicit (not numpy's pairwise summation) so that the batched Monte Carlo
+    engine (:mod:`._replicate`) reproduces these scores bit for bit.
+    """
+    acc = t[..., 0].copy()
+    for i in range(1, t.shape[-1]):
+        acc += t[..., i]
+    return acc
+
+
+def _nan0(x: np.ndarray) -> np.ndarray:
+    """Missing -> 0 (infinities kept), as ``np.nansum`` treats them."""
+    return np.where(np.isnan(x), 0.0, x)
+
+
 def _weights_matrix(v: np.ndarray, w: np.ndarray, missing: str) -> np.ndarray:
     """Per-row weights: those of missing children dropped, the rest rescaled to sum to 1
     (weights are relative, as in COINr)."""
     present = ~np.isnan(v)
     wm = np.where(present, w[None, :], 0.0)
-    tot = wm.sum(axis=1, keepdims=True)
+    tot = sum_children(wm)[:, None]
     with np.errstate(invalid="ignore", divide="ignore"):
         wn = wm / tot
     if missing == "propagate":
@@ -42,7 +59,7 @@ def arithmetic(v: np.ndarray, w: np.ndarray, *, missing: str = "skip") -> Aggreg
     """Weighted arithmetic mean :math:`\\sum_i w_i x_i / \\sum_i w_i` (COINr ``a_amean``)."""
     wn = _weights_matrix(v, w, missing)
     terms = wn * np.nan_to_num(v)
-    score = terms.sum(axis=1)
+    score = sum_children(terms)
     score[np.isnan(wn).all(axis=1) | (np.nansum(wn, axis=1) == 0)] = np.nan
     return AggregateResult(score, terms, np.zeros(v.shape, bool))
 
@@ -86,9 +103,9 @@ def generalised(
     wn = _weights_matrix(v2, w, missing)
     with np.errstate(divide="ignore", invalid="ignore"):
         if p == 0:
-            score = np.exp(np.nansum(wn * np.log(v2), axis=1))
+            score = np.exp(sum_children(_nan0(wn * np.log(v2))))
         else:
-            score = np.nansum(wn * v2**p, axis=1) ** (1.0 / p)
+            score = sum_children(_nan0(wn * v2**p)) ** (1.0 / p)
         none = np.isnan(wn).all(axis=1) | (np.nansum(wn, axis=1) == 0)
         score[none] = np.nan
         lin = wn * np.nan_to_num(v2)

@@ -305,18 +305,38 @@ class Build:
     def uncertainty(self, *, n: int = 1000, seed: int | None = None,
                     weight_noise: float = 0.25,
                     alternatives: Mapping[str, Any] | None = None,
-                    node: str = ROOT) -> Any:
+                    node: str = ROOT, sampling: bool | Mapping[str, str] = False,
+                    progress: Callable[[int], None] | None = None) -> Any:
         """Monte Carlo uncertainty of the ranks of ``node``.
 
-        Each of ``n`` runs perturbs every weight by ±``weight_noise`` (uniform, then rescaled
-        within its group) and draws one parameter block per step from ``alternatives``; the
-        result gives per area the nominal, median and 5th/95th percentile ranks and
-        P(worst decile). See :func:`rescomm.measure.uncertainty` for details.
+        Each of ``n`` replications perturbs every weight by ±``weight_noise`` (uniform, then
+        rescaled within its group), draws one parameter block per step from
+        ``alternatives`` and, with ``sampling``, redraws count indicators from their
+        binomial/Poisson sampling error; the result gives per area the nominal, median and
+        5th/95th percentile ranks and P(worst decile). See
+        :func:`rescomm.measure.uncertainty` for details.
         """
         from ._uncertainty import uncertainty
 
         return uncertainty(self, n=n, seed=seed, weight_noise=weight_noise,
-                           alternatives=alternatives, node=node)
+                           alternatives=alternatives, node=node, sampling=sampling,
+                           progress=progress)
+
+    def sensitivity(self, *, n: int = 256, seed: int | None = None,
+                    weight_noise: float = 0.25,
+                    alternatives: Mapping[str, Any] | None = None, node: str = ROOT,
+                    area: str | None = None, by: str = "group", num_resamples: int = 1000,
+                    confidence: float = 0.95,
+                    progress: Callable[[int], None] | None = None) -> Any:
+        """Sobol first-order and total effects (Saltelli design, SALib) of the weights and
+        step alternatives on the ranks of ``node``: the mean absolute rank shift, or
+        ``area``'s rank. See :func:`rescomm.measure._sensitivity.sensitivity`."""
+        from ._sensitivity import sensitivity
+
+        return sensitivity(self, n=n, seed=seed, weight_noise=weight_noise,
+                           alternatives=alternatives, node=node, area=area, by=by,
+                           num_resamples=num_resamples, confidence=confidence,
+                           progress=progress)
 
     def audit(self, *, corr_threshold: float = 0.9) -> dict[str, pd.DataFrame]:
         """Statistical audit tables: indicator statistics and flags, correlations with parent

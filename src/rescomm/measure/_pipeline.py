@@ -414,9 +414,10 @@ def _steps_weights_aggregate(spec: IndexSpec, prep: Prepared, values: np.ndarray
 
 # --------------------------------------------------------------------------- driver
 def run(spec: IndexSpec, prep: Prepared, *, start: str = "denominate",
-        cache: RunOutput | None = None) -> RunOutput:
+        cache: RunOutput | None = None, stop_before_weights: bool = False) -> RunOutput:
     """Run the pipeline from ``start`` (earlier steps' outputs and log records come from
-    ``cache``, which must be a run of the same data)."""
+    ``cache``, which must be a run of the same data). ``stop_before_weights`` ends after
+    ``normalise`` (Monte Carlo replications aggregate the normalised matrix themselves)."""
     if start not in STEPS:
         raise ValueError(f"unknown step {start!r}")
     if start == "aggregate":  # weights and aggregation run together, bottom-up
@@ -459,7 +460,8 @@ def run(spec: IndexSpec, prep: Prepared, *, start: str = "denominate",
         elif step == "normalise":
             out.log.append(_step_normalise(spec, prep, values, rows))
         elif step == "weights":
-            _steps_weights_aggregate(spec, prep, values, rows, out)
+            if not stop_before_weights:
+                _steps_weights_aggregate(spec, prep, values, rows, out)
             break
         if step in MATRIX_STEPS:
             out.stages[step] = (rows, values.copy())
