@@ -23,7 +23,7 @@ from ._aggregate import (
     geometric,
     harmonic,
 )
-from ._audit import audit, cronbach_alpha, indicator_stats
+from ._audit import audit, cronbach_alpha, indicator_stats, leave_one_out
 from ._build import Build, build
 from ._comparators import (
     COMPARATORS,
@@ -59,13 +59,13 @@ from ._normalise import (
 )
 from ._pipeline import StepRecord
 from ._profile import assets_vulnerabilities, wellbeing_resilience_quadrant
+from ._report import render_report, write_report
 from ._results import extent_weight, la_summary, quantile_from_rank, worst_first_rank
 from ._screen import availability, screen_rows, screen_table
+from ._sensitivity import SensitivityResult, sensitivity, sobol_indices
 from ._shrink import eb_logit_shrink, eb_logit_shrink_table
 from ._spec import IndexSpec, load_spec
 from ._treat import check_skew_kurt, kurt, skew, treat, treat_table, winsorise
-from ._report import render_report, write_report
-from ._sensitivity import SensitivityResult, sensitivity, sobol_indices
 from ._uncertainty import UncertaintyResult, uncertainty
 from ._weights import effective_weights, factor_loadings, pca_loadings, weights_from_loadings
 
@@ -122,6 +122,7 @@ __all__ = [
     "indicator_stats",
     "kurt",
     "la_summary",
+    "leave_one_out",
     "load_spec",
     "normalise",
     "normalise_table",

@@ -261,6 +261,15 @@ def _audit_section(build: Build) -> str:
     else:
         out.append(f"<p>None of the {len(corr):,} parent and sibling correlations is flagged "
                    "(collinear |r| > 0.9, or negative).</p>")
+    loo = a["leave_one_out"]
+    out.append(table_html(loo, "Leave one indicator out: how far the index ranks move when "
+                               "each indicator is removed (places; share of areas changing "
+                               "decile; Spearman correlation with the nominal ranks)"))
+    cross = a["cross_group"]
+    closer = cross[cross["flag"] != "ok"]
+    if len(closer):
+        out.append(table_html(closer, "Indicators correlating more with another group than "
+                                      "with their own (check the grouping)"))
     return "".join(out)
 
 
