@@ -34,6 +34,7 @@ from django.db import transaction
 
 from rescomm.web.accounts.audit import audit
 
+from . import documents
 from .models import (
     Accessibility,
     Address,
@@ -421,6 +422,7 @@ def apply_record(service: Service, rec: dict, *, terms, organizations: dict | No
     Accessibility.objects.bulk_create(
         [Accessibility(location=location, description=a) for a in rec.get("accessibility") or []]
     )
+    documents.refresh([service.id])
     return service
 
 
@@ -475,6 +477,9 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
             result.updated += 1
         _create_new(new, terms=terms, actor=actor, reason=why)
         result.created = len(new)
+        # An organisation renamed by this import appears in its other services' documents.
+        documents.refresh(Service.objects.filter(organization__in=list(organizations.values()))
+                          .values_list("id", flat=True))
         if audited:
             audit(actor, "import", object_type="assets.service",
                   reason=(f"{why}: {result.created} created, {result.updated} updated, "
@@ -566,6 +571,7 @@ def _create_new(new: list[tuple[dict, str]], *, terms, actor, reason: str) -> No
                                      reason=reason[:500], snapshot=rec))
     for model, objects in rows.items():
         model.objects.bulk_create(objects, batch_size=BATCH)
+    documents.refresh(s.id for s in rows[Service])
 
 
 def demo_records(lads: Iterable[str] | None = None):

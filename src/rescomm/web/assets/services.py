@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rescomm.web.accounts.audit import audit
 
+from . import documents
 from .models import (
     AssetStatus,
     Attribute,
@@ -55,6 +56,8 @@ def term_codes(taxonomy_code: str) -> tuple[str, ...]:
 def ensure_taxonomies() -> dict[tuple[str, str], TaxonomyTerm]:
     """Create or update the shipped taxonomies; return ``{(taxonomy code, term code): term}``."""
     terms: dict[tuple[str, str], TaxonomyTerm] = {}
+    before = {t.id: (t.taxonomy.name, t.code, t.name, t.description)
+              for t in TaxonomyTerm.objects.select_related("taxonomy")}
     with transaction.atomic():
         for spec in shipped_taxonomies()["taxonomies"]:
             taxonomy, _ = Taxonomy.objects.update_or_create(
@@ -68,6 +71,11 @@ def ensure_taxonomies() -> dict[tuple[str, str], TaxonomyTerm]:
                               "description": t["description"]},
                 )
                 terms[(spec["code"], t["code"])] = term
+        changed = [t.id for t in terms.values() if t.id in before
+                   and before[t.id] != (t.taxonomy.name, t.code, t.name, t.description)]
+        if changed:  # a renamed term appears in the documents of the services tagged with it
+            documents.refresh(Attribute.objects.filter(taxonomy_term_id__in=changed)
+                              .values_list("service_id", flat=True))
     return terms
 
 
@@ -156,6 +164,7 @@ def set_status(service: Service, status: str, *, actor, reason: str) -> Service:
     with transaction.atomic():
         service.asset_status = status
         service.save(update_fields=["asset_status", "last_modified"])
+        documents.refresh([service.id])
         record_version(service, actor=actor, action=f"status_{status}", reason=reason)
         audit(actor, "update", service, reason=f"status {status}: {reason}"[:500])
     return service
@@ -169,6 +178,7 @@ def mark_verified(service: Service, *, actor, review_in_days: int = 365) -> Serv
         service.verified_by = actor_user(actor)
         service.review_due = (now + timezone.timedelta(days=review_in_days)).date()
         service.save(update_fields=["verified_at", "verified_by", "review_due", "last_modified"])
+        documents.refresh([service.id])
         record_version(service, actor=actor, action="verify", reason="still correct")
         audit(actor, "update", service, reason="verified as still correct")
     return service
