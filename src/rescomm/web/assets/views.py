@@ -70,10 +70,17 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     if data.get("open_now"):
         qs = qs.filter(open_at(timezone.localtime()))
     qs = qs.distinct().prefetch_related("service_at_locations__location__addresses")
-    if data.get("postcode"):
+    choices = []
+    if data.get("place") and form.place_choices:
+        base = [(k, v) for k, v in request.GET.items()
+                if k not in ("page", "place_code", "place") and v]
+        choices = [{"label": p.label, "query": urlencode(
+            [*base, ("place", p.name), ("place_code", p.code)])} for p in form.place_choices]
+    elif data.get("postcode") or data.get("place"):
         radius = float(data.get("radius") or 2000)
         east, north = form.point
-        searched_near = {"postcode": data["postcode"], "radius": radius}
+        label = data["postcode"] or form.place.label
+        searched_near = {"label": label, "radius": radius}
         near = qs.filter(hide_exact_location=False,
                          service_at_locations__location__easting__range=(east - radius,
                                                                          east + radius),
@@ -98,7 +105,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
-        "markers": markers, "total": len(rows),
+        "markers": markers, "total": len(rows), "place_choices": choices,
+        "place_query": data.get("place", ""),
     }, status=status)
 
 
