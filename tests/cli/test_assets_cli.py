@@ -162,6 +162,32 @@ def test_review_reminders_dry_run_counts_and_sends_nothing(mailoutbox):
 
 
 @pytest.mark.django_db
+def test_review_reminders_escalate_overdue_reviews_to_moderators_once(mailoutbox):
+    from tests.web.ladder import ladder_user
+
+    from rescomm.web.assets.importer import import_assets
+
+    import_assets([{**ROW, "source_id": "csv:late", "review_due": "2020-01-01"}],
+                  source="tests")
+    quiet = run("review-reminders")
+    assert "1 overdue asset(s) not escalated: no active moderator has an e-mail address" \
+        in quiet.output
+    moderator = ladder_user("moderator")
+    moderator.email = "mod@example.org"
+    moderator.save()
+    dry = run("review-reminders", "--dry-run")
+    assert "would escalate 1 overdue asset(s) to 1 moderator(s)" in dry.output
+    assert mailoutbox == []
+    first = run("review-reminders", "--escalate-after", "30")
+    assert first.exit_code == 0, first.output
+    assert "escalated 1 overdue asset(s) to 1 moderator(s); 0 escalated before" in first.output
+    assert "sent 0 delayed decision e-mail(s)" in first.output
+    second = run("review-reminders")
+    assert "escalated 0 overdue asset(s) to 1 moderator(s); 1 escalated before" in second.output
+    assert [m.to for m in mailoutbox] == [["mod@example.org"]]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("suffix", [".json", ".csv"])
 def test_export_then_import_round_trips_without_duplicates(tmp_path, suffix):
     from rescomm.web.assets.models import Service
@@ -186,3 +212,27 @@ def test_export_then_import_round_trips_without_duplicates(tmp_path, suffix):
 
 def test_review_reminders_help_mentions_hiding():
     assert "--hide-after" in run("review-reminders", "--help").output
+
+
+@pytest.mark.django_db
+def test_documents_check_finds_stale_ones_and_the_default_builds_missing_ones(tmp_path):
+    from rescomm.web.assets.models import Phone, Service
+
+    path = write_csv(tmp_path / "assets.csv", [{**ROW, "phone": "0151 000 0000"}])
+    assert run("import", path).exit_code == 0
+    service = Service.objects.get(source_id="csv:1")
+    fresh = run("documents", "--check")
+    assert fresh.exit_code == 0, fresh.output
+    assert fresh.output.strip().endswith("0 asset(s) with stale stored documents")
+    Phone.objects.filter(service=service).update(number="0000")  # behind the writers' back
+    stale = run("documents", "--check")
+    assert stale.exit_code == 1
+    assert f"stale: {service.id}" in stale.output
+    assert run("documents", "--rebuild").exit_code == 0
+    assert run("documents", "--check").exit_code == 0
+    Service.objects.filter(pk=service.pk).update(oruk_document="")
+    built = run("documents")
+    assert built.output.strip() == "1 asset(s) written"
+    assert run("documents", "--check").exit_code == 0
+    both = run("documents", "--check", "--rebuild")
+    assert both.exit_code == 2 and "not both" in both.output

@@ -540,3 +540,33 @@ def _keep_documents(instance: models.Model, kwargs: dict, fields: tuple[str, ...
         f.attname for f in instance._meta.concrete_fields
         if not f.primary_key and f.attname not in fields
     ]
+
+
+class Notification(models.Model):
+    """One e-mail the asset map sent, recorded so that it is never sent twice (``key``).
+
+    Keys: ``reminder:<service>:<review_due>:<due|overdue>`` (an owner is reminded once before
+    the date and once after it), ``escalation:<service>:<review_due>`` (moderators are told once
+    per missed review), ``decision:<suggestion>`` (the person who suggested is told once).
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW_REMINDER = "review_reminder", "Review reminder to the owner"
+        REVIEW_ESCALATION = "review_escalation", "Overdue review escalated to moderators"
+        SUGGESTION_DECISION = "suggestion_decision", "Decision told to the person who suggested"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="notifications")
+    suggestion = models.ForeignKey(Suggestion, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="notifications")
+    recipients = models.TextField(help_text="Comma-separated e-mail addresses")
+    subject = models.CharField(max_length=300)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from rescomm.web.accounts.audit import audit
 
-from . import documents
+from . import documents, notify
 from .models import (
     AssetStatus,
     Attribute,
@@ -308,10 +308,15 @@ def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
     """E-mail each due asset's owner (``assurer_email``, else the asset's ``email``) a reminder
     with a one-click "still correct" link, through Django's e-mail backend.
 
+    An owner is reminded once before the review date and once after it (each send is a
+    :class:`.models.Notification`); a reminder sent before is not sent again and is counted in
+    neither ``sent`` nor ``no_address``.
+
     Returns counts: ``due``, ``overdue``, ``sent``, ``no_address``.
     """
-    from django.core.mail import send_mail
     from django.urls import reverse
+
+    from .models import Notification
 
     today = today or timezone.localdate()
     counts = {"due": 0, "overdue": 0, "sent": 0, "no_address": 0}
@@ -323,6 +328,11 @@ def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
         if not to:
             counts["no_address"] += 1
             continue
+        # once before the date and once after it, per review date
+        key = (f"reminder:{service.id}:{service.review_due:%Y-%m-%d}:"
+               f"{'overdue' if overdue else 'due'}")
+        if notify.already_sent(key):
+            continue
         link = base_url.rstrip("/") + reverse(
             "assets:still-correct", args=[service.id, confirm_token(service)])
         when = "was due on" if overdue else "is due on"
@@ -330,8 +340,11 @@ def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
                 f"{service.review_due:%d %B %Y}.\n\nIf the details are still correct, confirm "
                 f"with one click:\n{link}\n\nIf something has changed, reply to this e-mail or "
                 "use 'Report a problem' on the asset's page.\n")
-        if not dry_run:
-            send_mail(f"Please check: {service.name}", body, None, [to])
+        if not dry_run and not notify.send_once(
+                kind=Notification.Kind.REVIEW_REMINDER, keys=[key],
+                subject=f"Please check: {service.name}", body=body, to=[to],
+                services=[service]):
+            continue
         counts["sent"] += 1
     if not dry_run:
         audit(None, "review_reminders_sent", object_type="assets.service",
@@ -426,6 +439,8 @@ def decide(suggestion, decision: str, *, actor, reason: str = ""):
         suggestion.decision_reason = reason[:500]
         suggestion.save()
         audit(actor, "update", suggestion, reason=f"{decision}: {reason}"[:500])
+        base_url = actor.build_absolute_uri("/") if isinstance(actor, HttpRequest) else ""
+        notify.tell_submitter_after_commit(suggestion, base_url=base_url)
     return suggestion
 
 
