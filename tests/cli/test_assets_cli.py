@@ -115,6 +115,61 @@ def test_real_oruk_exports_with_bad_records_are_refused_whole(tmp_path, path, pr
     assert Service.objects.count() == before
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif(not NORTH_LINCS.exists(), reason="../shared/data/assets is not available")
+@pytest.mark.parametrize(("path", "services", "problems"),
+                         [(NORTH_LINCS, 738, 1), (BRISTOL, 819, 9)])
+def test_skip_invalid_imports_the_valid_records_of_real_exports_and_reports_the_rest(
+        tmp_path, path, services, problems):
+    """--skip-invalid on the real exports: every valid service is imported, in one go; each
+    invalid one is in the report with why, and is not in the database."""
+    from rescomm.web.assets.models import Service
+
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(gzip.decompress(path.read_bytes()))
+    ids = [f"oruk:{s['id']}" for s in json.loads(feed.read_text(encoding="utf-8"))]
+    assert len(ids) == services
+    report = tmp_path / "skipped.csv"
+    result = run("import", feed, "--skip-invalid", "--report", report)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert len(rows) == problems
+    assert all(r["field"] and r["problem"] and int(r["record"]) >= 1 for r in rows)
+    skipped = {int(r["record"]) - 1 for r in rows}
+    imported = set(Service.objects.filter(source_id__startswith="oruk:")
+                   .values_list("source_id", flat=True))
+    kept = {ids[i] for i in range(services) if i not in skipped}
+    assert imported == kept  # a repeated id keeps its first, valid record
+    assert result.output.strip() == (
+        f"feed.json: {len(kept)} created, 0 updated, 0 unchanged; {len(skipped)} invalid "
+        f"record(s) skipped ({problems} problem(s), listed in {report})")
+    again = run("import", feed, "--skip-invalid", "--report", report)
+    assert f"0 created, 0 updated, {len(kept)} unchanged" in again.output
+
+
+@pytest.mark.django_db
+def test_skip_invalid_on_a_csv_names_each_skipped_record_and_its_problem(tmp_path,
+                                                                         monkeypatch):
+    from rescomm.web.assets.models import Service
+
+    bad = {**ROW, "source_id": "csv:bad", "name": "Bad Hall", "email": "nope",
+           "opening_times": "MO 17:00-09:00"}
+    path = write_csv(tmp_path / "assets.csv", [{**ROW, "email": ""}, bad])
+    monkeypatch.chdir(tmp_path)
+    result = run("import", path, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "1 created, 0 updated, 0 unchanged; 1 invalid record(s) skipped (2 problem(s), " \
+           "listed in assets-skipped.csv)" in result.output
+    rows = list(csv.DictReader((tmp_path / "assets-skipped.csv").open(encoding="utf-8")))
+    assert [(r["record"], r["source_id"], r["name"], r["field"]) for r in rows] == [
+        ("2", "csv:bad", "Bad Hall", "email"), ("2", "csv:bad", "Bad Hall", "opening_times")]
+    assert rows[0]["problem"] == "'nope' is not a valid email address"
+    assert set(Service.objects.filter(source_id__startswith="csv:")
+               .values_list("source_id", flat=True)) == {"csv:1"}
+    refused = run("import", path, "--report", tmp_path / "r.csv")
+    assert refused.exit_code == 2 and "--report goes with --skip-invalid" in refused.stderr
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".geojson"])
 def test_coverage_of_halton_from_the_bundled_data(tmp_path, suffix):
     out = tmp_path / f"coverage{suffix}"

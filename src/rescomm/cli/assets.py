@@ -31,28 +31,58 @@ def assets() -> None:
 @assets.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--source", help="Where the records come from (default: the file name).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid records (in one transaction) and leave out each invalid "
+                   "one, listing them in --report, instead of refusing the whole file.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --skip-invalid: CSV of the records left out and why (default "
+                   "FILE-skipped.csv in the current directory).")
 @database_url_option
-def import_command(file: Path, source: str | None, database_url: str | None) -> None:
+def import_command(file: Path, source: str | None, skip_invalid: bool, report: Path | None,
+                   database_url: str | None) -> None:
     """Import assets from FILE (.csv with one record a row, or .json: records or an Open
     Referral UK export). Idempotent by source_id: re-importing updates and never duplicates;
-    if any record is bad, nothing is imported and every problem is listed.
+    if any record is bad, nothing is imported and every problem is listed (unless
+    --skip-invalid).
     """
     configure_django(database_url)
     from rescomm.web.assets.files import FileProblem, read_records
     from rescomm.web.assets.importer import ImportFailed, import_assets
 
+    if report is not None and not skip_invalid:
+        _fail("--report goes with --skip-invalid")
     try:
         records = read_records(file)
         result = import_assets(records, source=source or file.name,
-                               reason=f"command line: rescomm assets import {file.name}")
+                               reason=f"command line: rescomm assets import {file.name}",
+                               skip_invalid=skip_invalid)
     except FileProblem as exc:
         _fail(str(exc))
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"rescomm: error: {error}", err=True)
         _fail(f"{len(exc.errors)} problem(s) in {file.name}; nothing was imported")
-    click.echo(f"{file.name}: {result.created} created, {result.updated} updated, "
-               f"{result.unchanged} unchanged")
+    line = (f"{file.name}: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged")
+    if result.skipped:
+        report = report or Path(f"{file.name.split('.')[0]}-skipped.csv")
+        _write_skip_report(report, result.skipped, records)
+        line += (f"; {result.skipped_records} invalid record(s) skipped "
+                 f"({len(result.skipped)} problem(s), listed in {report})")
+    click.echo(line)
+
+
+def _write_skip_report(path: Path, problems, records: list) -> None:
+    """One CSV row per problem: record number (1 = first), source_id, name, field, problem."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record", "source_id", "name", "field", "problem"])
+        for e in problems:
+            raw = records[e.index] if e.index < len(records) else None
+            name = raw.get("name") if isinstance(raw, dict) else None
+            writer.writerow([e.index + 1, e.source_id, name or "", e.field, e.message])
 
 
 @assets.command("coverage")
