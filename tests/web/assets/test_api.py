@@ -3,6 +3,7 @@ middle and last pages, each {id}), filters, postcode search, privacy and bad inp
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -213,6 +214,33 @@ def test_bad_parameters_get_400_naming_the_field(client, db, path, params, field
     error = response.json()["error"]
     assert error["status"] == 400
     assert message in " ".join(error["fields"][field])
+
+
+@pytest.mark.parametrize("params", [{}, {"taxonomy_term_id": "capital"}, {"search": "Library"}])
+def test_ndjson_streams_every_matching_service_one_a_line_without_paging(client, db, params):
+    if params.get("taxonomy_term_id"):
+        term = TaxonomyTerm.objects.get(taxonomy__code="community_capitals", code="natural")
+        params = {"taxonomy_term_id": str(term.id)}
+    response = get(client, "/services", format="ndjson", per_page=1, page=3, **params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-ndjson"
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    items = [json.loads(line) for line in lines]
+    paged, number = [], 1
+    while True:
+        body = get(client, "/services", page=number, per_page=1000, **params).json()
+        paged += body["contents"]
+        if body["last_page"]:
+            break
+        number += 1
+    assert items == paged and len(items) == body["total_items"] > 0
+
+
+def test_an_unknown_format_is_a_400_naming_it(client, db):
+    response = get(client, "/services", format="xml")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["format"] == [
+        "'xml' is not a format: use json or ndjson"]
 
 
 @pytest.mark.parametrize("path", ["/services/", "/organizations/", "/taxonomies/",

@@ -23,7 +23,7 @@ from django.db.models import (
     Value,
     Window,
 )
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Router
 
@@ -165,11 +165,14 @@ def services(request: HttpRequest, search: str | None = None, text: str | None =
              organization_id: str | None = None, modified_after: str | None = None,
              minimum_age: int | None = None, maximum_age: int | None = None,
              day: str | None = None, start_time: str | None = None,
-             end_time: str | None = None, page: int = 1, per_page: int = 50):
+             end_time: str | None = None, page: int = 1, per_page: int = 50,
+             format: str = "json"):  # noqa: A002 - the ORUK parameter name
     """`search` (or the ORUK 1.0 `text`) matches name and description; all filters combine
     with AND. Ages: services whose age range overlaps; `day`, `start_time`, `end_time`: open
-    then."""
+    then. `format=ndjson` streams every match, one service a line, without paging."""
     try:
+        if format not in ("json", "ndjson"):
+            raise BadParameter("format", f"{format!r} is not a format: use json or ndjson")
         page, per_page = _paging(page, per_page)
         qs = filter_services(
             published(), search=search or text, taxonomy_id=taxonomy_id,
@@ -179,6 +182,8 @@ def services(request: HttpRequest, search: str | None = None, text: str | None =
         )
     except BadParameter as exc:
         return _bad(exc)
+    if format == "ndjson":
+        return _ndjson(qs.order_by("name", "id").values_list("oruk_summary", "id"))
     total = qs.count()
     rows = _slice(qs.order_by("name", "id").values_list("oruk_summary", "id"), page, per_page)
     return _page(rows, lambda pk: oruk.service_summary(Service.objects.get(pk=pk)),
@@ -248,6 +253,18 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
     except BadParameter as exc:
         return _bad(exc)
     return _page(rows, _sal_item, total=total, page=page, per_page=per_page)
+
+
+def _ndjson(rows) -> StreamingHttpResponse:
+    """Every row's stored document, one JSON object a line (``application/x-ndjson``), read
+    from the database in chunks while it is sent."""
+
+    def lines():
+        for doc, pk in rows.iterator(chunk_size=1000):
+            text = doc or documents.dumps(oruk.service_summary(Service.objects.get(pk=pk)))
+            yield (text + "\n").encode()
+
+    return _cors(StreamingHttpResponse(lines(), content_type="application/x-ndjson"))
 
 
 def _sal_item(sal_id) -> dict:
