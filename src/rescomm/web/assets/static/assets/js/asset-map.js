@@ -18,7 +18,8 @@
   }
   holder.setAttribute("role", "region");
   holder.setAttribute("aria-label", "Map of the assets on this page (the list below has the same assets)");
-  var map = L.map(holder, { scrollWheelZoom: false });
+  // No tile layer sets a maximum zoom, and the cluster plugin needs one.
+  var map = L.map(holder, { scrollWheelZoom: false, maxZoom: 18 });
   // Leaflet.markercluster (npm, optional): nearby markers are grouped into one numbered
   // cluster until the map is zoomed in; without it every marker is drawn.
   var layer = L.markerClusterGroup
