@@ -12,10 +12,13 @@ class AssetsConfig(AppConfig):
         post_migrate.connect(_build_missing_documents, sender=self)
 
 
-def _build_missing_documents(sender, using="default", plan=None, **kwargs) -> None:
+def _build_missing_documents(sender, using="default", verbosity=1, **kwargs) -> None:
     """After ``migrate``, build the stored ORUK documents of assets that have none (assets
     created before the documents existed); a no-op when every asset has them."""
     from .documents import refresh_missing
 
-    if using == "default":
-        refresh_missing()
+    if using != "default":
+        return
+    written = refresh_missing()
+    if written and verbosity:
+        print(f"  Built the stored Open Referral UK documents of {written} asset(s)")
