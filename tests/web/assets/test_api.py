@@ -276,3 +276,23 @@ def test_the_schema_check_is_not_vacuous():
     assert "'open' is not one of" in messages
     with pytest.raises(jsonschema.ValidationError):
         schemas.for_path("/services/{id}").validate({"id": "x", "name": "A"})
+
+
+@pytest.mark.parametrize(("postcode", "radius", "page", "per_page"), [
+    ("L1 8JQ", 1500.0, 1, 50), ("L1 8JQ", 1500.0, 2, 7), ("L1 8JQ", None, 3, 100),
+    ("WA7 2ES", 3000.0, 1, 1000), ("L1 8JQ", 10.0, 1, 50), ("L1 8JQ", 1500.0, 999, 50),
+])
+def test_the_hand_written_nearest_query_matches_the_orm_query(db, postcode, radius, page,
+                                                              per_page):
+    from rescomm.web.assets import api
+    from rescomm.web.assets.models import ServiceAtLocation
+
+    fast, fast_total = api.nearest_page(api.postcode_point(postcode), radius, page=page,
+                                        per_page=per_page)
+    orm, orm_total = api.near_postcode_page(ServiceAtLocation.objects.all(), postcode, radius,
+                                            page=page, per_page=per_page)
+    assert fast_total == orm_total
+    assert [doc for doc, _ in fast] == [doc for doc, _ in orm]
+    assert all(doc for doc, _ in fast)
+    if page == 1 and radius and radius > 100:
+        assert fast_total > len(fast) or fast_total == len(fast) > 0

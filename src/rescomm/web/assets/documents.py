@@ -48,13 +48,18 @@ def build(service: Service) -> tuple[tuple[str, str], list[tuple[object, str, fl
                                                                  float | None]]]:
     """The stored columns of one service (prefetched with :data:`oruk.SERVICE_PREFETCH`):
     ``((document, summary), [(sal id, document, search_easting, search_northing), ...])``."""
-    own = (dumps(oruk.service(service)), dumps(oruk.service_summary(service)))
+    full, summary = oruk.service(service), oruk.service_summary(service)
+    own = (dumps(full), dumps(summary))
+    # Each /service_at_locations item is the nested service's link (id, service_id,
+    # location_id, location) plus the service summary: what oruk.service_at_location gives
+    # (tested), without building the location twice.
+    nested = {item["id"]: item for item in full.get("service_at_locations", [])}
     links = []
     for sal in service.service_at_locations.all():
-        sal.service = service
         loc = sal.location
         searchable = _searchable(service, loc)
-        links.append((sal.id, dumps(oruk.service_at_location(sal)),
+        item = {**nested[str(sal.id)], "service": summary}
+        links.append((sal.id, dumps(item),
                       loc.easting if searchable else None, loc.northing if searchable else None))
     return own, links
 
