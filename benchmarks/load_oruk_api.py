@@ -103,6 +103,19 @@ def fill(database_url: str, n: int, rng: np.random.Generator) -> tuple[float, in
     return time.perf_counter() - t, created
 
 
+def port_free(port: int) -> bool:
+    """True if nothing listens on 127.0.0.1:``port`` (else the health check and the load would
+    reach that other server, not ours)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -182,6 +195,9 @@ def main() -> None:
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server (no database name); loopback expected")
     args = parser.parse_args()
+    if not port_free(args.port):
+        sys.exit(f"port {args.port} is already in use on 127.0.0.1 (another server would answer "
+                 "instead of ours): choose a free one with --port")
     rng = np.random.default_rng(20251128)
     name = f"rescomm_bench_{os.getpid()}"
     url = f"{args.pg}/{name}"

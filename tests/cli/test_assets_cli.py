@@ -115,6 +115,61 @@ def test_real_oruk_exports_with_bad_records_are_refused_whole(tmp_path, path, pr
     assert Service.objects.count() == before
 
 
+@pytest.mark.django_db
+@pytest.mark.skipif(not NORTH_LINCS.exists(), reason="../shared/data/assets is not available")
+@pytest.mark.parametrize(("path", "services", "problems"),
+                         [(NORTH_LINCS, 738, 1), (BRISTOL, 819, 9)])
+def test_skip_invalid_imports_the_valid_records_of_real_exports_and_reports_the_rest(
+        tmp_path, path, services, problems):
+    """--skip-invalid on the real exports: every valid service is imported, in one go; each
+    invalid one is in the report with why, and is not in the database."""
+    from rescomm.web.assets.models import Service
+
+    feed = tmp_path / "feed.json"
+    feed.write_bytes(gzip.decompress(path.read_bytes()))
+    ids = [f"oruk:{s['id']}" for s in json.loads(feed.read_text(encoding="utf-8"))]
+    assert len(ids) == services
+    report = tmp_path / "skipped.csv"
+    result = run("import", feed, "--skip-invalid", "--report", report)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert len(rows) == problems
+    assert all(r["field"] and r["problem"] and int(r["record"]) >= 1 for r in rows)
+    skipped = {int(r["record"]) - 1 for r in rows}
+    imported = set(Service.objects.filter(source_id__startswith="oruk:")
+                   .values_list("source_id", flat=True))
+    kept = {ids[i] for i in range(services) if i not in skipped}
+    assert imported == kept  # a repeated id keeps its first, valid record
+    assert result.output.strip() == (
+        f"feed.json: {len(kept)} created, 0 updated, 0 unchanged; {len(skipped)} invalid "
+        f"record(s) skipped ({problems} problem(s), listed in {report})")
+    again = run("import", feed, "--skip-invalid", "--report", report)
+    assert f"0 created, 0 updated, {len(kept)} unchanged" in again.output
+
+
+@pytest.mark.django_db
+def test_skip_invalid_on_a_csv_names_each_skipped_record_and_its_problem(tmp_path,
+                                                                         monkeypatch):
+    from rescomm.web.assets.models import Service
+
+    bad = {**ROW, "source_id": "csv:bad", "name": "Bad Hall", "email": "nope",
+           "opening_times": "MO 17:00-09:00"}
+    path = write_csv(tmp_path / "assets.csv", [{**ROW, "email": ""}, bad])
+    monkeypatch.chdir(tmp_path)
+    result = run("import", path, "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "1 created, 0 updated, 0 unchanged; 1 invalid record(s) skipped (2 problem(s), " \
+           "listed in assets-skipped.csv)" in result.output
+    rows = list(csv.DictReader((tmp_path / "assets-skipped.csv").open(encoding="utf-8")))
+    assert [(r["record"], r["source_id"], r["name"], r["field"]) for r in rows] == [
+        ("2", "csv:bad", "Bad Hall", "email"), ("2", "csv:bad", "Bad Hall", "opening_times")]
+    assert rows[0]["problem"] == "'nope' is not a valid email address"
+    assert set(Service.objects.filter(source_id__startswith="csv:")
+               .values_list("source_id", flat=True)) == {"csv:1"}
+    refused = run("import", path, "--report", tmp_path / "r.csv")
+    assert refused.exit_code == 2 and "--report goes with --skip-invalid" in refused.stderr
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".geojson"])
 def test_coverage_of_halton_from_the_bundled_data(tmp_path, suffix):
     out = tmp_path / f"coverage{suffix}"
@@ -162,6 +217,32 @@ def test_review_reminders_dry_run_counts_and_sends_nothing(mailoutbox):
 
 
 @pytest.mark.django_db
+def test_review_reminders_escalate_overdue_reviews_to_moderators_once(mailoutbox):
+    from tests.web.ladder import ladder_user
+
+    from rescomm.web.assets.importer import import_assets
+
+    import_assets([{**ROW, "source_id": "csv:late", "review_due": "2020-01-01"}],
+                  source="tests")
+    quiet = run("review-reminders")
+    assert "1 overdue asset(s) not escalated: no active moderator has an e-mail address" \
+        in quiet.output
+    moderator = ladder_user("moderator")
+    moderator.email = "mod@example.org"
+    moderator.save()
+    dry = run("review-reminders", "--dry-run")
+    assert "would escalate 1 overdue asset(s) to 1 moderator(s)" in dry.output
+    assert mailoutbox == []
+    first = run("review-reminders", "--escalate-after", "30")
+    assert first.exit_code == 0, first.output
+    assert "escalated 1 overdue asset(s) to 1 moderator(s); 0 escalated before" in first.output
+    assert "sent 0 delayed decision e-mail(s)" in first.output
+    second = run("review-reminders")
+    assert "escalated 0 overdue asset(s) to 1 moderator(s); 1 escalated before" in second.output
+    assert [m.to for m in mailoutbox] == [["mod@example.org"]]
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("suffix", [".json", ".csv"])
 def test_export_then_import_round_trips_without_duplicates(tmp_path, suffix):
     from rescomm.web.assets.models import Service
@@ -186,3 +267,27 @@ def test_export_then_import_round_trips_without_duplicates(tmp_path, suffix):
 
 def test_review_reminders_help_mentions_hiding():
     assert "--hide-after" in run("review-reminders", "--help").output
+
+
+@pytest.mark.django_db
+def test_documents_check_finds_stale_ones_and_the_default_builds_missing_ones(tmp_path):
+    from rescomm.web.assets.models import Phone, Service
+
+    path = write_csv(tmp_path / "assets.csv", [{**ROW, "phone": "0151 000 0000"}])
+    assert run("import", path).exit_code == 0
+    service = Service.objects.get(source_id="csv:1")
+    fresh = run("documents", "--check")
+    assert fresh.exit_code == 0, fresh.output
+    assert fresh.output.strip().endswith("0 asset(s) with stale stored documents")
+    Phone.objects.filter(service=service).update(number="0000")  # behind the writers' back
+    stale = run("documents", "--check")
+    assert stale.exit_code == 1
+    assert f"stale: {service.id}" in stale.output
+    assert run("documents", "--rebuild").exit_code == 0
+    assert run("documents", "--check").exit_code == 0
+    Service.objects.filter(pk=service.pk).update(oruk_document="")
+    built = run("documents")
+    assert built.output.strip() == "1 asset(s) written"
+    assert run("documents", "--check").exit_code == 0
+    both = run("documents", "--check", "--rebuild")
+    assert both.exit_code == 2 and "not both" in both.output

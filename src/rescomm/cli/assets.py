@@ -1,4 +1,5 @@
-"""Community asset map commands: ``rescomm assets import|coverage|review-reminders``.
+"""Community asset map commands: ``rescomm assets import|export|coverage|review-reminders|
+documents``.
 
 Every command that uses the database sets up Django first (``--database-url`` or
 ``DATABASE_URL``). Errors a user can fix print one line (or one line per bad record) and exit
@@ -30,28 +31,58 @@ def assets() -> None:
 @assets.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--source", help="Where the records come from (default: the file name).")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid records (in one transaction) and leave out each invalid "
+                   "one, listing them in --report, instead of refusing the whole file.")
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="With --skip-invalid: CSV of the records left out and why (default "
+                   "FILE-skipped.csv in the current directory).")
 @database_url_option
-def import_command(file: Path, source: str | None, database_url: str | None) -> None:
+def import_command(file: Path, source: str | None, skip_invalid: bool, report: Path | None,
+                   database_url: str | None) -> None:
     """Import assets from FILE (.csv with one record a row, or .json: records or an Open
     Referral UK export). Idempotent by source_id: re-importing updates and never duplicates;
-    if any record is bad, nothing is imported and every problem is listed.
+    if any record is bad, nothing is imported and every problem is listed (unless
+    --skip-invalid).
     """
     configure_django(database_url)
     from rescomm.web.assets.files import FileProblem, read_records
     from rescomm.web.assets.importer import ImportFailed, import_assets
 
+    if report is not None and not skip_invalid:
+        _fail("--report goes with --skip-invalid")
     try:
         records = read_records(file)
         result = import_assets(records, source=source or file.name,
-                               reason=f"command line: rescomm assets import {file.name}")
+                               reason=f"command line: rescomm assets import {file.name}",
+                               skip_invalid=skip_invalid)
     except FileProblem as exc:
         _fail(str(exc))
     except ImportFailed as exc:
         for error in exc.errors:
             click.echo(f"rescomm: error: {error}", err=True)
         _fail(f"{len(exc.errors)} problem(s) in {file.name}; nothing was imported")
-    click.echo(f"{file.name}: {result.created} created, {result.updated} updated, "
-               f"{result.unchanged} unchanged")
+    line = (f"{file.name}: {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged")
+    if result.skipped:
+        report = report or Path(f"{file.name.split('.')[0]}-skipped.csv")
+        _write_skip_report(report, result.skipped, records)
+        line += (f"; {result.skipped_records} invalid record(s) skipped "
+                 f"({len(result.skipped)} problem(s), listed in {report})")
+    click.echo(line)
+
+
+def _write_skip_report(path: Path, problems, records: list) -> None:
+    """One CSV row per problem: record number (1 = first), source_id, name, field, problem."""
+    import csv
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["record", "source_id", "name", "field", "problem"])
+        for e in problems:
+            raw = records[e.index] if e.index < len(records) else None
+            name = raw.get("name") if isinstance(raw, dict) else None
+            writer.writerow([e.index + 1, e.source_id, name or "", e.field, e.message])
 
 
 @assets.command("coverage")
@@ -113,19 +144,40 @@ def coverage_command(area: str, out: Path, origin: str, groups: tuple[str, ...],
               help="The site's address, for the links in the e-mails.")
 @click.option("--hide-after", "grace_days", type=click.IntRange(0, 3650), default=None,
               help="Also hide assets whose review is more than this many days overdue.")
+@click.option("--escalate-after", "escalate_days", type=click.IntRange(0, 3650), default=0,
+              show_default=True,
+              help="E-mail the moderators the assets whose review is more than this many days "
+                   "overdue (each asset once per missed review date).")
 @click.option("--dry-run", is_flag=True, help="Count and list, send nothing.")
 @database_url_option
-def review_reminders(within_days: int, base_url: str, grace_days: int | None, dry_run: bool,
-                     database_url: str | None) -> None:
+def review_reminders(within_days: int, base_url: str, grace_days: int | None,
+                     escalate_days: int, dry_run: bool, database_url: str | None) -> None:
     """E-mail the owners of published assets whose review is due (or overdue) a reminder with a
-    one-click "still correct" link, through Django's e-mail backend. For cron, e.g. daily."""
+    one-click "still correct" link (once before the date, once after), escalate overdue reviews
+    to the moderators, and send decision e-mails to people who made suggestions if sending
+    failed when the moderator decided; all through Django's e-mail backend, each e-mail
+    recorded so it is never sent twice. For cron, e.g. daily."""
     configure_django(database_url)
+    from rescomm.web.assets.notify import escalate_overdue, send_pending_decisions
     from rescomm.web.assets.services import hide_overdue, send_review_reminders
 
     counts = send_review_reminders(base_url=base_url, within_days=within_days, dry_run=dry_run)
     verb = "would send" if dry_run else "sent"
+    before = counts["due"] - counts["sent"] - counts["no_address"]
     click.echo(f"{counts['due']} due ({counts['overdue']} overdue): {verb} {counts['sent']} "
-               f"reminder(s); {counts['no_address']} without an owner e-mail address")
+               f"reminder(s); {counts['no_address']} without an owner e-mail address; "
+               f"{before} reminded before")
+    esc = escalate_overdue(base_url=base_url, after_days=escalate_days, dry_run=dry_run)
+    if esc["overdue"] > esc["already"] and not esc["moderators"]:
+        click.echo(f"{esc['overdue'] - esc['already']} overdue asset(s) not escalated: no "
+                   "active moderator has an e-mail address")
+    else:
+        verb = "would escalate" if dry_run else "escalated"
+        click.echo(f"{verb} {esc['escalated']} overdue asset(s) to {esc['moderators']} "
+                   f"moderator(s); {esc['already']} escalated before")
+    decisions = send_pending_decisions(base_url=base_url, dry_run=dry_run)
+    verb = "would send" if dry_run else "sent"
+    click.echo(f"{verb} {decisions} delayed decision e-mail(s) to people who made suggestions")
     if grace_days is not None:
         hidden = hide_overdue(grace_days=grace_days, dry_run=dry_run)
         verb = "would hide" if dry_run else "hid"
@@ -171,3 +223,32 @@ def export_command(out: Path, database_url: str | None) -> None:
                 count += 1
         data = range(count)
     click.echo(f"{out}: {len(data)} published assets")
+
+
+@assets.command("documents")
+@click.option("--check", is_flag=True,
+              help="Rebuild every document in memory and list the assets whose stored one "
+                   "differs (exit status 1 if any); change nothing.")
+@click.option("--rebuild", is_flag=True,
+              help="Rebuild and store every asset's documents (after an upgrade that changes "
+                   "the ORUK output).")
+@database_url_option
+def documents_command(check: bool, rebuild: bool, database_url: str | None) -> None:
+    """The stored Open Referral UK documents the API serves (one per asset and per
+    service_at_location, rebuilt whenever an asset changes). Without options, build those that
+    are missing (``rescomm migrate`` does this too)."""
+    configure_django(database_url)
+    from rescomm.web.assets import documents
+
+    if check and rebuild:
+        _fail("use --check or --rebuild, not both")
+    if check:
+        stale = documents.stale()
+        for service_id in stale:
+            click.echo(f"stale: {service_id}")
+        click.echo(f"{len(stale)} asset(s) with stale stored documents")
+        if stale:
+            raise click.exceptions.Exit(1)
+        return
+    written = documents.refresh_all() if rebuild else documents.refresh_missing()
+    click.echo(f"{written} asset(s) written")

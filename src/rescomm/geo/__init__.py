@@ -13,6 +13,7 @@ Everything public is listed in ``__all__``; implementation lives in private modu
 ``_boundaries``           :func:`read_boundaries` (bundled, GeoJSON, GeoPackage)
 ``_locator``              :class:`LsoaLocator` (point in LSOA)
 ``_points``               :class:`PointIndex` (nearest / within radius)
+``_gazetteer``            :class:`Gazetteer` (place names: wards, MSOAs, local authorities)
 ``_arrow``                thin adaptor over pyarrow's string kernels
 ========================  ==============================================================
 
@@ -31,6 +32,7 @@ from ._errors import (
     TerminatedPostcodeError,
     UnknownPostcodeError,
 )
+from ._gazetteer import Gazetteer, Place, normalise_place_name, place_centres
 from ._locator import LsoaLocator
 from ._points import PointIndex
 from ._postcode import normalise_postcode, normalise_postcodes
@@ -45,10 +47,12 @@ __all__ = [
     "WGS84",
     "AreaCodeError",
     "AreaHierarchy",
+    "Gazetteer",
     "GeoError",
     "InvalidPostcodeError",
     "LsoaLocator",
     "OutsideGreatBritainError",
+    "Place",
     "PointIndex",
     "PostcodeIndex",
     "PostcodeRecord",
@@ -59,8 +63,10 @@ __all__ = [
     "lookup_postcodes",
     "lsoa11_to_lsoa21",
     "lsoa21_to_lsoa11",
+    "normalise_place_name",
     "normalise_postcode",
     "normalise_postcodes",
+    "place_centres",
     "read_boundaries",
     "wgs84_to_bng",
 ]

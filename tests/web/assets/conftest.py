@@ -44,3 +44,35 @@ def make_asset(db):
 
     return make
 
+
+
+@pytest.fixture(autouse=True)
+def _stored_documents_are_fresh(request):
+    """After every asset test that used the database, no stored ORUK document is stale: each
+    path that changed an asset (import, revert, status, verification, moderation, ...) rebuilt
+    them (``rescomm.web.assets.documents``)."""
+    names = set(request.fixturenames)
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in names or "demo_data" in names or (
+            marker and marker.kwargs.get("transaction")):
+        request.getfixturevalue("transactional_db")
+    elif "db" in names or marker:
+        request.getfixturevalue("db")
+    else:
+        yield
+        return
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from rescomm.web.assets.documents import stale
+    from rescomm.web.assets.models import Service
+
+    start = timezone.now()
+    yield
+    # Every write path saves the service (or, for a renamed organisation, the organisation), so
+    # checking what changed since the test began covers what the test did, at a fraction of
+    # the cost of checking every asset (``test_documents.py`` checks them all).
+    changed = Service.objects.filter(Q(last_modified__gte=start)
+                                     | Q(organization__last_modified__gte=start))
+    assert stale(changed.values_list("id", flat=True)) == [], \
+        "stored ORUK documents are stale after this test"

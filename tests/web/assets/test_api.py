@@ -3,6 +3,7 @@ middle and last pages, each {id}), filters, postcode search, privacy and bad inp
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -215,6 +216,33 @@ def test_bad_parameters_get_400_naming_the_field(client, db, path, params, field
     assert message in " ".join(error["fields"][field])
 
 
+@pytest.mark.parametrize("params", [{}, {"taxonomy_term_id": "capital"}, {"search": "Library"}])
+def test_ndjson_streams_every_matching_service_one_a_line_without_paging(client, db, params):
+    if params.get("taxonomy_term_id"):
+        term = TaxonomyTerm.objects.get(taxonomy__code="community_capitals", code="natural")
+        params = {"taxonomy_term_id": str(term.id)}
+    response = get(client, "/services", format="ndjson", per_page=1, page=3, **params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/x-ndjson"
+    lines = b"".join(response.streaming_content).decode().splitlines()
+    items = [json.loads(line) for line in lines]
+    paged, number = [], 1
+    while True:
+        body = get(client, "/services", page=number, per_page=1000, **params).json()
+        paged += body["contents"]
+        if body["last_page"]:
+            break
+        number += 1
+    assert items == paged and len(items) == body["total_items"] > 0
+
+
+def test_an_unknown_format_is_a_400_naming_it(client, db):
+    response = get(client, "/services", format="xml")
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["format"] == [
+        "'xml' is not a format: use json or ndjson"]
+
+
 @pytest.mark.parametrize("path", ["/services/", "/organizations/", "/taxonomies/",
                                   "/taxonomy_terms/", "/service_at_locations/"])
 @pytest.mark.parametrize("item", ["00000000-0000-0000-0000-000000000000", "not-a-uuid"])
@@ -248,3 +276,23 @@ def test_the_schema_check_is_not_vacuous():
     assert "'open' is not one of" in messages
     with pytest.raises(jsonschema.ValidationError):
         schemas.for_path("/services/{id}").validate({"id": "x", "name": "A"})
+
+
+@pytest.mark.parametrize(("postcode", "radius", "page", "per_page"), [
+    ("L1 8JQ", 1500.0, 1, 50), ("L1 8JQ", 1500.0, 2, 7), ("L1 8JQ", None, 3, 100),
+    ("WA7 2ES", 3000.0, 1, 1000), ("L1 8JQ", 10.0, 1, 50), ("L1 8JQ", 1500.0, 999, 50),
+])
+def test_the_hand_written_nearest_query_matches_the_orm_query(db, postcode, radius, page,
+                                                              per_page):
+    from rescomm.web.assets import api
+    from rescomm.web.assets.models import ServiceAtLocation
+
+    fast, fast_total = api.nearest_page(api.postcode_point(postcode), radius, page=page,
+                                        per_page=per_page)
+    orm, orm_total = api.near_postcode_page(ServiceAtLocation.objects.all(), postcode, radius,
+                                            page=page, per_page=per_page)
+    assert fast_total == orm_total
+    assert [doc for doc, _ in fast] == [doc for doc, _ in orm]
+    assert all(doc for doc, _ in fast)
+    if page == 1 and radius and radius > 100:
+        assert fast_total > len(fast) or fast_total == len(fast) > 0

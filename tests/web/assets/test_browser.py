@@ -33,12 +33,32 @@ def test_search_near_a_postcode_open_an_asset_and_report_a_problem(page):
     assert "Thank you" in page.inner_text("main")
 
 
-def test_the_results_map_shows_the_same_assets_without_tiles(page):
-    page.goto("/assets/?postcode=L1+8JQ&radius=1000")
-    page.wait_for_selector("#asset-map path.leaflet-interactive")
-    markers = page.locator("#asset-map path.leaflet-interactive").count()
-    assert markers == page.locator(".asset-list__item").count()
+def _on_map(page) -> tuple[int, int]:
+    """(single markers, assets inside cluster icons) drawn on the map."""
+    singles = page.locator("#asset-map path.leaflet-interactive").count()
+    clustered = sum(int(t.split()[0]) for t in
+                    page.locator("#asset-map .marker-cluster span").all_inner_texts()
+                    if t.split() and t.split()[0].isdigit())
+    return singles, clustered
+
+
+def test_the_results_map_clusters_every_result_without_tiles(page):
+    import re
+
+    page.goto("/assets/?postcode=L1+8JQ&radius=2000")
+    page.wait_for_selector("#asset-map .marker-cluster")
+    total = int(re.match(r"(\d+) assets", page.inner_text("#results"))[1])
+    assert total > page.locator(".asset-list__item").count()  # more than one page
+    singles, clustered = _on_map(page)
+    assert clustered > 0 and singles + clustered == total
     assert page.locator(".leaflet-tile").count() == 0
+    # a cluster is reachable from the keyboard; selecting it zooms in, so the map changes
+    page.locator("#asset-map .marker-cluster").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#asset-map path.leaflet-interactive').length != n",
+        arg=singles)
+    assert "grouped where they are close together" in page.inner_text("main")
 
 
 def test_asset_pages_have_no_serious_accessibility_violations(page, run_axe):
@@ -46,10 +66,14 @@ def test_asset_pages_have_no_serious_accessibility_violations(page, run_axe):
     page.goto("/assets/")
     checked["list"] = run_axe(page)
     page.goto("/assets/?postcode=L1+8JQ&radius=1000")
-    page.wait_for_selector("#asset-map path.leaflet-interactive")
+    page.wait_for_selector("#asset-map .marker-cluster")
     checked["near"] = run_axe(page)
     page.goto("/assets/?postcode=nope")
     checked["bad postcode"] = run_axe(page)
+    page.goto("/assets/?place=St+Michaels")
+    checked["which place"] = run_axe(page)
+    page.goto("/assets/?place=Atlantis")
+    checked["unknown place"] = run_axe(page)
     page.goto(first_gp_url())
     checked["asset"] = run_axe(page)
     page.get_by_role("button", name="Send report").click()
@@ -72,6 +96,13 @@ def test_asset_pages_work_without_javascript(browser, live_server, demo_data):
     context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
     page = context.new_page()
     try:
+        page.goto("/assets/")
+        page.get_by_label("Or a place name").fill("st michaels")
+        page.get_by_role("button", name="Show assets").click()
+        page.wait_for_load_state("domcontentloaded")
+        page.get_by_role("link", name="St Michaels (ward, Liverpool)").click()
+        page.wait_for_load_state("domcontentloaded")
+        assert "of St Michaels (ward, Liverpool), nearest first" in page.inner_text("main")
         page.goto("/assets/")
         page.get_by_label("Community capital").select_option("natural")
         page.get_by_role("button", name="Show assets").click()

@@ -86,6 +86,39 @@ def test_duplicate_source_ids_in_one_file_are_refused(db):
         import_assets([record("t:1"), record("t:1")], source="tests")
 
 
+def test_skip_invalid_imports_the_valid_records_and_returns_the_problems_of_the_rest(db):
+    batch = [record("t:1"), record("t:2", email="nope", url="javascript:alert(1)"),
+             record("t:3"), record("t:1", name="Repeat"), "not a record"]
+    with pytest.raises(ImportFailed):
+        import_assets(batch, source="tests")
+    assert not Service.objects.filter(source_id__startswith="t:").exists()
+    result = import_assets(batch, source="tests", skip_invalid=True)
+    assert (result.created, result.skipped_records) == (2, 3)
+    assert [(e.index, e.field) for e in result.skipped] == [
+        (1, "url"), (1, "email"), (3, "source_id"), (4, "record")]
+    assert Service.objects.get(source_id="t:1").name == "Kensington Community Centre"
+    assert sorted(Service.objects.filter(source_id__startswith="t:")
+                  .values_list("source_id", flat=True)) == ["t:1", "t:3"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_skip_invalid_still_writes_in_one_transaction(demo_data, monkeypatch):
+    from rescomm.web.assets import importer
+
+    real = importer._create_new
+
+    def failing(new, **kwargs):
+        real(new[:1], **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "_create_new", failing)
+    before = Service.objects.count()
+    with pytest.raises(RuntimeError, match="disk full"):
+        import_assets([record("t:1"), record("t:2", email="nope"), record("t:3")],
+                      source="tests", skip_invalid=True)
+    assert Service.objects.count() == before
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_failure_part_way_through_writing_changes_nothing(demo_data, monkeypatch):
     from rescomm.web.assets import importer

@@ -3,6 +3,9 @@ moderators' history and revert. Everything users type is escaped."""
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 from django.core.cache import cache
 
@@ -69,6 +72,51 @@ def test_a_bad_postcode_is_a_clear_field_error(client, db, postcode, message):
     assert b'href="#id_postcode"' in response.content
 
 
+def test_a_place_name_search_is_sorted_by_distance_from_the_place_centre(client, db):
+    from rescomm.geo import Gazetteer
+
+    speke = Gazetteer.bundled().search("Speke")[0]
+    response = client.get("/assets/", {"place": "speke", "radius": "2000"})
+    assert response.status_code == 200
+    rows = list(response.context["page"].object_list)
+    distances = [d for _, d in rows]
+    assert rows and distances == sorted(distances) and max(distances) <= 2000
+    service, distance = rows[0]
+    loc = service.service_at_locations.all()[0].location
+    assert distance == pytest.approx(math.hypot(loc.easting - speke.easting,
+                                                loc.northing - speke.northing))
+    assert "within 2000 metres of Speke (ward, Liverpool), nearest first" in \
+        response.content.decode()
+
+
+def test_an_ambiguous_place_name_offers_a_choice_that_works_without_javascript(client, db):
+    response = client.get("/assets/", {"place": "St Michaels", "radius": "1000"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Which &ldquo;St Michaels&rdquo; do you mean?" in html
+    assert response.context["total"] == 0
+    links = re.findall(r'href="/assets/\?([^"]+)">St Michaels \(ward, (\w+)\)', html)
+    assert [lad for _, lad in links] == ["Knowsley", "Liverpool"]
+    query = links[1][0].replace("&amp;", "&")
+    assert "radius=1000" in query and "place_code=E05" in query
+    chosen = client.get("/assets/?" + query)
+    assert chosen.status_code == 200
+    assert b"metres of St Michaels (ward, Liverpool), nearest first" in chosen.content
+
+
+@pytest.mark.parametrize(("params", "field", "message"), [
+    ({"place": "Atlantis"}, "place",
+     'No ward or local authority in Cheshire and Merseyside is called &quot;Atlantis&quot;'),
+    ({"place": "Speke", "postcode": "L1 8JQ"}, "place",
+     "Enter a postcode or a place name, not both"),
+])
+def test_an_unknown_place_name_is_a_clear_field_error(client, db, params, field, message):
+    response = client.get("/assets/", params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert f'href="#id_{field}"'.encode() in response.content
+
+
 def test_hidden_locations_are_not_in_distance_searches_nor_shown(client, make_asset):
     service = make_asset("t:refuge", name="Safe House", hide_exact_location=True)
     response = client.get("/assets/", {"postcode": "L1 8JQ", "radius": "5000", "q": "Safe"})
@@ -104,7 +152,8 @@ def test_everything_typed_is_escaped_on_the_pages(client, make_asset, payload):
     detail = client.get(f"/assets/{service.id}/").content.decode()
     listing = client.get("/assets/", {"q": "Hall"}).content.decode()
     search = client.get("/assets/", {"q": payload, "postcode": payload}).content.decode()
-    for html in (detail, listing, search):
+    place = client.get("/assets/", {"place": payload}).content.decode()
+    for html in (detail, listing, search, place):
         if "<" in payload:
             assert payload not in html
         assert 'href="javascript:' not in html and "src=x" not in html.replace("src=x o", "")

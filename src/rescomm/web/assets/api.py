@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from datetime import datetime, time
 
+from django.db import connection
 from django.db.models import (
+    Count,
     Exists,
     ExpressionWrapper,
     F,
@@ -20,14 +22,15 @@ from django.db.models import (
     Q,
     QuerySet,
     Value,
+    Window,
 )
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Router
 
 from rescomm.web.core.errors import json_error
 
-from . import oruk
+from . import documents, oruk
 from .models import AssetStatus, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
 router = Router(tags=["Open Referral UK"])
@@ -52,6 +55,18 @@ def _cors(response):
 
 def _ok(data) -> JsonResponse:
     return _cors(JsonResponse(data, safe=False, json_dumps_params={"ensure_ascii": False}))
+
+
+def _ok_text(text: str) -> HttpResponse:
+    """An answer already serialised (from the stored documents, :mod:`.documents`)."""
+    return _cors(HttpResponse(text.encode(), content_type="application/json"))
+
+
+def _page(rows, builder, *, total: int, page: int, per_page: int) -> HttpResponse:
+    """A page of stored documents: ``rows`` are ``(document, object id)``; a row without a
+    stored document yet (an asset made before they existed) is built with ``builder``."""
+    items = [doc or documents.dumps(builder(pk)) for doc, pk in rows]
+    return _ok_text(documents.page_json(items, total=total, page_number=page, per_page=per_page))
 
 
 def _bad(exc: BadParameter) -> JsonResponse:
@@ -151,11 +166,14 @@ def services(request: HttpRequest, search: str | None = None, text: str | None =
              organization_id: str | None = None, modified_after: str | None = None,
              minimum_age: int | None = None, maximum_age: int | None = None,
              day: str | None = None, start_time: str | None = None,
-             end_time: str | None = None, page: int = 1, per_page: int = 50):
+             end_time: str | None = None, page: int = 1, per_page: int = 50,
+             format: str = "json"):  # noqa: A002 - the ORUK parameter name
     """`search` (or the ORUK 1.0 `text`) matches name and description; all filters combine
     with AND. Ages: services whose age range overlaps; `day`, `start_time`, `end_time`: open
-    then."""
+    then. `format=ndjson` streams every match, one service a line, without paging."""
     try:
+        if format not in ("json", "ndjson"):
+            raise BadParameter("format", f"{format!r} is not a format: use json or ndjson")
         page, per_page = _paging(page, per_page)
         qs = filter_services(
             published(), search=search or text, taxonomy_id=taxonomy_id,
@@ -165,24 +183,30 @@ def services(request: HttpRequest, search: str | None = None, text: str | None =
         )
     except BadParameter as exc:
         return _bad(exc)
+    if format == "ndjson":
+        return _ndjson(qs.order_by("name", "id").values_list("oruk_summary", "id"))
     total = qs.count()
-    items = _slice(qs.order_by("name", "id"), page, per_page)
-    return _ok(oruk.page([oruk.service_summary(s) for s in items], total=total,
-                         page_number=page, per_page=per_page))
+    rows = _slice(qs.order_by("name", "id").values_list("oruk_summary", "id"), page, per_page)
+    return _page(rows, lambda pk: oruk.service_summary(Service.objects.get(pk=pk)),
+                 total=total, page=page, per_page=per_page)
 
 
 @router.get("/services/{service_id}", summary="One published asset, fully nested")
 def service_detail(request: HttpRequest, service_id: str):
-    s = _published_or_none(service_id)
-    if s is None:
-        return _not_found("service")
-    return _ok(oruk.service(s))
+    return _service_document(service_id) or _not_found("service")
 
 
-def _published_or_none(service_id: str) -> Service | None:
-    if not re.fullmatch(r"[0-9a-fA-F-]{36}", service_id):
+def _service_document(service_id) -> HttpResponse | None:
+    """The stored, fully nested document of a published service, or None."""
+    if not re.fullmatch(r"[0-9a-fA-F-]{36}", str(service_id)):
         return None
-    return published().prefetch_related(*oruk.SERVICE_PREFETCH).filter(id=service_id).first()
+    row = published().filter(id=service_id).values_list("oruk_document", flat=True).first()
+    if row is None:
+        return None
+    if not row:  # made before documents were stored: build it now
+        s = published().prefetch_related(*oruk.SERVICE_PREFETCH).get(id=service_id)
+        row = documents.dumps(oruk.service(s))
+    return _ok_text(row)
 
 
 @router.get("/service_at_locations", summary="Assets at their locations; near a postcode")
@@ -204,34 +228,52 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
             modified_after=modified_after, minimum_age=minimum_age, maximum_age=maximum_age,
             day=day, start_time=start_time, end_time=end_time,
         )
-        # A correlated EXISTS (a semi-join) lets the planner start from the few locations in the
-        # search box and check each one's service by primary key, instead of collecting every
-        # published service first (what `service_id IN (subquery)` led to).
-        qs = ServiceAtLocation.objects.filter(
-            Exists(services.filter(pk=OuterRef("service_id")))
-        ).select_related("service", "location")
+        filtered = any(v not in (None, "") for v in (
+            search, text, taxonomy_id, taxonomy_term_id, organization_id, modified_after,
+            minimum_age, maximum_age, day, start_time, end_time))
         if proximity is not None and not postcode:
             raise BadParameter("proximity", "needs a postcode")
         if postcode:
             if proximity is not None and not 0 < proximity <= 100_000:
                 raise BadParameter("proximity", "must be more than 0 and at most 100000 metres")
-            nearest = near_postcode(qs, postcode, proximity)
-            total = nearest.count()
-            items = list(_slice(nearest, page, per_page))
+            # The stored search coordinates are set only for published assets whose location
+            # may be shown, so without other filters one indexed table answers the search.
+            if filtered:
+                qs = ServiceAtLocation.objects.filter(
+                    Exists(services.filter(pk=OuterRef("service_id"))))
+                rows, total = near_postcode_page(qs, postcode, proximity, page=page,
+                                                 per_page=per_page)
+            else:
+                rows, total = nearest_page(postcode_point(postcode), proximity, page=page,
+                                           per_page=per_page)
         else:
+            # A correlated EXISTS (a semi-join): the planner checks each link's service by
+            # primary key instead of collecting every published service first.
+            qs = ServiceAtLocation.objects.filter(
+                Exists(services.filter(pk=OuterRef("service_id"))))
             total = qs.count()
-            items = list(_slice(qs.order_by("service__name", "id"), page, per_page))
+            rows = _slice(qs.order_by("service__name", "id")
+                          .values_list("oruk_document", "id"), page, per_page)
     except BadParameter as exc:
         return _bad(exc)
-    _prefetch_locations(items)
-    return _ok(oruk.page([oruk.service_at_location(sal) for sal in items], total=total,
-                         page_number=page, per_page=per_page))
+    return _page(rows, _sal_item, total=total, page=page, per_page=per_page)
 
 
-def _prefetch_locations(items: list[ServiceAtLocation]) -> None:
-    from django.db.models import prefetch_related_objects
+def _ndjson(rows) -> StreamingHttpResponse:
+    """Every row's stored document, one JSON object a line (``application/x-ndjson``), read
+    from the database in chunks while it is sent."""
 
-    prefetch_related_objects(items, "location__addresses", "location__accessibility")
+    def lines():
+        for doc, pk in rows.iterator(chunk_size=1000):
+            text = doc or documents.dumps(oruk.service_summary(Service.objects.get(pk=pk)))
+            yield (text + "\n").encode()
+
+    return _cors(StreamingHttpResponse(lines(), content_type="application/x-ndjson"))
+
+
+def _sal_item(sal_id) -> dict:
+    sal = ServiceAtLocation.objects.select_related("service", "location").get(pk=sal_id)
+    return oruk.service_at_location(sal)
 
 
 def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float]:
@@ -248,26 +290,72 @@ def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float
 
 
 def near_postcode(qs: QuerySet[ServiceAtLocation], postcode: str,
-                  radius_m: float | None) -> QuerySet[ServiceAtLocation]:
+                  radius_m: float | None, *,
+                  point: tuple[float, float] | None = None) -> QuerySet[ServiceAtLocation]:
     """``qs`` nearest first from ``postcode`` (BNG metres), within ``radius_m`` if given.
 
-    Distances are straight lines on the British National Grid, computed and sorted by the
-    database (``distance_m``), so only one page of rows is ever fetched; the bounding box on the
-    indexed easting/northing columns keeps the scan to the search square. Hidden locations are
-    left out, since a distance from a chosen postcode would reveal where they are.
+    Only links with stored search coordinates take part (``search_easting``, set by
+    :func:`.documents.refresh` for published assets whose location is not hidden: a distance
+    from a chosen postcode would reveal a hidden one). Distances are straight lines on the
+    British National Grid, computed and sorted by the database (``distance2``, square metres),
+    so only one page of rows is ever fetched; the bounding box on the (easting, northing) index
+    keeps the scan to the search square. Ties are broken by the link's id.
     """
-    east, north = postcode_point(postcode)
-    qs = qs.filter(service__hide_exact_location=False, location__easting__isnull=False,
-                   location__northing__isnull=False)
+    east, north = point or postcode_point(postcode)
+    qs = qs.filter(search_easting__isnull=False, search_northing__isnull=False)
     if radius_m is not None:
-        qs = qs.filter(location__easting__range=(east - radius_m, east + radius_m),
-                       location__northing__range=(north - radius_m, north + radius_m))
-    dx = F("location__easting") - Value(east)
-    dy = F("location__northing") - Value(north)
+        qs = qs.filter(search_easting__range=(east - radius_m, east + radius_m),
+                       search_northing__range=(north - radius_m, north + radius_m))
+    dx = F("search_easting") - Value(east)
+    dy = F("search_northing") - Value(north)
     qs = qs.annotate(distance2=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
     if radius_m is not None:
         qs = qs.filter(distance2__lte=radius_m * radius_m)
-    return qs.order_by("distance2", "service__name", "id")
+    return qs.order_by("distance2", "id")
+
+
+def near_postcode_page(qs: QuerySet[ServiceAtLocation], postcode: str, radius_m: float | None,
+                       *, page: int, per_page: int) -> tuple[list[tuple[str, object]], int]:
+    """One page of :func:`near_postcode` as ``[(stored document, id)]`` and the total number
+    of matches, in one query (the total is a window count over the matches before paging)."""
+    nearest = near_postcode(qs, postcode, radius_m).annotate(
+        total=Window(Count("*"))).values_list("oruk_document", "id", "total")
+    rows = list(_slice(nearest, page, per_page))
+    if rows:
+        return [(doc, pk) for doc, pk, _ in rows], rows[0][2]
+    return [], near_postcode(qs, postcode, radius_m).count()
+
+
+def nearest_page(point: tuple[float, float], radius_m: float | None, *, page: int,
+                 per_page: int) -> tuple[list[tuple[str, object]], int]:
+    """:func:`near_postcode_page` without other filters, as one hand-written query (the
+    common case; building it through the ORM cost as much as running it).
+
+    Same rows, order and total as the ORM version (tested): links with stored search
+    coordinates, within ``radius_m`` of ``point`` (BNG metres) if given, by squared distance
+    then id, and a window count of all the matches.
+    """
+    table = connection.ops.quote_name(ServiceAtLocation._meta.db_table)
+    east, north = point
+    distance2 = ("(search_easting - %s) * (search_easting - %s)"
+                 " + (search_northing - %s) * (search_northing - %s)")
+    where = "search_easting IS NOT NULL AND search_northing IS NOT NULL"
+    params: list = []
+    if radius_m is not None:
+        where += (" AND search_easting BETWEEN %s AND %s AND search_northing BETWEEN %s AND %s"
+                  f" AND {distance2} <= %s")
+        params += [east - radius_m, east + radius_m, north - radius_m, north + radius_m,
+                   east, east, north, north, radius_m * radius_m]
+    sql = (f"SELECT oruk_document, id, COUNT(*) OVER () FROM {table} "  # noqa: S608 - our names
+           f"WHERE {where} ORDER BY {distance2}, id LIMIT %s OFFSET %s")
+    params += [east, east, north, north, per_page, (page - 1) * per_page]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    if found:
+        return [(doc, pk) for doc, pk, _ in found], found[0][2]
+    qs = near_postcode(ServiceAtLocation.objects.all(), "", radius_m, point=point)
+    return [], qs.count()
 
 
 @router.get("/service_at_locations/{sal_id}", summary="One asset at one location")
@@ -278,8 +366,7 @@ def service_at_location_detail(request: HttpRequest, sal_id: str):
             id=sal_id, service__asset_status=AssetStatus.PUBLISHED).first()
     if sal is None:
         return _not_found("service at location")
-    s = _published_or_none(str(sal.service_id))
-    return _ok(oruk.service(s))
+    return _service_document(sal.service_id)
 
 
 def _organizations() -> QuerySet[Organization]:
@@ -310,8 +397,15 @@ def organization_detail(request: HttpRequest, organization_id: str):
         org = _organizations().filter(id=organization_id).first()
     if org is None:
         return _not_found("organization")
-    services_ = list(org.services.filter(asset_status=AssetStatus.PUBLISHED).order_by("name"))
-    return _ok(oruk.organization(org, services=services_))
+    data = oruk.organization(org, services=[])
+    rows = (org.services.filter(asset_status=AssetStatus.PUBLISHED).order_by("name", "id")
+            .values_list("oruk_summary", "id"))
+    summaries = [doc or documents.dumps(oruk.service_summary(Service.objects.get(pk=pk)))
+                 for doc, pk in rows]
+    text = documents.dumps(data)
+    if not text.endswith('"services":[]}'):  # pragma: no cover - oruk.organization's key order
+        raise AssertionError("oruk.organization must end with services")
+    return _ok_text(text[: -len("[]}")] + "[" + ",".join(summaries) + "]}")
 
 
 @router.get("/taxonomies", summary="Taxonomies (community capitals, needs), paged")

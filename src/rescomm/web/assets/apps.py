@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class AssetsConfig(AppConfig):
@@ -6,3 +7,18 @@ class AssetsConfig(AppConfig):
     label = "assets"
     verbose_name = "Community asset map (Open Referral UK)"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        post_migrate.connect(_build_missing_documents, sender=self)
+
+
+def _build_missing_documents(sender, using="default", verbosity=1, **kwargs) -> None:
+    """After ``migrate``, build the stored ORUK documents of assets that have none (assets
+    created before the documents existed); a no-op when every asset has them."""
+    from .documents import refresh_missing
+
+    if using != "default":
+        return
+    written = refresh_missing()
+    if written and verbosity:
+        print(f"  Built the stored Open Referral UK documents of {written} asset(s)")

@@ -21,6 +21,9 @@ def _term_choices(code: str) -> list[tuple[str, str]]:
 class AssetSearchForm(forms.Form):
     q = forms.CharField(label="Name or description", required=False, max_length=100)
     postcode = forms.CharField(label="Postcode", required=False, max_length=12)
+    place = forms.CharField(label="Or a place name", required=False, max_length=100)
+    #: Set by the "which place do you mean?" links: the ONS code of the chosen place.
+    place_code = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
     radius = forms.ChoiceField(label="Within", choices=RADIUS_CHOICES, required=False,
                                initial="2000")
     capital = forms.ChoiceField(label="Community capital", required=False)
@@ -50,6 +53,37 @@ class AssetSearchForm(forms.Form):
             ) from exc
         self.point = (float(record.easting), float(record.northing))
         return record.postcode
+
+    def clean_place(self) -> str:
+        """A place name from the gazetteer (:class:`rescomm.geo.Gazetteer`): one match sets
+        ``self.point`` and ``self.place``; several set ``self.place_choices`` (the page offers
+        a choice); none is a field error."""
+        from rescomm.geo import Gazetteer
+
+        value = " ".join(self.cleaned_data["place"].split())
+        self.place, self.place_choices = None, []
+        if not value:
+            return ""
+        gazetteer = Gazetteer.bundled()
+        chosen = gazetteer.get((self.data.get("place_code") or "").strip())
+        matches = [chosen] if chosen is not None else gazetteer.search(value)
+        if not matches:
+            raise forms.ValidationError(
+                f"No ward or local authority in Cheshire and Merseyside is called \"{value}\". "
+                "Check the spelling, enter a ward or local authority name like Speke or "
+                "Wirral, or search by postcode")
+        if len(matches) > 1:
+            self.place_choices = matches
+        else:
+            self.place = matches[0]
+            self.point = (self.place.easting, self.place.northing)
+        return value
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("postcode") and data.get("place"):
+            self.add_error("place", "Enter a postcode or a place name, not both")
+        return data
 
 
 class ProblemReportForm(forms.Form):
@@ -88,6 +122,9 @@ class SuggestionForm(forms.Form):
     address = forms.CharField(label="Address", required=False, max_length=300)
     city = forms.CharField(label="Town or city", required=False, max_length=100)
     postcode = forms.CharField(label="Postcode", required=False, max_length=12)
+    place = forms.CharField(label="Or a place name", required=False, max_length=100)
+    #: Set by the "which place do you mean?" links: the ONS code of the chosen place.
+    place_code = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
     phone = forms.CharField(label="Phone", required=False, max_length=40)
     email = forms.CharField(label="Email address", required=False, max_length=254)
     url = forms.CharField(label="Website", required=False, max_length=500)

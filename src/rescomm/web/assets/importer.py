@@ -34,6 +34,7 @@ from django.db import transaction
 
 from rescomm.web.accounts.audit import audit
 
+from . import documents
 from .models import (
     Accessibility,
     Address,
@@ -97,10 +98,17 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: With ``skip_invalid``: every problem of the records that were left out.
+    skipped: list[RecordError] = field(default_factory=list)
 
     @property
     def total(self) -> int:
         return self.created + self.updated + self.unchanged
+
+    @property
+    def skipped_records(self) -> int:
+        """How many records were left out (a record may have several problems)."""
+        return len({e.index for e in self.skipped})
 
 
 def _blank(value) -> bool:
@@ -341,11 +349,17 @@ def _records(data) -> list[dict]:
     if pd is not None and isinstance(data, pd.DataFrame):
         frame = data.astype(object).where(data.notna(), None)
         return frame.to_dict("records")
-    return [dict(r) for r in data]
+    return [dict(r) if isinstance(r, Mapping) else r for r in data]
 
 
 def validate(data, *, source: str) -> tuple[list[dict], list[RecordError]]:
     """Normalise every record; return the clean records and every problem."""
+    indexed, errors = _validate_indexed(data, source=source)
+    return [rec for _, rec in indexed], errors
+
+
+def _validate_indexed(data, *, source: str) -> tuple[list[tuple[int, dict]], list[RecordError]]:
+    """:func:`validate`, each record with its position in ``data`` (0-based)."""
     records, errors, seen = [], [], {}
     for index, raw in enumerate(_records(data)):
         if not isinstance(raw, Mapping):
@@ -357,7 +371,7 @@ def validate(data, *, source: str) -> tuple[list[dict], list[RecordError]]:
             errors.append(RecordError(index, rec["source_id"], "source_id",
                                       f"repeats record {seen[rec['source_id']] + 1}"))
         seen.setdefault(rec["source_id"], index)
-        records.append(rec)
+        records.append((index, rec))
     return records, errors
 
 
@@ -421,12 +435,13 @@ def apply_record(service: Service, rec: dict, *, terms, organizations: dict | No
     Accessibility.objects.bulk_create(
         [Accessibility(location=location, description=a) for a in rec.get("accessibility") or []]
     )
+    documents.refresh([service.id])
     return service
 
 
 def import_assets(data, *, source: str, actor=None, reason: str = "",
-                  audited: bool = True) -> ImportResult:
-    """Import community assets, all or nothing.
+                  audited: bool = True, skip_invalid: bool = False) -> ImportResult:
+    """Import community assets, all or nothing (or, with ``skip_invalid``, all valid ones).
 
     Parameters
     ----------
@@ -440,16 +455,23 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
     audited
         Append one audit event for the import (default). The demo load passes False, as
         ``load_demo`` does not audit loading reference data; versions are kept either way.
+    skip_invalid
+        Leave out every record with a problem and import the others (still in one
+        transaction); the problems of the records left out are in ``result.skipped``. A
+        repeated ``source_id`` leaves out the repeat, not the first record.
 
     Raises
     ------
     ImportFailed
-        If any record is invalid (nothing is written); ``errors`` has one entry per problem.
+        If any record is invalid and ``skip_invalid`` is false (nothing is written);
+        ``errors`` has one entry per problem.
     """
-    records, errors = validate(data, source=source)
-    if errors:
+    indexed, errors = _validate_indexed(data, source=source)
+    if errors and not skip_invalid:
         raise ImportFailed(errors)
-    result = ImportResult()
+    bad = {e.index for e in errors}
+    records = [rec for index, rec in indexed if index not in bad]
+    result = ImportResult(skipped=list(errors))
     why = reason or f"import from {source}"
     with transaction.atomic():
         terms = ensure_taxonomies()
@@ -475,10 +497,15 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
             result.updated += 1
         _create_new(new, terms=terms, actor=actor, reason=why)
         result.created = len(new)
+        # An organisation renamed by this import appears in its other services' documents.
+        documents.refresh(Service.objects.filter(organization__in=list(organizations.values()))
+                          .values_list("id", flat=True))
         if audited:
+            skipped = (f", {result.skipped_records} invalid record(s) skipped"
+                       if result.skipped else "")
             audit(actor, "import", object_type="assets.service",
                   reason=(f"{why}: {result.created} created, {result.updated} updated, "
-                          f"{result.unchanged} unchanged")[:500])
+                          f"{result.unchanged} unchanged{skipped}")[:500])
     if result.created or result.updated:
         _refresh_planner_statistics()
     return result
@@ -566,6 +593,7 @@ def _create_new(new: list[tuple[dict, str]], *, terms, actor, reason: str) -> No
                                      reason=reason[:500], snapshot=rec))
     for model, objects in rows.items():
         model.objects.bulk_create(objects, batch_size=BATCH)
+    documents.refresh(s.id for s in rows[Service])
 
 
 def demo_records(lads: Iterable[str] | None = None):

@@ -143,12 +143,22 @@ class Service(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     last_modified = models.DateTimeField(auto_now=True, db_index=True)
+    #: The ORUK JSON of this service, fully nested (``/services/{id}``) and as a list item
+    #: (``/services``), serialised. Written only by :func:`.documents.refresh`; empty until then.
+    oruk_document = models.TextField(blank=True, default="", editable=False)
+    oruk_summary = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, never writing the stored ORUK documents back from this (possibly older) copy:
+        only :func:`.documents.refresh` writes them."""
+        _keep_documents(self, kwargs, DOCUMENT_FIELDS[Service])
+        super().save(*args, **kwargs)
 
     @property
     def status(self) -> str:
@@ -250,14 +260,29 @@ class ServiceAtLocation(models.Model):
         Location, on_delete=models.CASCADE, related_name="service_at_locations"
     )
     description = models.TextField(blank=True)
+    #: The ORUK list item of ``/service_at_locations`` (link, location, service), serialised.
+    oruk_document = models.TextField(blank=True, default="", editable=False)
+    #: British National Grid metres of the location while the asset may appear in distance
+    #: searches (published, location not hidden, coordinates known), else null. Kept here with
+    #: the document so a proximity search reads one table; written by :func:`.documents.refresh`.
+    search_easting = models.FloatField(null=True, blank=True, editable=False)
+    search_northing = models.FloatField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="assets_sal_unique")
         ]
+        indexes = [
+            models.Index(fields=["search_easting", "search_northing"], name="assets_sal_search",
+                         condition=models.Q(search_easting__isnull=False)),
+        ]
 
     def __str__(self) -> str:
         return f"{self.service_id} at {self.location_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        _keep_documents(self, kwargs, DOCUMENT_FIELDS[ServiceAtLocation])
+        super().save(*args, **kwargs)
 
 
 class Contact(models.Model):
@@ -496,3 +521,52 @@ class Suggestion(models.Model):
     @property
     def is_new(self) -> bool:
         return self.service_id is None
+
+
+#: Columns written only by :func:`.documents.refresh` (derived from the other tables).
+DOCUMENT_FIELDS = {
+    Service: ("oruk_document", "oruk_summary"),
+    ServiceAtLocation: ("oruk_document", "search_easting", "search_northing"),
+}
+
+
+def _keep_documents(instance: models.Model, kwargs: dict, fields: tuple[str, ...]) -> None:
+    """On an update without ``update_fields``, update every column except ``fields``."""
+    if instance._state.adding or kwargs.get("update_fields") is not None:
+        return
+    if kwargs.get("force_insert"):
+        return
+    kwargs["update_fields"] = [
+        f.attname for f in instance._meta.concrete_fields
+        if not f.primary_key and f.attname not in fields
+    ]
+
+
+class Notification(models.Model):
+    """One e-mail the asset map sent, recorded so that it is never sent twice (``key``).
+
+    Keys: ``reminder:<service>:<review_due>:<due|overdue>`` (an owner is reminded once before
+    the date and once after it), ``escalation:<service>:<review_due>`` (moderators are told once
+    per missed review), ``decision:<suggestion>`` (the person who suggested is told once).
+    """
+
+    class Kind(models.TextChoices):
+        REVIEW_REMINDER = "review_reminder", "Review reminder to the owner"
+        REVIEW_ESCALATION = "review_escalation", "Overdue review escalated to moderators"
+        SUGGESTION_DECISION = "suggestion_decision", "Decision told to the person who suggested"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    key = models.CharField(max_length=200, unique=True)
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="notifications")
+    suggestion = models.ForeignKey(Suggestion, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="notifications")
+    recipients = models.TextField(help_text="Comma-separated e-mail addresses")
+    subject = models.CharField(max_length=300)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

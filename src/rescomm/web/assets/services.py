@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from rescomm.web.accounts.audit import audit
 
+from . import documents, notify
 from .models import (
     AssetStatus,
     Attribute,
@@ -55,6 +56,8 @@ def term_codes(taxonomy_code: str) -> tuple[str, ...]:
 def ensure_taxonomies() -> dict[tuple[str, str], TaxonomyTerm]:
     """Create or update the shipped taxonomies; return ``{(taxonomy code, term code): term}``."""
     terms: dict[tuple[str, str], TaxonomyTerm] = {}
+    before = {t.id: (t.taxonomy.name, t.code, t.name, t.description)
+              for t in TaxonomyTerm.objects.select_related("taxonomy")}
     with transaction.atomic():
         for spec in shipped_taxonomies()["taxonomies"]:
             taxonomy, _ = Taxonomy.objects.update_or_create(
@@ -68,6 +71,11 @@ def ensure_taxonomies() -> dict[tuple[str, str], TaxonomyTerm]:
                               "description": t["description"]},
                 )
                 terms[(spec["code"], t["code"])] = term
+        changed = [t.id for t in terms.values() if t.id in before
+                   and before[t.id] != (t.taxonomy.name, t.code, t.name, t.description)]
+        if changed:  # a renamed term appears in the documents of the services tagged with it
+            documents.refresh(Attribute.objects.filter(taxonomy_term_id__in=changed)
+                              .values_list("service_id", flat=True))
     return terms
 
 
@@ -156,6 +164,7 @@ def set_status(service: Service, status: str, *, actor, reason: str) -> Service:
     with transaction.atomic():
         service.asset_status = status
         service.save(update_fields=["asset_status", "last_modified"])
+        documents.refresh([service.id])
         record_version(service, actor=actor, action=f"status_{status}", reason=reason)
         audit(actor, "update", service, reason=f"status {status}: {reason}"[:500])
     return service
@@ -169,6 +178,7 @@ def mark_verified(service: Service, *, actor, review_in_days: int = 365) -> Serv
         service.verified_by = actor_user(actor)
         service.review_due = (now + timezone.timedelta(days=review_in_days)).date()
         service.save(update_fields=["verified_at", "verified_by", "review_due", "last_modified"])
+        documents.refresh([service.id])
         record_version(service, actor=actor, action="verify", reason="still correct")
         audit(actor, "update", service, reason="verified as still correct")
     return service
@@ -298,10 +308,15 @@ def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
     """E-mail each due asset's owner (``assurer_email``, else the asset's ``email``) a reminder
     with a one-click "still correct" link, through Django's e-mail backend.
 
+    An owner is reminded once before the review date and once after it (each send is a
+    :class:`.models.Notification`); a reminder sent before is not sent again and is counted in
+    neither ``sent`` nor ``no_address``.
+
     Returns counts: ``due``, ``overdue``, ``sent``, ``no_address``.
     """
-    from django.core.mail import send_mail
     from django.urls import reverse
+
+    from .models import Notification
 
     today = today or timezone.localdate()
     counts = {"due": 0, "overdue": 0, "sent": 0, "no_address": 0}
@@ -313,6 +328,11 @@ def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
         if not to:
             counts["no_address"] += 1
             continue
+        # once before the date and once after it, per review date
+        key = (f"reminder:{service.id}:{service.review_due:%Y-%m-%d}:"
+               f"{'overdue' if overdue else 'due'}")
+        if notify.already_sent(key):
+            continue
         link = base_url.rstrip("/") + reverse(
             "assets:still-correct", args=[service.id, confirm_token(service)])
         when = "was due on" if overdue else "is due on"
@@ -320,8 +340,11 @@ def send_review_reminders(*, base_url: str, within_days: int = 14, today=None,
                 f"{service.review_due:%d %B %Y}.\n\nIf the details are still correct, confirm "
                 f"with one click:\n{link}\n\nIf something has changed, reply to this e-mail or "
                 "use 'Report a problem' on the asset's page.\n")
-        if not dry_run:
-            send_mail(f"Please check: {service.name}", body, None, [to])
+        if not dry_run and not notify.send_once(
+                kind=Notification.Kind.REVIEW_REMINDER, keys=[key],
+                subject=f"Please check: {service.name}", body=body, to=[to],
+                services=[service]):
+            continue
         counts["sent"] += 1
     if not dry_run:
         audit(None, "review_reminders_sent", object_type="assets.service",
@@ -416,6 +439,8 @@ def decide(suggestion, decision: str, *, actor, reason: str = ""):
         suggestion.decision_reason = reason[:500]
         suggestion.save()
         audit(actor, "update", suggestion, reason=f"{decision}: {reason}"[:500])
+        base_url = actor.build_absolute_uri("/") if isinstance(actor, HttpRequest) else ""
+        notify.tell_submitter_after_commit(suggestion, base_url=base_url)
     return suggestion
 
 

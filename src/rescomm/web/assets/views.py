@@ -28,6 +28,8 @@ from .forms import AssetSearchForm, ProblemReportForm
 from .models import AssetStatus, Service
 
 PAGE_SIZE = 25
+#: Most results the map shows at once (clustered); beyond it the map shows one page of results.
+MAP_LIMIT = 2000
 #: Problem reports allowed per IP address per hour.
 REPORTS_PER_HOUR = 5
 
@@ -70,10 +72,17 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     if data.get("open_now"):
         qs = qs.filter(open_at(timezone.localtime()))
     qs = qs.distinct().prefetch_related("service_at_locations__location__addresses")
-    if data.get("postcode"):
+    choices = []
+    if data.get("place") and form.place_choices:
+        base = [(k, v) for k, v in request.GET.items()
+                if k not in ("page", "place_code", "place") and v]
+        choices = [{"label": p.label, "query": urlencode(
+            [*base, ("place", p.name), ("place_code", p.code)])} for p in form.place_choices]
+    elif data.get("postcode") or data.get("place"):
         radius = float(data.get("radius") or 2000)
         east, north = form.point
-        searched_near = {"postcode": data["postcode"], "radius": radius}
+        label = data["postcode"] or form.place.label
+        searched_near = {"label": label, "radius": radius}
         near = qs.filter(hide_exact_location=False,
                          service_at_locations__location__easting__range=(east - radius,
                                                                          east + radius),
@@ -88,18 +97,30 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     else:
         rows = [(s, None) for s in qs.order_by("name")]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page") or 1)
-    markers = []
-    for service, _distance in page.object_list:
-        sal = service.service_at_locations.all()
-        loc = sal[0].location if sal else None
-        if loc is not None and loc.latitude is not None and not service.hide_exact_location:
-            markers.append({"name": service.name, "lat": loc.latitude, "lon": loc.longitude,
-                            "url": reverse("assets:detail", args=[service.id])})
+    # The map shows every result (clustered) when there are not too many, else this page's.
+    map_all = len(rows) <= MAP_LIMIT
+    markers = _markers([s for s, _ in rows] if map_all else [s for s, _ in page.object_list])
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
-        "markers": markers, "total": len(rows),
+        "markers": markers, "map_all": map_all, "map_limit": MAP_LIMIT, "total": len(rows),
+        "place_choices": choices, "place_query": data.get("place", ""),
     }, status=status)
+
+
+def _markers(services_: list[Service]) -> list[dict]:
+    """Map markers (name, WGS84 latitude and longitude, page address) of assets whose location
+    may be shown."""
+    url = reverse("assets:detail", args=["00000000-0000-0000-0000-000000000000"])
+    out = []
+    for service in services_:
+        sal = service.service_at_locations.all()
+        loc = sal[0].location if sal else None
+        if loc is not None and loc.latitude is not None and not service.hide_exact_location:
+            out.append({"name": service.name, "lat": loc.latitude, "lon": loc.longitude,
+                        "url": url.replace("00000000-0000-0000-0000-000000000000",
+                                           str(service.id))})
+    return out
 
 
 def _published_or_404(asset_id) -> Service:

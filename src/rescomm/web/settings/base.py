@@ -124,7 +124,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or RESCOMM_HOME / "staticfiles")
 NODE_MODULES = Path(os.environ.get("RESCOMM_NODE_MODULES") or REPO_DIR / "node_modules")
 #: npm package folder -> static prefix, e.g. ``node_modules/leaflet/dist`` -> ``vendor/leaflet``.
-NPM_STATIC = {"leaflet/dist": "vendor/leaflet"}
+NPM_STATIC = {"leaflet/dist": "vendor/leaflet",
+              "leaflet.markercluster/dist": "vendor/leaflet.markercluster"}
 STATICFILES_DIRS = [
     (prefix, str(NODE_MODULES / package))
     for package, prefix in NPM_STATIC.items()

@@ -12,3 +12,5 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = persisted_secret_key(RESCOMM_HOME)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+#: E-mails (review reminders, escalations, decisions, problem reports) are printed, not sent.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
