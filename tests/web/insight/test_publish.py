@@ -89,10 +89,14 @@ def test_a_failure_while_writing_leaves_the_previous_run_untouched(
     first = service.publish(halton_build, source="Halton only", published_by="test")
     before = counts()
 
-    def explode(*args, **kwargs):
-        raise RuntimeError("disk full")
+    insert = service._insert
 
-    monkeypatch.setattr(IndexContribution.objects, "bulk_create", explode)
+    def explode(model, rows, **kwargs):
+        if model is IndexContribution:  # after the run, its nodes and values were written
+            raise RuntimeError("disk full")
+        return insert(model, rows, **kwargs)
+
+    monkeypatch.setattr(service, "_insert", explode)
     with pytest.raises(RuntimeError, match="disk full"):
         service.publish(imd_test_build(), source="both", published_by="test")
     assert counts() == before
