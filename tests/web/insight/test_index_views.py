@@ -219,3 +219,84 @@ def test_the_map_is_rendered_once_per_run_and_node(
     client.get("/index/imd2025/", {"node": "health"})
     with django_assert_max_num_queries(12):
         client.get("/index/imd2025/", {"node": "health"})
+
+
+GROUPED = """\
+spec_version: 1
+id: grouped
+name: Grouped resilience (test spec on IoD 2025 domains)
+version: "0.1"
+polarity: higher_is_better
+area: {code: lsoa21_code, geography: lsoa21, la: lad_code}
+groups:
+  - {id: economic, name: Economic, weight: 0.5}
+  - {id: people, name: People, weight: 0.3}
+  - {id: place, name: Place, weight: 0.2}
+indicators:
+  - {id: income, name: Income, column: income_score, parent: economic, direction: -1, weight: 0.5}
+  - {id: employment, name: Employment, column: employment_score, parent: economic,
+     direction: -1, weight: 0.5}
+  - {id: education, name: Education, column: education_score, parent: people,
+     direction: -1, weight: 0.5}
+  - {id: health, name: Health, column: health_score, parent: people, direction: -1, weight: 0.5}
+  - {id: crime, name: Crime, column: crime_score, parent: place, direction: -1, weight: 0.5}
+  - {id: living_env, name: Living environment, column: environment_score, parent: place,
+     direction: -1, weight: 0.5}
+steps:
+  normalise: {method: minmax, range: [0, 100]}
+"""
+
+
+def test_any_framework_with_domains_is_published_and_shown_at_every_level(client, index_run):
+    build = measure.build(GROUPED, _test_table())
+    service.publish(
+        build,
+        uncertainty=service.run_uncertainty(build, n=10, seed=2),
+        source="test",
+        published_by="test",
+    )
+    published = IndexRun.objects.get(framework="grouped")
+    kinds = dict(published.nodes.values_list("node_id", "kind"))
+    assert kinds == {"index": "index", "economic": "group", "people": "group", "place": "group",
+                     "income": "indicator", "employment": "indicator", "education": "indicator",
+                     "health": "indicator", "crime": "indicator", "living_env": "indicator"}
+    with_interval = set(
+        published.nodes.filter(has_uncertainty=True).values_list("node_id", flat=True)
+    )
+    assert with_interval == {"index", "economic", "people", "place"}
+
+    people = client.get("/index/grouped/", {"node": "people"})
+    assert people.status_code == 200
+    page = html(people)
+    assert "Map of People by decile" in page
+    assert "1 (least resilient 10%)" in page and "10 (most resilient 10%)" in page
+    assert "Rank, 90% interval" in page
+    code = LIVE_POSTCODE_LSOA21
+    assert path_class(svg_of(people), code, "grouped") == f"d{_decile('grouped', 'people', code)}"
+
+    profile = html(client.get(f"/index/grouped/{code}/"))
+    assert profile.count('class="rank-chart"') == 10
+    assert profile.count('class="rank-interval"') == 4  # index and the three domains
+    assert profile.count('<tr class="depth-2">') == 6
+    assert "(1 = least resilient)" in profile
+    rows = b"".join(client.get("/index/grouped/results.csv").streaming_content).decode()
+    header = rows.splitlines()[0].split(",")
+    assert "people_rank_p05" in header and "health_rank_p05" not in header
+    nav = html(client.get("/index/"))
+    assert '<a href="/index/grouped/">Grouped resilience' in nav
+
+
+def _decile(framework: str, node: str, code: str) -> int:
+    return IndexValue.objects.get(
+        run__framework=framework, node__node_id=node, area_code=code
+    ).decile
+
+
+def test_profile_says_in_words_how_the_area_compares_with_the_averages(client, index_run):
+    code = LIVE_POSTCODE_LSOA21
+    index = IndexValue.objects.filter(node__node_id="index")
+    score = index.get(area_code=code).score
+    la_mean = statistics.fmean(index.filter(la_code=LIVERPOOL).values_list("score", flat=True))
+    words = "more deprived than" if score > la_mean else "less deprived than"
+    page = html(client.get(f"/index/imd2025/{code}/"))
+    assert f"Index of Multiple Deprivation score {words} the Liverpool average" in page

@@ -176,6 +176,19 @@ def _interval_text(run: IndexRun, value) -> str:
     )
 
 
+def _compare(run: IndexRun, score: float | None, mean: float | None) -> str:
+    """"worse than", "better than" or "the same as" an average, by the run's polarity."""
+    if score is None or mean is None:
+        return ""
+    if abs(score - mean) <= 1e-9 * max(1.0, abs(mean)):
+        return "the same as"
+    higher_is_worse = run.polarity == "higher_is_worse"
+    worse = score > mean if higher_is_worse else score < mean
+    if higher_is_worse:
+        return "more deprived than" if worse else "less deprived than"
+    return "less resilient than" if worse else "more resilient than"
+
+
 @require_safe
 def index_area(request: HttpRequest, framework: str, code: str) -> HttpResponse:
     """``/index/<framework>/<area_code>/``: one area's scores, ranks with their uncertainty,
@@ -195,6 +208,8 @@ def index_area(request: HttpRequest, framework: str, code: str) -> HttpResponse:
     for item in profile.nodes:
         value = item.value
         item.interval_text = _interval_text(run, value)
+        item.la_comparison = _compare(run, value.score, item.la_mean)
+        item.run_comparison = _compare(run, value.score, item.run_mean)
         if value.rank is not None:
             title = f"Rank {value.rank:,} of {n:,} (1 = {run.worst_label})"
             if item.interval_text:
