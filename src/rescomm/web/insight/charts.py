@@ -62,10 +62,10 @@ def contribution_bars_svg(bars: Sequence[Bar], *, title: str, unit: str = "") ->
     labelled with the indicator name and value."""
     values = [b.value for b in bars if b.value is not None]
     if not values:
-        return format_html("")
+        return SafeString("")
     low, high = min(0.0, *values), max(0.0, *values)
     span = (high - low) or 1.0
-    label_width, chart_width, row = 200, 260, 26
+    label_width, chart_width, row = 270, 260, 26
     zero = label_width + (0 - low) / span * chart_width
     rows = []
     for i, bar in enumerate(bars):
@@ -83,7 +83,7 @@ def contribution_bars_svg(bars: Sequence[Bar], *, title: str, unit: str = "") ->
                 '<text class="bar-value" x="{}" y="{}">{}</text>',
                 label_width - 8,
                 y + 17,
-                bar.label if len(bar.label) <= 28 else bar.label[:27] + "\u2026",
+                bar.label if len(bar.label) <= 40 else bar.label[:39] + "\u2026",
                 round(x, 1),
                 y + 4,
                 round(max(width, 1.0), 1),
