@@ -86,7 +86,8 @@ def test_an_unknown_node_is_a_400_naming_the_field(client, index_run):
 
 
 def table_ranks(response) -> list[int]:
-    body = html(response).split("<tbody>")[1].split("</tbody>")[0]
+    table = html(response).split('id="index-table-caption"')[1]
+    body = table.split("<tbody>")[1].split("</tbody>")[0]
     cells = re.findall(r'<tr>\s*<td class="numeric">([\d,]+)</td>', body)
     return [int(cell.replace(",", "")) for cell in cells]
 
@@ -212,13 +213,17 @@ def test_names_from_a_framework_spec_are_escaped(client, index_run):
     assert HOSTILE not in html(client.get(f"/areas/lsoa21/{LIVE_POSTCODE_LSOA21}/"))
 
 
-def test_the_map_is_rendered_once_per_run_and_node(
-    client, index_run, django_assert_max_num_queries
-):
+def test_the_map_is_rendered_once_per_run_and_node(client, index_run, monkeypatch):
+    from rescomm.web.insight import index_queries
+
     cache.clear()
-    client.get("/index/imd2025/", {"node": "health"})
-    with django_assert_max_num_queries(12):
-        client.get("/index/imd2025/", {"node": "health"})
+    first = svg_of(client.get("/index/imd2025/", {"node": "health"}))
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the map was rendered again")
+
+    monkeypatch.setattr(index_queries, "map_rows", not_again)
+    assert svg_of(client.get("/index/imd2025/", {"node": "health"})) == first
 
 
 GROUPED = """\
@@ -300,3 +305,16 @@ def test_profile_says_in_words_how_the_area_compares_with_the_averages(client, i
     words = "more deprived than" if score > la_mean else "less deprived than"
     page = html(client.get(f"/index/imd2025/{code}/"))
     assert f"Index of Multiple Deprivation score {words} the Liverpool average" in page
+
+
+def test_map_page_counts_each_authoritys_areas_by_decile_of_the_chosen_node(client, index_run):
+    page = html(client.get("/index/imd2025/", {"node": "employment"}))
+    section = page.split('id="la-summary-caption"')[1].split("</table>")[0]
+    liverpool = section.split("<th scope=\"row\">Liverpool</th>")[1].split("</tr>")[0]
+    cells = re.findall(r'<td class="numeric">([\d.,]+)</td>', liverpool)
+    counts = [int(c) for c in cells[:10]]
+    values = IndexValue.objects.filter(node__node_id="employment", la_code=LIVERPOOL)
+    assert counts == [values.filter(decile=d).count() for d in range(1, 11)]
+    assert int(cells[10]) == 302
+    mean = statistics.fmean(values.values_list("score", flat=True))
+    assert cells[11] == f"{mean:.3f}"

@@ -108,6 +108,30 @@ def table(node: IndexNode, *, sort: str = "rank", descending: bool = False) -> Q
     return node.values.order_by(*(f"-{f}" if descending else f for f in fields))
 
 
+def la_decile_summary(node: IndexNode) -> list[dict]:
+    """Per local authority of the run: name, code, areas in each decile (1-10) of ``node``,
+    total, and the mean score; in name order (code when the LA is not loaded)."""
+    counts: dict[str, list[int]] = {}
+    for row in node.values.values("la_code", "decile").annotate(n=Count("id")):
+        if row["decile"] is not None:
+            counts.setdefault(row["la_code"], [0] * 10)[row["decile"] - 1] += row["n"]
+    means = dict(
+        node.values.values("la_code").annotate(mean=Avg("score")).values_list("la_code", "mean")
+    )
+    names = la_names()
+    summary = [
+        {
+            "code": code,
+            "name": names.get(code, code or "Not given"),
+            "deciles": per_decile,
+            "total": sum(per_decile),
+            "mean": means.get(code),
+        }
+        for code, per_decile in counts.items()
+    ]
+    return sorted(summary, key=lambda row: (row["name"], row["code"]))
+
+
 @dataclass
 class NodeProfile:
     """One node for one area: its value, and the averages it is compared with."""

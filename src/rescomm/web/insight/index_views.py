@@ -137,6 +137,8 @@ def _map_page(request: HttpRequest, run: IndexRun, runs: list[IndexRun]) -> Http
         "query": query.urlencode(),
         "sort_links": sort_links,
         "csv_url": reverse("insight:index-csv", args=[run.framework]),
+        "la_summary": queries.la_decile_summary(node),
+        "deciles": range(1, 11),
         "mapped": area_queries.current_load() is not None,
     }
     return render(request, "insight/index_map.html", context, status=status)
