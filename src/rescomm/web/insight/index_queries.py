@@ -90,10 +90,13 @@ def la_names() -> dict[str, str]:
 def map_rows(run: IndexRun, node: IndexNode) -> list[dict]:
     """Code, name, decile and boundary of each loaded LSOA that has a value in the run."""
     deciles = dict(node.values.values_list("area_code", "decile"))
-    rows = Lsoa21.objects.filter(code__in=list(deciles)).order_by("code")
+    # the loaded LSOAs are few (C&M: 1,601); a run may hold all England (33,755), so filter
+    # here rather than in a huge IN (...) clause
+    rows = Lsoa21.objects.order_by("code").values_list("code", "name", "boundary")
     return [
         {"code": code, "name": name, "decile": deciles[code], "boundary": boundary}
-        for code, name, boundary in rows.values_list("code", "name", "boundary")
+        for code, name, boundary in rows
+        if code in deciles
     ]
 
 
