@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Avg, Count, QuerySet
 
 from rescomm.web.areas.models import LocalAuthority, Lsoa21
@@ -164,7 +165,13 @@ class AreaProfile:
 
 
 def _means(run: IndexRun, la_code: str) -> tuple[dict[int, float], dict[int, tuple[float, int]]]:
-    """Per node: the mean score over the run, and over the areas of ``la_code`` (with count)."""
+    """Per node: the mean score over the run, and over the areas of ``la_code`` (with count).
+
+    Cached per run (a new publication is a new run id, so nothing stale is served)."""
+    key = f"insight:index-means:{run.cache_version}:{la_code}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     overall = {
         row["node_id"]: row["mean"]
         for row in IndexValue.objects.filter(run=run).values("node_id").annotate(mean=Avg("score"))
@@ -177,6 +184,7 @@ def _means(run: IndexRun, la_code: str) -> tuple[dict[int, float], dict[int, tup
             .annotate(mean=Avg("score"), n=Count("id"))
         ):
             local[row["node_id"]] = (row["mean"], row["n"])
+    cache.set(key, (overall, local))
     return overall, local
 
 

@@ -46,7 +46,9 @@ def legend(run: IndexRun) -> list[dict]:
 
 
 def _map_svg(run: IndexRun, node: IndexNode) -> str:
-    key = f"insight:index-map:{run.pk}:{node.node_id}:{area_queries.data_version()}"
+    key = (
+        f"insight:index-map:{run.cache_version}:{node.node_id}:{area_queries.data_version()}"
+    )
     svg = cache.get(key)
     if svg is None:
         areas = (

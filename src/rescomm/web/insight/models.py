@@ -77,6 +77,11 @@ class IndexRun(models.Model):
         return reverse("insight:index-framework", args=[self.framework])
 
     @property
+    def cache_version(self) -> str:
+        """Id and creation time: part of every cache key of this run's renderings."""
+        return f"{self.pk}-{self.created:%Y%m%d%H%M%S%f}"
+
+    @property
     def worst_label(self) -> str:
         """``"most deprived"`` or ``"least resilient"``: what rank 1 and decile 1 mean."""
         return WORST_BEST[self.polarity][0]
