@@ -25,7 +25,7 @@ def test_the_rank_dot_sits_inside_its_interval_bar(n, data):
     low = data.draw(st.integers(1, n))
     high = data.draw(st.integers(low, n))
     rank = data.draw(st.integers(low, high))
-    svg = str(rank_interval_svg(rank=rank, n=n, p05=low, p95=high, worst="most deprived",
+    svg = str(rank_interval_svg(rank=rank, n=n, p05=low, p95=high,
                                 title="t"))
     (x,) = numbers(svg, "x")[:1]
     (width,) = numbers(svg, "width")
@@ -35,8 +35,8 @@ def test_the_rank_dot_sits_inside_its_interval_bar(n, data):
 
 
 def test_rank_1_is_at_the_left_and_the_last_rank_at_the_right():
-    left = str(rank_interval_svg(rank=1, n=100, p05=None, p95=None, worst="w", title="t"))
-    right = str(rank_interval_svg(rank=100, n=100, p05=None, p95=None, worst="w", title="t"))
+    left = str(rank_interval_svg(rank=1, n=100, p05=None, p95=None, title="t"))
+    right = str(rank_interval_svg(rank=100, n=100, p05=None, p95=None, title="t"))
     assert numbers(left, "cx") == [0.0] and numbers(right, "cx") == [float(WIDTH)]
     assert "rank-interval" not in left  # no interval claimed without uncertainty
 
@@ -52,7 +52,7 @@ def test_negative_contributions_are_drawn_left_of_zero():
 
 def test_chart_text_is_escaped():
     svg = str(contribution_bars_svg([Bar(HOSTILE, 1.0)], title=HOSTILE))
-    svg += str(rank_interval_svg(rank=1, n=2, p05=1, p95=2, worst="w", title=HOSTILE))
+    svg += str(rank_interval_svg(rank=1, n=2, p05=1, p95=2, title=HOSTILE))
     assert HOSTILE not in svg and "&lt;script&gt;" in svg
 
 

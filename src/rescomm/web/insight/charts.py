@@ -22,9 +22,9 @@ def _x(rank: float, n: int) -> float:
 
 
 def rank_interval_svg(
-    *, rank: int, n: int, p05: float | None, p95: float | None, worst: str, title: str
+    *, rank: int, n: int, p05: float | None, p95: float | None, title: str
 ) -> SafeString:
-    """An axis from rank 1 (left, ``worst``) to ``n``, the 5th-95th percentile interval as a
+    """An axis from rank 1 (the worst, at the left) to ``n``, the 5th-95th percentile interval as a
     bar and the published rank as a dot; ``title`` is the text alternative."""
     parts = [
         format_html(

@@ -8,7 +8,7 @@ creates a new run id, so nothing stale is served.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import Avg, Count, QuerySet
@@ -145,7 +145,6 @@ class NodeProfile:
     run_mean: float | None = None
     la_mean: float | None = None
     la_count: int = 0
-    bar: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -223,7 +223,6 @@ def index_area(request: HttpRequest, framework: str, code: str) -> HttpResponse:
                 n=n,
                 p05=value.rank_p05,
                 p95=value.rank_p95,
-                worst=run.worst_label,
                 title=title,
             )
     for c in profile.contributions:
