@@ -318,3 +318,10 @@ def test_map_page_counts_each_authoritys_areas_by_decile_of_the_chosen_node(clie
     assert int(cells[10]) == 302
     mean = statistics.fmean(values.values_list("score", flat=True))
     assert cells[11] == f"{mean:.3f}"
+
+
+def test_pages_say_how_the_index_was_built_step_by_step(client, index_run):
+    page = html(client.get("/index/imd2025/"))
+    assert "<strong>normalise</strong>: <code>{&quot;constant&quot;: 23" in page
+    assert "<strong>aggregate</strong>" in page
+    assert "spec_version: 1" in page  # the spec exactly as given

@@ -13,6 +13,8 @@ areas of the run*; decile 1 = the worst 10% of those areas (``ceil(rank * 10 / n
 
 from __future__ import annotations
 
+import json
+
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -80,6 +82,15 @@ class IndexRun(models.Model):
     def cache_version(self) -> str:
         """Id and creation time: part of every cache key of this run's renderings."""
         return f"{self.pk}-{self.created:%Y%m%d%H%M%S%f}"
+
+    @property
+    def steps(self) -> list[tuple[str, str]]:
+        """``(step, parameters as used)`` from the build's log, in pipeline order."""
+        return [
+            (str(record.get("step", "")), json.dumps(record.get("params", {}), sort_keys=True))
+            for record in self.log
+            if isinstance(record, dict)
+        ]
 
     @property
     def worst_label(self) -> str:
