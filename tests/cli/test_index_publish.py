@@ -58,14 +58,17 @@ def test_publish_a_data_file_with_uncertainty(halton_csv):
          "rescomm: error: --seed needs --uncertainty N (the seed is for the Monte Carlo runs)"),
         (["--framework", "nope"],
          "rescomm: error: --framework nope: not a built-in framework"),
-        (["--framework", "imd2019"],
-         "rescomm: error: framework 'imd2019' has no bundled inputs; give the data with "
-         "--data FILE"),
+        (["--framework", "{own}"],
+         "rescomm: error: framework 'own' has no bundled inputs"),
     ],
 )
-def test_bad_options_exit_2_with_one_line_and_write_nothing(args, message):
+def test_bad_options_exit_2_with_one_line_and_write_nothing(args, message, tmp_path):
+    from rescomm.measure import framework_path
+
+    own = tmp_path / "own.yaml"
+    own.write_text(framework_path("imd2025").read_text().replace("id: imd2025", "id: own"))
     before = list(IndexRun.objects.values_list("pk", "checksum"))
-    result = run(*args)
+    result = run(*[arg.format(own=own) for arg in args])
     assert result.exit_code == 2
     assert message in result.output
     assert list(IndexRun.objects.values_list("pk", "checksum")) == before

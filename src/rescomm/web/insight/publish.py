@@ -59,7 +59,8 @@ class PublishResult:
 
 
 # --------------------------------------------------------------------------------- building
-#: Bundled C&M inputs of the built-in frameworks whose ``build`` needs a data argument.
+#: Bundled C&M inputs, for a ``rescomm.measure.build`` that needs a data argument (newer
+#: versions choose the bundled inputs of their built-in frameworks themselves).
 def _bundled_imd2025():
     from rescomm import data
 
@@ -97,18 +98,16 @@ def build_framework(framework: str, data: Any = None) -> Build:
     """
     from rescomm import measure
 
-    if data is None and framework in BUNDLED_INPUTS:
-        data = BUNDLED_INPUTS[framework]()
     if data is not None:
         return measure.build(framework, data)
-    takes_no_data = inspect.signature(measure.build).parameters["data"].default is not (
-        inspect.Parameter.empty
-    )
-    if not takes_no_data:
-        raise PublishError(
-            f"framework {framework!r} has no bundled inputs; give the data with --data FILE"
-        )
-    return measure.build(framework)
+    if inspect.signature(measure.build).parameters["data"].default is None:
+        # the engine knows the bundled inputs of its built-in frameworks (and raises
+        # IndexDataError, naming the framework, for the others)
+        return measure.build(framework)
+    if framework in BUNDLED_INPUTS:
+        return measure.build(framework, BUNDLED_INPUTS[framework]())
+    name = measure.load_spec(framework).id  # a bad spec raises IndexSpecError here
+    raise PublishError(f"framework {name!r} has no bundled inputs; give the data with --data FILE")
 
 
 def group_nodes(build: Build) -> list[str]:
@@ -344,6 +343,23 @@ def _contribution_rows(
     return rows
 
 
+def _uncertainty_method(result: UncertaintyResult) -> str:
+    """What the Monte Carlo runs varied, in words (from the result's ``settings`` if it has
+    them; weights +/-25% otherwise, the engine's default)."""
+    settings = getattr(result, "settings", None) or {}
+    noise = float(settings.get("weight_noise", 0.25))
+    parts = [
+        f"Monte Carlo: every weight multiplied by 1 + U(-{noise:g}, {noise:g}) and rescaled "
+        "within its group"
+    ]
+    alternatives = settings.get("alternatives") or {}
+    if alternatives:
+        parts.append("one alternative drawn per run for " + ", ".join(map(str, alternatives)))
+    if settings.get("sampling"):
+        parts.append("counts redrawn from their sampling error")
+    return "; ".join(parts) + "; ranks recomputed in each run (Saisana et al. 2005)"
+
+
 # --------------------------------------------------------------------------------- publish
 def publish(
     build: Build,
@@ -415,12 +431,7 @@ def publish(
         checksum=checksum,
         uncertainty_runs=int(first.ranks.shape[0]) if first is not None else None,
         uncertainty_seed=first.seed if first is not None else None,
-        uncertainty_method=(
-            "Monte Carlo: every weight multiplied by 1 + U(-0.25, 0.25), rescaled within its "
-            "group, ranks recomputed in each run (Saisana et al. 2005)"
-            if first is not None
-            else ""
-        ),
+        uncertainty_method=_uncertainty_method(first) if first is not None else "",
         spec_text=spec.text or json.dumps(_plain(dict(spec.raw)), indent=2),
         log=_plain(build.describe()["log"]),
     )
