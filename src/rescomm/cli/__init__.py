@@ -36,8 +36,10 @@ cli.add_command(load_demo)
 cli.add_command(geo)
 
 from .index import index  # noqa: E402
+from .index_publish import publish_command  # noqa: E402
 
 cli.add_command(index)
+index.add_command(publish_command)
 
 from .accounts import token, users  # noqa: E402
 from .assets import assets  # noqa: E402

@@ -23,7 +23,8 @@ api = NinjaAPI(
     version="1",
     description=(
         "Open data for Cheshire & Merseyside small areas (LSOA 2021): geography, population and "
-        "the English Indices of Deprivation 2025; the Open Referral UK directory of community "
+        "the English Indices of Deprivation 2025; published composite indices (`/api/index/`, "
+        "open); the Open Referral UK directory of community "
         "assets (`/api/oruk/`, open); and social-prescribing referrals (`/api/referrals`, "
         "`Authorization: Bearer TOKEN` required). Every error has the shape "
         '`{"error": {"status": 404, "code": "not_found", "message": "...", "fields": {...}}}` '
@@ -88,3 +89,4 @@ api.add_router("/postcodes/", "rescomm.web.areas.api.postcodes_router")
 api.add_router("/accounts/", "rescomm.web.accounts.api.router")
 api.add_router("/referrals", "rescomm.web.prescribing.api.router")
 api.add_router("/oruk/", "rescomm.web.assets.api.router")
+api.add_router("/index/", "rescomm.web.insight.api.router")

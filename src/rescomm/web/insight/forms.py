@@ -110,3 +110,37 @@ class LsoaTableForm(forms.Form):
         self.fields["lad"].error_messages["invalid_choice"] = (
             "Choose a local authority from the list (%(value)s is not one of those loaded)"
         )
+
+
+class IndexMapForm(forms.Form):
+    """Which node of a published index to map, and how to sort and page its table."""
+
+    SORT_CHOICES = [
+        ("rank", "Rank (1 = worst first)"),
+        ("score", "Score"),
+        ("code", "Area code"),
+        ("la", "Local authority"),
+    ]
+
+    node = forms.ChoiceField(label="Show", required=False)
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
+    order = forms.ChoiceField(
+        label="Order", required=False, choices=[("asc", "Ascending"), ("desc", "Descending")]
+    )
+    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, node_choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["node"].choices = node_choices
+        self.fields["node"].error_messages["invalid_choice"] = (
+            "Choose the index or one of its domains or indicators from the list "
+            "(%(value)s is not one of them)"
+        )
+        self.fields["sort"].error_messages["invalid_choice"] = (
+            "Choose how to sort: rank, score, area code or local authority"
+        )
+        self.fields["order"].error_messages["invalid_choice"] = (
+            "Choose ascending or descending order"
+        )
+        self.fields["page"].error_messages["min_value"] = "Page must be 1 or more"
+        self.fields["page"].error_messages["invalid"] = "Page must be a whole number"

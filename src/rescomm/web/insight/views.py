@@ -16,6 +16,7 @@ from rescomm.web.areas import postcodes, queries
 from rescomm.web.areas.models import IMD_EDITION, IMD_RANKED_AREAS
 from rescomm.web.core.errors import error_response
 
+from . import index_queries
 from .choropleth import DECILE_COLOURS, decile_label, outline_svg, palette_json
 from .forms import LsoaTableForm, PostcodeSearchForm
 from .maps import home_map_svg
@@ -137,6 +138,7 @@ def lsoa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "outline": outline_svg(lsoa.boundary, title=f"Outline of {lsoa.name}"),
         "decile_colour": DECILE_COLOURS.get(overall.decile) if overall else None,
         "postcode_note": postcode_note,
+        "index_runs": index_queries.runs_for_area(lsoa.code),
         "age_bands": [
             {
                 **band,

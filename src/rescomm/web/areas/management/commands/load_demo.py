@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = (
         "Load the bundled Cheshire & Merseyside LSOA 2021 areas, Census 2021 population and "
         "IMD 2025 into the database, in one transaction. Does nothing if this bundle version "
-        "is already loaded (use --force to reload)."
+        "is already loaded (use --force to reload). Then publishes the demo indices (IMD 2025 "
+        "with 200 Monte Carlo runs, and the resilience frameworks when available) to /index/, "
+        "unless they are already current."
     )
 
     def add_arguments(self, parser):
@@ -25,8 +27,13 @@ class Command(BaseCommand):
             metavar="CODE",
             help="Load only this local authority (repeatable), e.g. --lad E08000012.",
         )
+        parser.add_argument(
+            "--no-index",
+            action="store_true",
+            help="Do not publish the demo indices (IMD 2025, ...) to the index pages.",
+        )
 
-    def handle(self, *args, force=False, lads=None, **options):
+    def handle(self, *args, force=False, lads=None, no_index=False, **options):
         verbosity = options.get("verbosity", 1)
 
         def progress(line: str) -> None:
@@ -46,3 +53,11 @@ class Command(BaseCommand):
                     f"{result.counts.get('lsoa21', 0):,} LSOAs)"
                 )
             )
+        if not no_index:
+            self._publish_indices(force=force, progress=progress)
+
+    def _publish_indices(self, *, force: bool, progress) -> None:
+        """Publish the demo indices (``insight.publish.DEMO_FRAMEWORKS``; idempotent)."""
+        from rescomm.web.insight.publish import publish_demo
+
+        publish_demo(force=force, progress=lambda line: progress(f"index {line}"))

@@ -1,14 +1,38 @@
 // Enhance the server-rendered SVG choropleth into a Leaflet map with pan, zoom, tooltips and
 // click-through. No basemap tiles (nothing is fetched from other sites). If Leaflet or the
 // GeoJSON cannot be loaded, the SVG map stays as it is.
+// The home map colours areas by their IMD decile (a GeoJSON property). An index map
+// (figure[data-values-url]) fetches the deciles of the chosen node from the API and links each
+// area to its profile (data-area-url, with CODE replaced by the area code).
 (function () {
   "use strict";
-  var figure = document.getElementById("imd-map");
+  var figure = document.querySelector("figure[data-map]") || document.getElementById("imd-map");
   if (!figure || !window.L || !window.fetch) {
     return;
   }
   var palette = JSON.parse(figure.getAttribute("data-palette"));
   var container = figure.querySelector("[data-map-container]");
+  var valuesUrl = figure.getAttribute("data-values-url");
+  var areaUrl = figure.getAttribute("data-area-url");
+  var valueLabel = figure.getAttribute("data-value-label") || "IMD decile";
+  var deciles = null;
+
+  function decileOf(p) {
+    return deciles ? deciles[p.code] : p.imd_decile;
+  }
+
+  function urlOf(p) {
+    return areaUrl ? areaUrl.replace("CODE", encodeURIComponent(p.code)) : p.url;
+  }
+
+  function getJson(url, accept) {
+    return fetch(url, { headers: { Accept: accept } }).then(function (response) {
+      if (!response.ok) {
+        throw new Error("request failed: " + url + " " + response.status);
+      }
+      return response.json();
+    });
+  }
 
   function text(value) {
     var span = document.createElement("span");
@@ -20,19 +44,24 @@
     return {
       color: "#ffffff",
       weight: 0.5,
-      fillColor: palette[String(feature.properties.imd_decile)] || "#dddddd",
+      fillColor: palette[String(decileOf(feature.properties))] || "#dddddd",
       fillOpacity: 0.9,
     };
   }
 
-  fetch(figure.getAttribute("data-geojson-url"), { headers: { Accept: "application/geo+json" } })
-    .then(function (response) {
-      if (!response.ok) {
-        throw new Error("GeoJSON request failed: " + response.status);
+  var values = valuesUrl
+    ? getJson(valuesUrl, "application/json").then(function (body) {
+        deciles = body.deciles;
+      })
+    : Promise.resolve();
+  Promise.all([getJson(figure.getAttribute("data-geojson-url"), "application/geo+json"), values])
+    .then(function (loaded) {
+      var collection = loaded[0];
+      if (deciles) {
+        collection.features = collection.features.filter(function (f) {
+          return Object.prototype.hasOwnProperty.call(deciles, f.properties.code);
+        });
       }
-      return response.json();
-    })
-    .then(function (collection) {
       var mapDiv = document.createElement("div");
       mapDiv.className = "leaflet-map";
       mapDiv.id = "leaflet-map";
@@ -51,12 +80,12 @@
         onEachFeature: function (feature, shape) {
           var p = feature.properties;
           shape.bindTooltip(
-            text(p.name) + " (" + text(p.code) + ")<br>IMD decile " +
-              (p.imd_decile ? text(p.imd_decile) : "not available"),
+            text(p.name) + " (" + text(p.code) + ")<br>" + text(valueLabel) + " " +
+              (decileOf(p) ? text(decileOf(p)) : "not available"),
             { sticky: true }
           );
           shape.on("click", function () {
-            window.location.href = p.url;
+            window.location.href = urlOf(p);
           });
           shape.on("mouseover", function () {
             shape.setStyle({ weight: 2, color: "#0b0c0c" });
