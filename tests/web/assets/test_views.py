@@ -306,3 +306,30 @@ def test_the_coverage_page_refuses_an_unknown_area(client, db):
     response = client.get("/assets/coverage/", {"area": "<script>"})
     assert response.status_code == 400
     assert b"Choose a local authority in Cheshire and Merseyside" in response.content
+
+
+def test_the_unfiltered_list_pages_every_published_asset_by_name(client, db):
+    # Regression: the unfiltered list once loaded every asset with its locations in one
+    # prefetch, which SQLite refused ("Expression tree is too large") from about 1,000 assets
+    # (the demo has 3,733); 1,200 more are imported here on top of the Halton and Liverpool ones.
+    from rescomm.web.assets.importer import import_assets
+
+    from .conftest import record
+
+    import_assets([record(f"t:bulk{i}", name=f"Bulk hall {i:04d}") for i in range(1200)],
+                  source="tests")
+    published = Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+    response = client.get("/assets/")
+    assert response.status_code == 200
+    assert response.context["total"] == published.count()
+    names = [s.name for s, _ in response.context["page"].object_list]
+    assert names == list(published.order_by("name", "id").values_list("name", flat=True)[:25])
+    markers = response.context["markers"]
+    if response.context["map_all"]:
+        shown = published.filter(hide_exact_location=False,
+                                 service_at_locations__location__latitude__isnull=False)
+        assert len(markers) == shown.distinct().count()
+    else:
+        assert 0 < len(markers) <= 25
+    last = client.get("/assets/", {"page": response.context["page"].paginator.num_pages})
+    assert last.status_code == 200 and last.context["page"].object_list

@@ -54,7 +54,6 @@ def _categories() -> list[str]:
 def asset_list(request: HttpRequest) -> HttpResponse:
     form = AssetSearchForm(request.GET or None, categories=_categories())
     qs = _published()
-    rows: list[tuple[Service, float | None]] = []
     searched_near = None
     status = 200
     if form.is_bound and not form.is_valid():
@@ -71,56 +70,93 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(category=data["category"])
     if data.get("open_now"):
         qs = qs.filter(open_at(timezone.localtime()))
-    qs = qs.distinct().prefetch_related("service_at_locations__location__addresses")
+    qs = qs.distinct()
     choices = []
     if data.get("place") and form.place_choices:
         base = [(k, v) for k, v in request.GET.items()
                 if k not in ("page", "place_code", "place") and v]
         choices = [{"label": p.label, "query": urlencode(
             [*base, ("place", p.name), ("place_code", p.code)])} for p in form.place_choices]
-    elif data.get("postcode") or data.get("place"):
+    # Several places match the name: the page offers the choice and lists nothing yet.
+    near_ids: list[tuple[object, float]] | None = [] if choices else None
+    if not choices and (data.get("postcode") or data.get("place")):
         radius = float(data.get("radius") or 2000)
         east, north = form.point
         label = data["postcode"] or form.place.label
         searched_near = {"label": label, "radius": radius}
-        near = qs.filter(hide_exact_location=False,
-                         service_at_locations__location__easting__range=(east - radius,
-                                                                         east + radius),
-                         service_at_locations__location__northing__range=(north - radius,
-                                                                          north + radius))
-        for service in near:
-            loc = service.service_at_locations.all()[0].location
-            d = math.hypot(loc.easting - east, loc.northing - north)
-            if d <= radius:
-                rows.append((service, d))
-        rows.sort(key=lambda r: (r[1], r[0].name))
+        near_ids = _within(qs, east, north, radius)
+    points = _points(qs, near_ids)
+    total = len(near_ids) if near_ids is not None else len(points)
+    if near_ids is not None:
+        page = Paginator(near_ids, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+        distance = dict(page.object_list)
+        services_ = _with_locations(qs.filter(id__in=list(distance)))
+        page.object_list = sorted(((s, distance[s.id]) for s in services_),
+                                  key=lambda r: (r[1], r[0].name))
     else:
-        rows = [(s, None) for s in qs.order_by("name")]
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page") or 1)
+        page = Paginator(qs.order_by("name", "id"), PAGE_SIZE).get_page(
+            request.GET.get("page") or 1)
+        page.object_list = [(s, None) for s in _with_locations(page.object_list)]
     # The map shows every result (clustered) when there are not too many, else this page's.
-    map_all = len(rows) <= MAP_LIMIT
-    markers = _markers([s for s, _ in rows] if map_all else [s for s, _ in page.object_list])
+    map_all = total <= MAP_LIMIT
+    on_page = {s.id for s, _ in page.object_list}
+    markers = _markers([p for p in points if map_all or p["id"] in on_page])
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
-        "markers": markers, "map_all": map_all, "map_limit": MAP_LIMIT, "total": len(rows),
+        "markers": markers, "map_all": map_all, "map_limit": MAP_LIMIT, "total": total,
         "place_choices": choices, "place_query": data.get("place", ""),
     }, status=status)
 
 
-def _markers(services_: list[Service]) -> list[dict]:
+def _with_locations(services_) -> list[Service]:
+    """The services with their locations and addresses prefetched (one page at a time)."""
+    return list(Service.objects.filter(id__in=[s.id for s in services_])
+                .order_by("name", "id")
+                .prefetch_related("service_at_locations__location__addresses"))
+
+
+def _points(qs, near_ids: list[tuple[object, float]] | None) -> list[dict]:
+    """One row per matching service (its first location): id, name, WGS84 position and
+    whether the exact location is hidden; read as plain values, without model instances."""
+    rows = qs.order_by().values_list(
+        "id", "name", "hide_exact_location", "service_at_locations__location__latitude",
+        "service_at_locations__location__longitude")
+    wanted = {i for i, _ in near_ids} if near_ids is not None else None
+    seen: dict[object, dict] = {}
+    for sid, name, hidden, lat, lon in rows:
+        if sid in seen or (wanted is not None and sid not in wanted):
+            continue
+        seen[sid] = {"id": sid, "name": name, "hidden": hidden, "lat": lat, "lon": lon}
+    return list(seen.values())
+
+
+def _within(qs, east: float, north: float, radius: float) -> list[tuple[object, float]]:
+    """``(service id, metres)`` of services with a shown location within ``radius`` metres of
+    the point (British National Grid), nearest first then by name; a service with several
+    locations counts at its nearest."""
+    rows = qs.filter(
+        hide_exact_location=False,
+        service_at_locations__location__easting__range=(east - radius, east + radius),
+        service_at_locations__location__northing__range=(north - radius, north + radius),
+    ).order_by().values_list("id", "name", "service_at_locations__location__easting",
+                             "service_at_locations__location__northing")
+    best: dict[object, tuple[float, str]] = {}
+    for sid, name, e, n in rows:
+        d = math.hypot(e - east, n - north)
+        if d <= radius and (sid not in best or d < best[sid][0]):
+            best[sid] = (d, name)
+    return [(sid, d) for sid, (d, _name) in sorted(best.items(),
+                                                   key=lambda kv: (kv[1][0], kv[1][1]))]
+
+
+def _markers(points: list[dict]) -> list[dict]:
     """Map markers (name, WGS84 latitude and longitude, page address) of assets whose location
     may be shown."""
     url = reverse("assets:detail", args=["00000000-0000-0000-0000-000000000000"])
-    out = []
-    for service in services_:
-        sal = service.service_at_locations.all()
-        loc = sal[0].location if sal else None
-        if loc is not None and loc.latitude is not None and not service.hide_exact_location:
-            out.append({"name": service.name, "lat": loc.latitude, "lon": loc.longitude,
-                        "url": url.replace("00000000-0000-0000-0000-000000000000",
-                                           str(service.id))})
-    return out
+    return [{"name": p["name"], "lat": p["lat"], "lon": p["lon"],
+             "url": url.replace("00000000-0000-0000-0000-000000000000", str(p["id"]))}
+            for p in points if p["lat"] is not None and not p["hidden"]]
 
 
 def _published_or_404(asset_id) -> Service:
