@@ -177,3 +177,32 @@ def test_a_framework_without_bundled_inputs_needs_data(tmp_path):
     with pytest.raises((service.PublishError, measure.IndexDataError),
                        match="framework 'own' has no bundled inputs"):
         service.build_framework(str(spec))
+
+
+COUNTS = """\
+spec_version: 1
+id: counts
+name: Counts (test spec)
+polarity: higher_is_worse
+area: {code: code}
+indicators:
+  - {id: cases, name: Cases, column: cases, denominator: {column: people, scale: 1000},
+     unit: per 1000 people, weight: 0.5}
+  - {id: other, name: Other, column: other, weight: 0.5}
+steps:
+  normalise: {method: minmax, range: [0, 100]}
+"""
+
+
+@pytest.mark.django_db
+def test_an_indicator_given_as_a_count_says_what_it_is_divided_by(client):
+    import pandas as pd
+
+    table = pd.DataFrame({"code": ["A1", "A2", "A3", "A4"], "cases": [5, 10, 2, 8],
+                          "people": [1000, 1500, 800, 1200], "other": [1.0, 3.0, 2.0, 4.0]})
+    run = service.publish(measure.build(COUNTS, table), source="test", published_by="test")
+    assert dict(run.nodes.values_list("node_id", "denominator")) == {
+        "index": "", "cases": "people, x 1000", "other": ""}
+    page = client.get("/index/counts/A2/").content.decode()
+    assert "count, before dividing by people, x 1000" in page
+    assert run.contributions.get(area_code="A2", indicator__node_id="cases").raw == 10

@@ -33,6 +33,7 @@ class NodeOut(Schema):
     weight: float | None
     effective_weight: float | None
     unit: str
+    denominator: str
     has_uncertainty: bool
 
 
@@ -186,6 +187,7 @@ def _run_out(request: HttpRequest, run: IndexRun) -> dict:
                 "weight": node.weight,
                 "effective_weight": node.effective_weight,
                 "unit": node.unit,
+                "denominator": node.denominator,
                 "has_uncertainty": node.has_uncertainty,
             }
             for node in queries.nodes(run)

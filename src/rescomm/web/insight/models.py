@@ -127,6 +127,12 @@ class IndexNode(models.Model):
     weight = models.FloatField(null=True, blank=True)
     effective_weight = models.FloatField(null=True, blank=True)
     unit = models.CharField(max_length=120, blank=True)
+    denominator = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="For an indicator whose data is a count: the column it is divided by, and the "
+        "scale (the value in the data is then the count before dividing).",
+    )
     direction = models.SmallIntegerField(null=True, blank=True)
     description = models.TextField(blank=True)
     has_uncertainty = models.BooleanField(default=False)

@@ -267,11 +267,20 @@ def _nodes(build: Build) -> list[IndexNode]:
                 weight=_number(weights.get(node_id)) if item.parent else None,
                 effective_weight=_number(effective.get(node_id)) if is_indicator else None,
                 unit=(item.unit if is_indicator else "")[:120],
+                denominator=_denominator(item) if is_indicator else "",
                 direction=item.direction if is_indicator else None,
                 description=item.description or "",
             )
         )
     return nodes
+
+
+def _denominator(indicator: Any) -> str:
+    """``"persons_n, x 100"`` for an indicator divided by a denominator column, else ``""``."""
+    denominator = getattr(indicator, "denominator", None)
+    if denominator is None:
+        return ""
+    return f"{denominator.ref.column}, x {denominator.scale:g}"[:200]
 
 
 def _value_rows(
