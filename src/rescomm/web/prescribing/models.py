@@ -302,3 +302,66 @@ class OutcomeMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.timepoint}"
+
+
+class ServiceAgreement(models.Model):
+    """A service-level agreement between a scheme and a referring organisation (a practice, a
+    pharmacy, ...) or a provider, with its own targets, valid from a date (to a date, or open).
+
+    Time targets are whole days from the referral being received (decision, first contact
+    attempt, first conversation) or from an onward referral being sent (provider response).
+    Outcome targets are the percentage (0-100) of people who had a first conversation with a
+    baseline, and with a follow-up, SWEMWBS. An empty target is not part of the agreement.
+    Referrals and onward referrals not covered by an agreement are measured against the
+    defaults in :mod:`.sla`.
+    """
+
+    class Party(models.TextChoices):
+        REFERRERS = "referrers", "A referring organisation (practice, pharmacy, council, ...)"
+        PROVIDER = "provider", "A provider (voluntary or community organisation)"
+
+    scheme = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="agreements_as_scheme"
+    )
+    party_kind = models.CharField(max_length=10, choices=Party.choices)
+    party = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="agreements_as_party"
+    )
+    name = models.CharField(max_length=200)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="Empty: open-ended.")
+    decision_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_contact_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_conversation_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    provider_response_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    follow_up_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheme__name", "party_kind", "party__name", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="agreement_valid_to_after_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=(Q(baseline_percent__isnull=True) | Q(baseline_percent__lte=100))
+                & (Q(follow_up_percent__isnull=True) | Q(follow_up_percent__lte=100)),
+                name="agreement_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_kind__in=["referrers", "provider"]),
+                name="agreement_party_kind_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["scheme", "party_kind", "valid_from"])]
+
+    def __str__(self) -> str:
+        return self.name

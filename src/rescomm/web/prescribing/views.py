@@ -391,6 +391,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                    reason="aggregate report (counts under 5 suppressed)")
     return render(request, "prescribing/dashboard.html", {
         "tables": dashboard_tables(referrals), "synthetic": request.user.is_demo,
+        "is_manager": Role.SERVICE_MANAGER in roles_of(request.user),
     })
 
 
@@ -421,20 +422,105 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(Role.SERVICE_MANAGER)
 def service_levels(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/service-levels/``: per scheme you manage and month, each service-level
-    target met or breached (with the breaching referrals' references), outcome completeness and
-    provider response times."""
-    from .sla import compliance
+    """``/prescribing/service-levels/``: per scheme you manage, agreement and month, each target
+    met or breached (with the breaching referrals' references), outcome completeness and
+    provider response times; referrals without an agreement against the default targets."""
+    from .agreements import managed_schemes
+    from .sla import scheme_report
 
-    schemes = organisations_for(request.user, Role.SERVICE_MANAGER).filter(
-        kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME)
+    schemes = managed_schemes(request.user)
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="service levels report (references only)")
     return render(request, "prescribing/service_levels.html", {
-        "schemes": [(scheme, compliance(Referral.objects.filter(scheme=scheme)))
-                    for scheme in schemes],
+        "reports": [scheme_report(scheme) for scheme in schemes],
         "capacity": services.capacity_overview(schemes),
     })
+
+
+@never_cache
+@require_safe
+@role_required(Role.SERVICE_MANAGER)
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/agreements/``: the service-level agreements of the schemes you manage."""
+    from . import agreements
+
+    return render(request, "prescribing/agreements.html", {
+        "agreements": agreements.agreements_for(request.user),
+        "day_targets": agreements.DAY_TARGETS, "percent_targets": agreements.PERCENT_TARGETS,
+    })
+
+
+def _agreement_form(request, *, values, errors, status, agreement=None, problem=""):
+    from . import agreements
+
+    return render(request, "prescribing/agreement_form.html", {
+        "agreement": agreement, "values": values, "errors": errors, "problem": problem,
+        "error_summary": _summary(errors, agreements.FIELD_ORDER),
+        "schemes": agreements.managed_schemes(request.user),
+        "parties": agreements.party_choices(request.user).order_by("kind", "name"),
+        "party_kinds": agreements.Party.choices,
+        "day_targets": [(f, label) for f, (label, _) in agreements.DAY_TARGETS.items()],
+        "percent_targets": list(agreements.PERCENT_TARGETS.items()),
+    }, status=status)
+
+
+def _agreement_post(request, agreement=None) -> HttpResponse:
+    from . import agreements
+
+    values = dict(request.POST.items())
+    try:
+        clean = agreements.validate_agreement(request.POST, request.user, instance=agreement)
+        version = request.POST.get("version", "")
+        agreements.save_agreement(
+            request, clean, agreement_id=agreement.pk if agreement else None,
+            version=int(version) if version.isdigit() else -1)
+    except services.ReferralInvalid as exc:
+        return _agreement_form(request, values=values, errors=exc.fields, status=400,
+                               agreement=agreement)
+    except services.StaleEditError as exc:
+        agreement.refresh_from_db()
+        return _agreement_form(request, values=_agreement_values(agreement), errors={},
+                               status=409, agreement=agreement, problem=str(exc))
+    return redirect("prescribing:agreements")
+
+
+def _agreement_values(agreement) -> dict[str, str]:
+    from .agreements import _values
+
+    values = _values(agreement)
+    values["scheme"], values["party"] = values.pop("scheme_id"), values.pop("party_id")
+    values["version"] = str(agreement.version)
+    return values
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SERVICE_MANAGER)
+def agreement_new(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/agreements/new/``: a new agreement for a scheme you manage."""
+    if request.method == "POST":
+        return _agreement_post(request)
+    from .sla import DEFAULT_TARGETS
+
+    defaults = dict(zip(("decision_days", "first_contact_days", "first_conversation_days"),
+                        (str(t.days) for t in DEFAULT_TARGETS), strict=True))
+    return _agreement_form(request, values={"party_kind": "referrers", **defaults},
+                           errors={}, status=200)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@role_required(Role.SERVICE_MANAGER)
+def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    """``/prescribing/agreements/<id>/``: change an agreement of a scheme you manage (404 for
+    other schemes' agreements); a stale edit is refused (409)."""
+    from .agreements import get_agreement
+
+    agreement = get_agreement(request.user, agreement_id)
+    if request.method == "POST":
+        return _agreement_post(request, agreement)
+    return _agreement_form(request, values=_agreement_values(agreement), errors={}, status=200,
+                           agreement=agreement)
 
 
 # Providers -------------------------------------------------------------------------------------
