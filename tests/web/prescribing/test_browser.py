@@ -50,6 +50,8 @@ def test_prescribing_pages_have_no_serious_accessibility_violations(page, demo, 
     sign_in(page, "demo-commissioner")
     page.goto("/prescribing/dashboard/")
     checked["dashboard"] = run_axe(page)
+    page.goto("/prescribing/capacity/areas/")
+    checked["capacity by area"] = run_axe(page)
     page.context.clear_cookies()
     sign_in(page, "demo-manager")
     page.goto("/prescribing/service-levels/")

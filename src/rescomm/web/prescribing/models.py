@@ -224,6 +224,9 @@ class OnwardReferral(models.Model):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
     responded_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the person started at the service (leaves its waiting list).")
 
     class Meta:
         ordering = ["sent_at", "id"]
@@ -232,18 +235,35 @@ class OnwardReferral(models.Model):
         return f"onward referral to {self.service_name}"
 
 
+class CapacityMode(models.TextChoices):
+    TOTAL = "total", "Places in total"
+    WEEKLY = "weekly", "Places per week (renews every Monday)"
+    WAITING_LIST = "waiting_list", "Waiting list (people start as places come up)"
+
+
 class ServiceCapacity(models.Model):
-    """Places a provider's service can take. Accepting an onward referral takes a place with a
-    conditional update (``taken < places``) inside the acceptance transaction, and the database
-    refuses ``taken > places`` too, so capacity is never exceeded, even under concurrent accepts.
+    """How many people a provider's service can take, in one of three modes:
+
+    - ``total``: ``places`` in all; accepting takes one with a conditional update
+      (``taken < places``) inside the acceptance transaction, and the database refuses
+      ``taken > places`` too.
+    - ``weekly``: ``places`` per ISO week (Monday to Sunday, local time), renewed each week;
+      accepting locks this row and counts the week's acceptances, so concurrent accepts
+      serialise and a week never goes over.
+    - ``waiting_list``: every accepted person joins a queue (never refused for capacity);
+      ``places`` is how many people the service starts each week, which gives the expected
+      wait. The provider marks when a person starts, which takes them off the list.
     """
 
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="service_capacity"
     )
     service_name = models.CharField(max_length=200)
-    places = models.PositiveIntegerField(help_text="Places available in total.")
-    taken = models.PositiveIntegerField(default=0)
+    mode = models.CharField(max_length=12, choices=CapacityMode.choices,
+                            default=CapacityMode.TOTAL)
+    places = models.PositiveIntegerField(
+        help_text="Total places, places per week, or people started per week (by mode).")
+    taken = models.PositiveIntegerField(default=0, help_text="Places taken (total mode).")
     response_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days the provider has to accept or decline an onward referral."
     )
@@ -256,6 +276,8 @@ class ServiceCapacity(models.Model):
                                     name="service_capacity_one_per_service"),
             models.CheckConstraint(condition=Q(taken__lte=models.F("places")),
                                    name="service_capacity_never_exceeded"),
+            models.CheckConstraint(condition=Q(mode__in=["total", "weekly", "waiting_list"]),
+                                   name="service_capacity_mode_known"),
         ]
 
     def __str__(self) -> str:

@@ -44,12 +44,17 @@ def get_onward(user, public_id) -> OnwardReferral:
         raise Http404("No onward referral with this id.") from None
 
 
-def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = "") -> OnwardReferral:
+def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = "",
+                   now: dt.datetime | None = None) -> OnwardReferral:
     """A provider accepts or declines an onward referral sent to its organisation.
 
-    Accepting takes a place when the service has a :class:`ServiceCapacity`: a conditional
-    ``UPDATE ... SET taken = taken + 1 WHERE taken < places`` in the same transaction, so two
-    concurrent accepts can never both take the last place.
+    Accepting checks the service's :class:`ServiceCapacity` (if it has one) in the same
+    transaction, so concurrent accepts can never overfill it:
+
+    - total places: a conditional ``UPDATE ... SET taken = taken + 1 WHERE taken < places``;
+    - places per week: the capacity row is locked (``SELECT ... FOR UPDATE``) and this week's
+      acceptances counted; accepts of one service therefore run one after another;
+    - waiting list: never refused; the person joins the queue.
 
     Raises
     ------
@@ -60,7 +65,11 @@ def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = ""
     ReferralInvalid
         Declining without a reason.
     """
+    from .capacity import accepted_this_week, week_start
+    from .models import CapacityMode
+
     user = _user_of(request)
+    now = now or timezone.now()
     if not accept_it and not reason.strip():
         raise ReferralInvalid({"reason": ["Say why the service cannot take the person."]})
     with transaction.atomic():
@@ -68,21 +77,50 @@ def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = ""
         if onward.status != OnwardReferral.Status.SENT:
             raise PathwayError("This onward referral has already been answered.")
         if accept_it:
-            capacity = ServiceCapacity.objects.filter(provider_id=onward.provider_id,
-                                                      service_name=onward.service_name)
-            if capacity.exists():
-                taken = capacity.filter(taken__lt=F("places")).update(taken=F("taken") + 1)
-                if taken == 0:
+            rows = ServiceCapacity.objects.filter(provider_id=onward.provider_id,
+                                                  service_name=onward.service_name)
+            capacity = rows.select_for_update().first()
+            if capacity is not None and capacity.mode == CapacityMode.TOTAL:
+                if rows.filter(taken__lt=F("places")).update(taken=F("taken") + 1) == 0:
                     raise CapacityFull(
                         f"No places left at {onward.service_name}: decline with a reason, or "
                         "add places and accept again."
                     )
+            elif capacity is not None and capacity.mode == CapacityMode.WEEKLY:
+                used = accepted_this_week(onward.provider_id, onward.service_name, now=now)
+                if used >= capacity.places:
+                    monday = (week_start(now) + dt.timedelta(days=7)).date()
+                    raise CapacityFull(
+                        f"No places left at {onward.service_name} this week ({capacity.places} "
+                        f"a week, all taken): decline with a reason, add places, or accept "
+                        f"from Monday {monday:%-d %B}."
+                    )
         statuses = OnwardReferral.Status
         onward.status = statuses.ACCEPTED if accept_it else statuses.DECLINED
         onward.decline_reason = reason.strip()[:300]
-        onward.responded_by, onward.responded_at = user, timezone.now()
+        onward.responded_by, onward.responded_at = user, now
         onward.save()
         audit(request, "update", onward, "direct care: onward referral answered")
+        return onward
+
+
+def start_onward(request, onward_id: int, *, now: dt.datetime | None = None) -> OnwardReferral:
+    """The provider records that an accepted person started at the service: they leave the
+    service's waiting list. Audited.
+
+    Raises
+    ------
+    PathwayError
+        Not accepted, or already started.
+    """
+    with transaction.atomic():
+        onward = OnwardReferral.objects.select_for_update().get(pk=onward_id)
+        if onward.status != OnwardReferral.Status.ACCEPTED or onward.started_at is not None:
+            raise PathwayError("Only a person you accepted who has not started yet can be "
+                               "marked as started.")
+        onward.started_at = now or timezone.now()
+        onward.save(update_fields=["started_at"])
+        audit(request, "update", onward, "direct care: person started at the service")
         return onward
 
 
@@ -125,39 +163,27 @@ def escalate_overdue_onward(*, now: dt.datetime | None = None) -> int:
 
 
 def capacity_overview(schemes) -> list[dict]:
-    """Per service that the schemes' referrals were sent on to: places, taken, free, waiting for
-    an answer, and declined; plus each scheme's open demand by need (for the "is the voluntary
-    sector ready?" question)."""
-    from django.db.models import Count, Q
+    """Per service that the schemes' referrals were sent on to: its mode, places available now,
+    waiting list and expected wait, onward referrals waiting for an answer, accepted and
+    declined, and the median days to acceptance (:func:`.capacity.service_capacity`)."""
+    from .capacity import service_capacity
 
-    onward = (
-        OnwardReferral.objects.filter(referral__scheme__in=schemes)
-        .values("provider_id", "provider__name", "service_name")
-        .annotate(waiting=Count("pk", filter=Q(status=OnwardReferral.Status.SENT)),
-                  accepted=Count("pk", filter=Q(status=OnwardReferral.Status.ACCEPTED)),
-                  declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))
-        .order_by("provider__name", "service_name")
-    )
-    places = {(c.provider_id, c.service_name): c for c in ServiceCapacity.objects.all()}
-    rows = []
-    for row in onward:
-        capacity = places.get((row["provider_id"], row["service_name"]))
-        rows.append({
-            "provider": row["provider__name"], "service": row["service_name"],
-            "places": capacity.places if capacity else None,
-            "taken": capacity.taken if capacity else None,
-            "free": capacity.free if capacity else None,
-            "waiting": row["waiting"], "accepted": row["accepted"], "declined": row["declined"],
-        })
-    return rows
+    return service_capacity(OnwardReferral.objects.filter(referral__scheme__in=schemes))
 
 
-def set_capacity(request, provider: Organisation, service_name: str, places) -> ServiceCapacity:
-    """Set the places a provider's service offers (at least the places already taken)."""
+def set_capacity(request, provider: Organisation, service_name: str, places,
+                 mode: str = "total") -> ServiceCapacity:
+    """Set how a provider's service takes people (``mode``: total places, places per week, or a
+    waiting list with people started per week) and how many. In total mode the places must
+    be at least those already taken."""
+    from .models import CapacityMode
+
     name = (service_name or "").strip()[:200]
     errors: dict[str, list[str]] = {}
     if not name:
         errors["service_name"] = ["Enter the name of the service."]
+    if mode not in CapacityMode.values:
+        errors["mode"] = ["Choose total places, places per week or a waiting list."]
     try:
         places = int(str(places).strip())
         if places < 0:
@@ -168,11 +194,13 @@ def set_capacity(request, provider: Organisation, service_name: str, places) -> 
         raise ReferralInvalid(errors)
     with transaction.atomic():
         capacity, _ = ServiceCapacity.objects.select_for_update().get_or_create(
-            provider=provider, service_name=name, defaults={"places": places})
-        if places < capacity.taken:
+            provider=provider, service_name=name, defaults={"places": places, "mode": mode})
+        if mode == CapacityMode.TOTAL and places < capacity.taken:
             raise ReferralInvalid({"places": [
                 f"{capacity.taken} places are already taken; enter {capacity.taken} or more."]})
-        capacity.places = places
+        if mode != CapacityMode.TOTAL:
+            capacity.taken = 0  # places per week and waiting lists count acceptances instead
+        capacity.places, capacity.mode = places, mode
         capacity.save()
         audit(request, "update", capacity, "service capacity set")
         return capacity

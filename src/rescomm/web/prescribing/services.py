@@ -49,6 +49,7 @@ from .onward import (
     onward_for_provider,
     respond_onward,
     set_capacity,
+    start_onward,
 )
 from .pathway import MAX_CONTACT_ATTEMPTS, PathwayError, Status
 from .retention import ANONYMISED_NAME, DEFAULT_RETENTION_DAYS, anonymise_finished
@@ -59,7 +60,7 @@ __all__ = [
     "ANONYMISED_NAME", "DEFAULT_RESPONSE_DAYS", "DEFAULT_RETENTION_DAYS", "CapacityFull",
     "IdempotencyConflict", "ReferralInvalid", "StaleEditError", "anonymise_finished", "audit",
     "capacity_overview", "escalate_overdue_onward", "get_onward", "onward_for_provider",
-    "respond_onward", "set_capacity",
+    "respond_onward", "set_capacity", "start_onward",
 ]
 
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)

@@ -23,5 +23,7 @@ urlpatterns = [
     path("agreements/<int:agreement_id>/", views.agreement_edit, name="agreement-edit"),
     path("onward/", views.provider_onward, name="onward"),
     path("onward/<uuid:public_id>/respond/", views.onward_respond, name="onward-respond"),
+    path("onward/<uuid:public_id>/start/", views.onward_start, name="onward-start"),
     path("capacity/", views.capacity_set, name="capacity"),
+    path("capacity/areas/", views.capacity_areas, name="capacity-areas"),
 ]

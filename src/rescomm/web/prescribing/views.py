@@ -527,15 +527,22 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
 
 
 def _provider_context(request: HttpRequest, **extra) -> dict:
+    from .capacity import describe, queue_positions
+    from .models import CapacityMode
+
     onward = services.onward_for_provider(request.user).select_related("referral", "provider")
     organisations = organisations_for(request.user, Role.PROVIDER_STAFF)
+    positions = queue_positions(organisations.values("pk"))
     context = {
         "onward": [
-            {"item": o, "needs": [need_label(c) for c in o.referral.needs]} for o in onward
+            {"item": o, "needs": [need_label(c) for c in o.referral.needs],
+             "queue": positions.get(o.pk)} for o in onward
         ],
-        "capacity": ServiceCapacity.objects.filter(provider__in=organisations),
+        "capacity": [{"item": c, **describe(c)} for c in
+                     ServiceCapacity.objects.filter(provider__in=organisations)],
+        "modes": CapacityMode.choices,
         "organisations": organisations,
-        "errors": {}, "error_summary": [], "problem": "", "values": {},
+        "errors": {}, "error_summary": [], "problem": "", "values": {"mode": "total"},
     }
     context.update(extra)
     return context
@@ -588,10 +595,45 @@ def capacity_set(request: HttpRequest) -> HttpResponse:
         if organisation is None:
             raise services.ReferralInvalid({"organisation": ["Choose your organisation."]})
         services.set_capacity(request, organisation, request.POST.get("service_name", ""),
-                              request.POST.get("places", ""))
+                              request.POST.get("places", ""),
+                              mode=request.POST.get("mode", "total"))
     except services.ReferralInvalid as exc:
         context = _provider_context(
             request, errors=exc.fields, values=dict(request.POST.items()),
-            error_summary=_summary(exc.fields, ("organisation", "service_name", "places")))
+            error_summary=_summary(exc.fields, ("organisation", "service_name", "mode",
+                                                "places")))
         return render(request, "prescribing/onward.html", context, status=400)
     return redirect("prescribing:onward")
+
+
+@never_cache
+@require_POST
+@role_required(Role.PROVIDER_STAFF)
+def onward_start(request: HttpRequest, public_id) -> HttpResponse:
+    """``POST /prescribing/onward/<id>/start/``: the accepted person started at the service
+    (leaves its waiting list). 404 unless it was sent to your organisation."""
+    onward = services.get_onward(request.user, public_id)
+    try:
+        services.start_onward(request, onward.pk)
+    except pathway.PathwayError as exc:
+        return render(request, "prescribing/onward.html",
+                      _provider_context(request, problem=str(exc)), status=400)
+    return redirect("prescribing:onward")
+
+
+@never_cache
+@require_safe
+@role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
+def capacity_areas(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/capacity/areas/``: demand (open referrals by need, onward referrals)
+    against places and waiting times per local authority; counts under 5 hidden. Synthetic
+    demo referrals are counted only for demo accounts."""
+    from .capacity import area_capacity
+
+    referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
+    services.audit(request, "view", object_type="prescribing.referral",
+                   reason="capacity by area (counts under 5 suppressed)")
+    return render(request, "prescribing/capacity_areas.html", {
+        "report": area_capacity(referrals), "synthetic": request.user.is_demo,
+        "is_manager": Role.SERVICE_MANAGER in roles_of(request.user),
+    })
