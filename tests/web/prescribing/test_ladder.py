@@ -67,6 +67,7 @@ LADDER = [
     _object_level(f"{DETAIL}outcomes/swemwbs/", ("link_worker",)),
     restricted("/api/referrals", ("referrer",), api=True, method="post", ok=400),
     _api_object_level(f"/api/referrals/{REFERRAL_ID}"),
+    _api_object_level(f"/api/referrals/{REFERRAL_ID}/message"),
 ]
 
 
