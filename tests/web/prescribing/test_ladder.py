@@ -43,6 +43,8 @@ LADDER = [
     restricted("/prescribing/onward/", ("provider_staff",)),
     restricted("/prescribing/service-levels/", ("service_manager",)),
     restricted("/prescribing/agreements/", ("service_manager",)),
+    restricted("/prescribing/outcomes/", ("link_worker", "service_manager")),
+    restricted("/prescribing/flow/", ("service_manager",)),
     restricted("/prescribing/agreements/new/", ("service_manager",)),
     restricted("/prescribing/agreements/new/", ("service_manager",), method="post", ok=400),
     _object_level("/prescribing/agreements/999999/", ("service_manager",)),

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -386,12 +387,34 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
 def dashboard(request: HttpRequest) -> HttpResponse:
     """``/prescribing/dashboard/``: aggregate counts (under 5 hidden) and paired outcome change;
     never a person's record. Synthetic demo referrals are counted only for demo accounts."""
+    from . import charts, trends
+
     referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
+    period = request.GET.get("period", "month")
+    if period not in trends.PERIODS:
+        period = "month"
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="aggregate report (counts under 5 suppressed)")
+    over_time = trends.referrals_over_time(referrals, period=period)
+    verdicts = trends.verdict_counts(referrals)
     return render(request, "prescribing/dashboard.html", {
         "tables": dashboard_tables(referrals), "synthetic": request.user.is_demo,
         "is_manager": Role.SERVICE_MANAGER in roles_of(request.user),
+        "over_time": over_time,
+        "over_time_chart": mark_safe(charts.bar_chart(  # noqa: S308 (escaped in charts.py)
+            over_time["labels"], over_time["totals"], ident="referrals-over-time",
+            title=f"Referrals per {period}",
+            desc=f"Bar chart of referrals received per {period}, latest "
+                 f"{len(over_time['labels'])}; counts under 5 hidden. The table below has the "
+                 "same numbers by referrer profession.")),
+        "verdicts": verdicts,
+        "verdict_rows": list(zip(verdicts["labels"], verdicts["shown"], strict=True)),
+        "verdict_chart": mark_safe(charts.bar_chart(  # noqa: S308 (escaped in charts.py)
+            verdicts["labels"], verdicts["values"], ident="reliable-change",
+            title="Wellbeing change per person (SWEMWBS, paired)",
+            desc="Bar chart of people with a baseline and follow-up SWEMWBS whose metric score "
+                 "changed reliably (by 2.87 points or more) up or down, or not; counts under 5 "
+                 "hidden.")),
     })
 
 
@@ -521,6 +544,79 @@ def agreement_edit(request: HttpRequest, agreement_id: int) -> HttpResponse:
         return _agreement_post(request, agreement)
     return _agreement_form(request, values=_agreement_values(agreement), errors={}, status=200,
                            agreement=agreement)
+
+
+def _outcome_referrals(user):
+    """Referrals whose per-person outcome change ``user`` may see: those of the schemes where
+    they are a link worker or a service manager."""
+    from .agreements import managed_schemes
+
+    schemes = set(services.scheme_ids_for_link_worker(user))
+    schemes |= set(managed_schemes(user).values_list("pk", flat=True))
+    return Referral.objects.filter(scheme_id__in=schemes)
+
+
+@never_cache
+@require_safe
+@role_required(Role.LINK_WORKER, Role.SERVICE_MANAGER)
+def outcome_change(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/outcomes/``: SWEMWBS baseline -> follow-up per person (by reference) for
+    the schemes you work in or manage, as a dumbbell chart with reliable-change bands and a
+    table."""
+    from rescomm import stats
+
+    from . import charts, trends
+
+    pairs = trends.swemwbs_pairs(_outcome_referrals(request.user))
+    threshold = stats.SWEMWBS_RELIABLE_CHANGE
+    services.audit(request, "view", object_type="prescribing.outcomemeasure",
+                   reason="direct care: outcome change per person (references only)")
+    chart = charts.dumbbell_chart(
+        pairs, threshold=threshold, low=7, high=35, ident="outcome-change",
+        title="SWEMWBS metric score at baseline and follow-up, per person",
+        desc=f"For each of {len(pairs)} people (by referral reference), the baseline and "
+             f"follow-up SWEMWBS metric score (7 to 35); a change of {threshold} points or more "
+             "is reliable. The table below has the same numbers.") if pairs else ""
+    labels = dict(trends.VERDICTS)
+    return render(request, "prescribing/outcome_change.html", {
+        "chart": mark_safe(chart),  # noqa: S308 (escaped in charts.py)
+        "rows": [{"pair": p, "verdict": labels[charts.verdict(p.change, threshold)]}
+                 for p in pairs],
+        "threshold": threshold,
+    })
+
+
+@never_cache
+@require_safe
+@role_required(Role.SERVICE_MANAGER)
+def caseload_flow(request: HttpRequest) -> HttpResponse:
+    """``/prescribing/flow/``: per scheme you manage, open referrals by status and the
+    referrals in and finished per week (last 12 weeks), as charts and tables."""
+    from . import charts, trends
+    from .agreements import managed_schemes
+
+    services.audit(request, "view", object_type="prescribing.referral",
+                   reason="caseload and flow (counts only)")
+    reports = []
+    for scheme in managed_schemes(request.user):
+        flow = trends.caseload_flow(Referral.objects.filter(scheme=scheme))
+        reports.append({
+            "scheme": scheme, "flow": flow,
+            "status_chart": mark_safe(charts.bar_chart(  # noqa: S308
+                flow["status_labels"], flow["status_counts"], ident=f"open-{scheme.pk}",
+                title=f"Open referrals by status: {scheme}",
+                desc=f"Bar chart of the {flow['open_total']} open referrals by where they are "
+                     "on the pathway; the table below has the same numbers.")),
+            "flow_chart": mark_safe(charts.flow_chart(  # noqa: S308
+                flow["weeks"], flow["inflow"], flow["outflow"], ident=f"flow-{scheme.pk}",
+                title=f"Referrals in and finished per week: {scheme}",
+                desc="Paired bars per week (week commencing) for the last 12 weeks: referrals "
+                     "received, and referrals closed or declined; the table below has the "
+                     "same numbers.")),
+            "weeks": list(zip(flow["weeks"], flow["inflow"], flow["outflow"], strict=True)),
+            "statuses": list(zip(flow["status_labels"], flow["status_counts"], strict=True)),
+        })
+    return render(request, "prescribing/flow.html", {"reports": reports})
 
 
 # Providers -------------------------------------------------------------------------------------
