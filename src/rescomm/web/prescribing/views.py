@@ -395,10 +395,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         period = "month"
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="aggregate report (counts under 5 suppressed)")
-    over_time = trends.referrals_over_time(referrals, period=period)
-    verdicts = trends.verdict_counts(referrals)
+    from .dashboard import cached_report
+
+    (tables, over_time, verdicts), computed_at = cached_report(
+        f"prescribing:dashboard:{request.user.is_demo}:{period}",
+        lambda: (dashboard_tables(referrals),
+                 trends.referrals_over_time(referrals, period=period),
+                 trends.verdict_counts(referrals)))
     return render(request, "prescribing/dashboard.html", {
-        "tables": dashboard_tables(referrals), "synthetic": request.user.is_demo,
+        "tables": tables, "synthetic": request.user.is_demo, "computed_at": computed_at,
         "is_manager": Role.SERVICE_MANAGER in roles_of(request.user),
         "over_time": over_time,
         "over_time_chart": mark_safe(charts.bar_chart(  # noqa: S308 (escaped in charts.py)
@@ -436,7 +441,11 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(["table", "category", "referrals"])
-    writer.writerows(csv_rows(dashboard_tables(referrals)))
+    from .dashboard import cached_report
+
+    tables, _ = cached_report(f"prescribing:tables:{request.user.is_demo}",
+                              lambda: dashboard_tables(referrals))
+    writer.writerows(csv_rows(tables))
     return response
 
 
