@@ -15,9 +15,11 @@ Self-contained and loopback only:
    declined, SNOMED-coded where the pathway codes them) and paired SWEMWBS outcomes for a
    fifth of the closed ones; status follows age (older than 120 days: closed or declined);
 3. starts ``rescomm serve`` on 127.0.0.1 and waits for ``/healthz``;
-4. measures, with ``--page-clients`` concurrent clients, p50/p95/p99 of ``/healthz`` (the
+4. times the commissioner dashboard's first request (the report computed from the data), then
+   measures, with ``--page-clients`` concurrent clients, p50/p95/p99 of ``/healthz`` (the
    baseline: same server and load, a database round trip), the first link worker's caseload
-   page and the commissioner dashboard (signed-in sessions; target p95 < 300 ms each);
+   page and the commissioner dashboard (signed-in sessions; its report reused for 5 minutes;
+   target p95 < 300 ms each);
 5. runs ``--api-clients`` concurrent clients (one bearer token and referrer each) creating
    ``--api-requests`` referrals through ``POST /api/referrals`` with unique idempotency keys
    (target >= 200 per second), then re-sends ``--retry-fraction`` of them (same key, same
@@ -366,6 +368,9 @@ def main() -> None:
         wait_healthy(args.port, server)
         pages = {"caseload": ("/prescribing/caseload/", people["worker_session"]),
                  "dashboard": ("/prescribing/dashboard/", people["commissioner_session"])}
+        # The dashboard's first request in a worker computes the report (then cached 5 min):
+        # time it alone, before anything else has touched the data.
+        cold = run_pages(args.port, *pages["dashboard"], 1, 1)
         for path, cookie in pages.values():  # warm up (imports, templates, connections)
             run_pages(args.port, path, cookie, args.page_clients, args.page_clients * 2)
         load_start = os.getloadavg()[0]
@@ -434,7 +439,8 @@ def main() -> None:
     header = ("endpoint", "requests", "p50", "p95", "p99", "throughput", "wall", "status")
     rows = [report(f"/healthz (baseline, {args.page_clients} clients)", base),
             report("link worker caseload page", measured["caseload"]),
-            report("commissioner dashboard", measured["dashboard"]),
+            report("commissioner dashboard, first request (computed)", cold),
+            report("commissioner dashboard (report cached)", measured["dashboard"]),
             report(f"/healthz (baseline, {args.api_clients} clients)", api_base),
             report(f"POST /api/referrals ({args.api_clients} clients)", api),
             report(f"POST /api/referrals replays ({retry_n})", retried)]

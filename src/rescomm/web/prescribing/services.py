@@ -133,27 +133,39 @@ def record_view(request, referral: Referral, reason: str) -> None:
     audit(request, "view", referral, reason)
 
 
-def caseload(user, *, today: dt.date | None = None) -> dict[str, list[Referral]]:
-    """Open referrals of the user's schemes: ``new`` (received), ``overdue`` (next step past due),
-    ``due`` (due within 7 days), ``later``."""
+#: Rows per caseload section on one page (a section pages on with ``?section=<key>&page=N``).
+CASELOAD_PAGE_SIZE = 50
+
+
+def caseload_sections(user, *, today: dt.date | None = None) -> dict[str, QuerySet[Referral]]:
+    """Open referrals of the user's schemes as four querysets, most urgent first (next step due,
+    then received): ``new`` (received), ``overdue`` (next step due before ``today``), ``due``
+    (due within 7 days), ``later`` (due after that, or no due date). Each open referral is in
+    exactly one. Filtered and counted in the database, so a large caseload is paged, not
+    loaded whole."""
+    from django.db.models import Q
+
     today = today or timezone.localdate()
+    week = today + dt.timedelta(days=7)
     open_referrals = (
         Referral.objects.filter(scheme_id__in=scheme_ids_for_link_worker(user))
         .exclude(status__in=[Status.DECLINED, Status.CLOSED])
         .select_related("assigned_to")
-        .order_by("next_due", "created_at")
+        .order_by("next_due", "created_at", "id")
     )
-    groups: dict[str, list[Referral]] = {"new": [], "overdue": [], "due": [], "later": []}
-    for referral in open_referrals:
-        if referral.status == Status.RECEIVED:
-            groups["new"].append(referral)
-        elif referral.next_due and referral.next_due < today:
-            groups["overdue"].append(referral)
-        elif referral.next_due and referral.next_due <= today + dt.timedelta(days=7):
-            groups["due"].append(referral)
-        else:
-            groups["later"].append(referral)
-    return groups
+    not_new = ~Q(status=Status.RECEIVED)
+    return {
+        "new": open_referrals.filter(status=Status.RECEIVED),
+        "overdue": open_referrals.filter(not_new, next_due__lt=today),
+        "due": open_referrals.filter(not_new, next_due__gte=today, next_due__lte=week),
+        "later": open_referrals.filter(not_new).filter(
+            Q(next_due__isnull=True) | Q(next_due__gt=week)),
+    }
+
+
+def caseload(user, *, today: dt.date | None = None) -> dict[str, list[Referral]]:
+    """:func:`caseload_sections` as lists (every open referral; for small caseloads)."""
+    return {key: list(rows) for key, rows in caseload_sections(user, today=today).items()}
 
 
 # Creating --------------------------------------------------------------------------------------

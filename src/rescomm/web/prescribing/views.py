@@ -162,10 +162,14 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(Role.LINK_WORKER)
 def caseload_page(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/caseload/``: open referrals of your schemes: new, overdue, due, later."""
-    groups = services.caseload(request.user)
+    """``/prescribing/caseload/``: open referrals of your schemes: new, overdue, due, later;
+    each section shows its most urgent 50 and pages on (``?section=later&page=2``)."""
+    from django.core.paginator import Paginator
+
+    groups = services.caseload_sections(request.user)
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="direct care: link worker caseload")
+    paged = request.GET.get("section", "")
     sections = [
         ("new", "New referrals", "Accept or decline these."),
         ("overdue", "Overdue", "The next step was due before today."),
@@ -173,7 +177,12 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         ("later", "Later", ""),
     ]
     return render(request, "prescribing/caseload.html", {
-        "sections": [(key, title, hint, groups[key]) for key, title, hint in sections],
+        "sections": [
+            (key, title, hint, Paginator(groups[key], services.CASELOAD_PAGE_SIZE).get_page(
+                request.GET.get("page") if paged == key else 1), f"section={key}")
+            for key, title, hint in sections
+        ],
+        "detail_prefix": reverse("prescribing:index") + "referrals/",
     })
 
 
