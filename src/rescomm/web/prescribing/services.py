@@ -134,7 +134,7 @@ def record_view(request, referral: Referral, reason: str) -> None:
 
 
 #: Rows per caseload section on one page (a section pages on with ``?section=<key>&page=N``).
-CASELOAD_PAGE_SIZE = 50
+CASELOAD_PAGE_SIZE = 25
 
 
 def caseload_sections(user, *, today: dt.date | None = None) -> dict[str, QuerySet[Referral]]:

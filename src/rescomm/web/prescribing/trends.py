@@ -78,11 +78,15 @@ def swemwbs_pairs(referrals) -> list[Pair]:
     return sorted(pairs, key=lambda p: p.label)
 
 
-def verdict_counts(referrals) -> dict:
+def verdict_counts(referrals=None, *, changes: list[float] | None = None) -> dict:
     """How many paired people improved, did not change reliably, or deteriorated (SWEMWBS,
-    reliable change 2.87), suppressed: ``values`` ints or None where hidden."""
+    reliable change 2.87), suppressed: ``values`` ints or None where hidden. Pass the
+    follow-up minus baseline ``changes`` if already loaded (else they are read from
+    ``referrals``)."""
     threshold = stats.SWEMWBS_RELIABLE_CHANGE
-    tally = Counter(verdict(p.change, threshold) for p in swemwbs_pairs(referrals))
+    if changes is None:
+        changes = [p.change for p in swemwbs_pairs(referrals)]
+    tally = Counter(verdict(change, threshold) for change in changes)
     counts = [tally.get(code, 0) for code, _ in VERDICTS]
     result = stats.suppress_small(counts, threshold=SUPPRESSION_THRESHOLD)
     values = [None if math.isnan(v) else int(v) for v in result.values]
