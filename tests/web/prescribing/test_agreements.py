@@ -245,3 +245,23 @@ def test_the_service_levels_page_shows_each_agreement(client, manager, scheme, p
     assert "Referrals without an agreement (default targets)" in page
     assert Referral.objects.get(pk=referral.pk).reference in page
     assert referral.given_name not in page
+
+
+def test_escalation_uses_the_provider_agreements_response_time(
+        manager, scheme, make_referral, link_worker, provider_org):
+    """The agreement gives the provider 3 days; the service's own setting says 14."""
+    from rescomm.web.prescribing.agreements import save_agreement, validate_agreement
+    from rescomm.web.prescribing.models import ServiceCapacity
+
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Tuesday walks",
+                                   places=5, response_days=14)
+    save_agreement(manager, validate_agreement(form(
+        scheme, provider_org, party_kind="provider", decision_days="", baseline_percent="",
+        provider_response_days="3"), manager))
+    walk_to(make_referral(), link_worker, provider_org, "connected")
+    now = timezone.now()
+    assert services.escalate_overdue_onward(now=now + dt.timedelta(days=2)) == 0
+    assert services.escalate_overdue_onward(now=now + dt.timedelta(days=4)) == 1
+    onward = OnwardReferral.objects.get()
+    assert onward.status == "declined"
+    assert onward.decline_reason.startswith("No answer within 3 days")

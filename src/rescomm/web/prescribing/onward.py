@@ -130,22 +130,40 @@ DEFAULT_RESPONSE_DAYS = 14
 
 def escalate_overdue_onward(*, now: dt.datetime | None = None) -> int:
     """Decline, for the person's safety, onward referrals a provider has not answered within its
-    response time (``ServiceCapacity.response_days``, else :data:`DEFAULT_RESPONSE_DAYS`), and
-    put the referral back on its link worker's list as due today. Returns how many; audited."""
+    response time, and put the referral back on its link worker's list as due today. The
+    response time is the provider's service-level agreement with the referral's scheme valid
+    on the day it was sent (``ServiceAgreement.provider_response_days``), else the service's
+    ``ServiceCapacity.response_days``, else :data:`DEFAULT_RESPONSE_DAYS`. Returns how many;
+    audited."""
+    from .models import ServiceAgreement
+
     now = now or timezone.now()
     response_days = {
         (c.provider_id, c.service_name): c.response_days for c in ServiceCapacity.objects.all()
     }
+    agreements = list(ServiceAgreement.objects.filter(
+        party_kind=ServiceAgreement.Party.PROVIDER, provider_response_days__isnull=False))
+
+    def days_for(onward: OnwardReferral) -> int:
+        sent = timezone.localtime(onward.sent_at).date()
+        for agreement in agreements:
+            if (agreement.party_id == onward.provider_id
+                    and agreement.scheme_id == onward.referral.scheme_id
+                    and agreement.valid_from <= sent
+                    and (agreement.valid_to is None or sent <= agreement.valid_to)):
+                return agreement.provider_response_days
+        return response_days.get((onward.provider_id, onward.service_name),
+                                 DEFAULT_RESPONSE_DAYS)
+
+    shortest = min([DEFAULT_RESPONSE_DAYS, *response_days.values(),
+                    *(a.provider_response_days for a in agreements)])
     count = 0
     with transaction.atomic():
-        waiting = OnwardReferral.objects.select_for_update().filter(
-            status=OnwardReferral.Status.SENT,
-            sent_at__lte=now - dt.timedelta(days=min([DEFAULT_RESPONSE_DAYS,
-                                                      *response_days.values()])),
-        )
+        waiting = OnwardReferral.objects.select_for_update(of=("self",)).select_related(
+            "referral").filter(status=OnwardReferral.Status.SENT,
+                               sent_at__lte=now - dt.timedelta(days=shortest))
         for onward in waiting:
-            days = response_days.get((onward.provider_id, onward.service_name),
-                                     DEFAULT_RESPONSE_DAYS)
+            days = days_for(onward)
             if onward.sent_at > now - dt.timedelta(days=days):
                 continue
             onward.status = OnwardReferral.Status.DECLINED
