@@ -48,6 +48,10 @@ cli.add_command(token)
 cli.add_command(users)
 cli.add_command(assets)
 
+from .referrals import referrals  # noqa: E402
+
+cli.add_command(referrals)
+
 
 def main() -> None:
     """Console-script entry point."""

@@ -18,6 +18,17 @@ NHS_NUMBER = "9990000026"
 HALTON_POSTCODE = "WA8 7QA"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_report_cache():
+    """Reports are cached for a few minutes (``dashboard.cached_report``): start each test
+    with none, so one test's figures never show in another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def make_user(username: str, organisation: Organisation, role: str, profession: str = "") -> User:
     user = User.objects.create(username=username, display_name=username.replace("-", " "))
     user.set_password("pw")

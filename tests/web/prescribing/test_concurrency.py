@@ -101,3 +101,50 @@ def test_concurrent_accepts_never_exceed_capacity(demo_data):
     assert sorted(outcomes) == ["accepted"] * 5 + ["full"] * 15
     assert ServiceCapacity.objects.get().taken == 5
     assert OnwardReferral.objects.filter(status="accepted").count() == 5
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL) for parallel writes")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_accepts_never_exceed_places_per_week(demo_data):
+    """20 simultaneous accepts against 5 places a week: exactly 5 are accepted this week."""
+    from rescomm.web.prescribing import services
+    from rescomm.web.prescribing.capacity import accepted_this_week
+    from rescomm.web.prescribing.models import OnwardReferral, ServiceCapacity
+
+    scheme = Organisation.objects.create(name="Liverpool Scheme", lad_code=LIVERPOOL,
+                                         kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME)
+    practice = Organisation.objects.create(name="P", kind=OrganisationKind.GP_PRACTICE)
+    group = Organisation.objects.create(name="G", kind=OrganisationKind.VOLUNTARY_ORGANISATION)
+    gp = make_user("rx-week-gp", practice, Role.REFERRER, Profession.GP)
+    worker = make_user("rx-week-lw", scheme, Role.LINK_WORKER)
+    staff = make_user("rx-week-staff", group, Role.PROVIDER_STAFF)
+    ServiceCapacity.objects.create(provider=group, service_name="Walks", places=5,
+                                   mode="weekly")
+    clean = services.validate_referral(valid_payload())
+    onward_ids = []
+    for _ in range(20):
+        referral, _ = services.create_referral(gp, gp, clean)
+        onward_ids.append(OnwardReferral.objects.create(
+            referral=referral, provider=group, service_name="Walks", sent_by=worker).pk)
+    barrier = threading.Barrier(len(onward_ids))
+    outcomes: list[str] = []
+
+    def accept(onward_id):
+        try:
+            barrier.wait()
+            services.respond_onward(staff, onward_id, accept_it=True)
+            outcomes.append("accepted")
+        except services.CapacityFull:
+            outcomes.append("full")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=accept, args=(i,)) for i in onward_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["accepted"] * 5 + ["full"] * 15
+    assert accepted_this_week(group.pk, "Walks") == 5
+    assert OnwardReferral.objects.filter(status="accepted").count() == 5

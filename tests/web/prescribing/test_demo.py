@@ -50,3 +50,16 @@ def test_demo_referrals_are_synthetic_and_created_once(db, client):
     client.force_login(User.objects.get(username="demo-gp"))
     page = client.get("/prescribing/referrals/").content.decode()
     assert "Synthetic demo record" in page
+
+
+def test_the_demo_has_one_synthetic_service_level_agreement(db):
+    from rescomm.web.prescribing.demo import DEMO_AGREEMENT
+    from rescomm.web.prescribing.models import ServiceAgreement
+
+    create_demo_accounts()
+    create_demo_referrals()
+    create_demo_referrals()
+    agreement = ServiceAgreement.objects.get()
+    assert agreement.name == DEMO_AGREEMENT and "(synthetic)" in agreement.name
+    assert agreement.scheme.is_demo and agreement.party.is_demo
+    assert (agreement.decision_days, agreement.baseline_percent) == (3, 80)

@@ -42,7 +42,17 @@ LADDER = [
                                  "commissioner"), ok=302),
     restricted("/prescribing/onward/", ("provider_staff",)),
     restricted("/prescribing/service-levels/", ("service_manager",)),
+    restricted("/prescribing/agreements/", ("service_manager",)),
+    restricted("/prescribing/outcomes/", ("link_worker", "service_manager")),
+    restricted("/prescribing/flow/", ("service_manager",)),
+    restricted("/prescribing/agreements/new/", ("service_manager",)),
+    restricted("/prescribing/agreements/new/", ("service_manager",), method="post", ok=400),
+    _object_level("/prescribing/agreements/999999/", ("service_manager",)),
+    _object_level("/prescribing/agreements/999999/", ("service_manager",), method="post"),
     restricted("/prescribing/capacity/", ("provider_staff",), method="post", ok=400),
+    restricted("/prescribing/capacity/areas/", ("commissioner", "service_manager")),
+    _object_level("/prescribing/onward/0b7e9a52-51c4-4f0e-8f0a-6d2c1e3b4a55/start/",
+                  ("provider_staff",), method="post"),
     _object_level("/prescribing/onward/0b7e9a52-51c4-4f0e-8f0a-6d2c1e3b4a55/respond/",
                   ("provider_staff",),
                   method="post"),
@@ -59,6 +69,7 @@ LADDER = [
     _object_level(f"{DETAIL}outcomes/swemwbs/", ("link_worker",)),
     restricted("/api/referrals", ("referrer",), api=True, method="post", ok=400),
     _api_object_level(f"/api/referrals/{REFERRAL_ID}"),
+    _api_object_level(f"/api/referrals/{REFERRAL_ID}/message"),
 ]
 
 

@@ -249,3 +249,21 @@ def test_the_report_csv_and_funnel_use_the_same_suppression(client, commissioner
     assert AuditEvent.objects.filter(action="export").exists()
     page = client.get("/prescribing/dashboard/").content.decode()
     assert "data-funnel" in page
+
+
+def test_a_large_caseload_is_paged_per_section(client, make_referral, link_worker):
+    from rescomm.web.prescribing.services import CASELOAD_PAGE_SIZE
+
+    for _ in range(CASELOAD_PAGE_SIZE + 5):
+        make_referral()
+    client.force_login(link_worker)
+    page = client.get("/prescribing/caseload/").content.decode()
+    assert f"New referrals ({CASELOAD_PAGE_SIZE + 5})" in page
+    table = page[page.index('data-section="new"'):page.index("</table>",
+                                                              page.index('data-section="new"'))]
+    assert table.count("<tr>") == CASELOAD_PAGE_SIZE + 1  # header row + one page
+    assert 'href="?section=new&amp;page=2"' in page
+    second = client.get("/prescribing/caseload/?section=new&page=2").content.decode()
+    table = second[second.index('data-section="new"'):second.index(
+        "</table>", second.index('data-section="new"'))]
+    assert table.count("<tr>") == 5 + 1

@@ -65,4 +65,6 @@ def test_the_manager_sees_capacity_against_onward_referrals(client, scheme, make
     client.force_login(make_user("rx-manager-2", scheme, Role.SERVICE_MANAGER))
     page = client.get("/prescribing/service-levels/").content.decode()
     table = page[page.index("data-capacity"):]
-    assert "<td>8</td><td>3</td><td>5</td><td>1</td><td>0</td><td>0</td>" in table
+    # total places: 8 places, 5 free, no waiting list; 1 waiting for an answer
+    assert ("<td>Places in total</td><td>8</td><td>5</td><td>-</td><td>-</td><td>1</td>"
+            "<td>0</td><td>0</td><td>-</td>") in table

@@ -151,6 +151,20 @@ def read(request: HttpRequest, referral_id: str):
     })
 
 
+def message(request: HttpRequest, referral_id: str):
+    """The message back to the referrer as a structured JSON document, following the headings
+    of the PRSB Social Prescribing Information Standard v1.1 (not a certified FHIR message;
+    JSON Schema: ``rescomm/web/prescribing/message_back.schema.json``). Same permissions as
+    the referral: 404 for anyone who may not read it."""
+    from .message import structured_message
+
+    referral = services.get_referral(request.user, referral_id)
+    role = Role.REFERRER if referral.referrer_id == request.user.pk else Role.LINK_WORKER
+    request.acting_role = role
+    services.record_view(request, referral, "direct care: message back read through the API")
+    return Status(200, structured_message(referral))
+
+
 def build_router() -> Router:
     """A new router with the referral operations (a router belongs to one API only)."""
     router = Router(tags=["referrals"])
@@ -161,6 +175,11 @@ def build_router() -> Router:
     router.add_api_operation(
         "/{referral_id}", ["GET"], read, auth=RoleAuth(), response={200: ReferralOut},
         url_name="referral_detail", summary="Read a referral",
+    )
+    router.add_api_operation(
+        "/{referral_id}/message", ["GET"], message, auth=RoleAuth(), response={200: dict},
+        url_name="referral_message",
+        summary="The message back to the referrer (PRSB headings, JSON)",
     )
     return router
 

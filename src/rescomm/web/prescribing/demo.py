@@ -123,7 +123,31 @@ def create_demo_referrals() -> DemoReferralsResult:
             result.created += 1
             assert referral.is_synthetic
             _advance(referral, person, link_worker, provider)
+        if "demo-manager" in users:
+            _demo_agreement(users["demo-manager"], referral.scheme)
     return result
+
+
+#: The demo service-level agreement (synthetic): the demo practice, tighter than the defaults.
+DEMO_AGREEMENT = "Demo practice agreement (synthetic)"
+
+
+def _demo_agreement(manager: User, scheme: Organisation) -> None:
+    """One agreement between the demo scheme and the demo practice (created once)."""
+    from .agreements import save_agreement, validate_agreement
+    from .models import ServiceAgreement
+
+    practice = Organisation.objects.filter(
+        is_demo=True, kind=OrganisationKind.GP_PRACTICE).first()
+    if practice is None or ServiceAgreement.objects.filter(name=DEMO_AGREEMENT).exists():
+        return
+    clean = validate_agreement({
+        "scheme": str(scheme.pk), "party_kind": "referrers", "party": str(practice.pk),
+        "name": DEMO_AGREEMENT, "valid_from": "2025-04-01", "decision_days": "3",
+        "first_contact_days": "7", "first_conversation_days": "21", "baseline_percent": "80",
+        "follow_up_percent": "60",
+    }, manager)
+    save_agreement(manager, clean)
 
 
 def _advance(referral: Referral, person: DemoPerson, worker: User, provider) -> None:

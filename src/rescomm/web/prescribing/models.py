@@ -116,6 +116,11 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["scheme", "status", "next_due"]),
             models.Index(fields=["referrer", "created_at"]),
+            # The caseload reads only open referrals of a scheme, by due date: a partial index
+            # keeps that to the open rows however many closed ones accumulate.
+            models.Index(fields=["scheme", "next_due"],
+                         condition=~Q(status__in=["declined", "closed"]),
+                         name="referral_open_by_scheme_due"),
         ]
 
     def __str__(self) -> str:  # never personal data: this ends up in logs and admin titles
@@ -224,6 +229,9 @@ class OnwardReferral(models.Model):
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                      null=True, blank=True, related_name="+")
     responded_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(
+        null=True, blank=True,
+        help_text="When the person started at the service (leaves its waiting list).")
 
     class Meta:
         ordering = ["sent_at", "id"]
@@ -232,18 +240,35 @@ class OnwardReferral(models.Model):
         return f"onward referral to {self.service_name}"
 
 
+class CapacityMode(models.TextChoices):
+    TOTAL = "total", "Places in total"
+    WEEKLY = "weekly", "Places per week (renews every Monday)"
+    WAITING_LIST = "waiting_list", "Waiting list (people start as places come up)"
+
+
 class ServiceCapacity(models.Model):
-    """Places a provider's service can take. Accepting an onward referral takes a place with a
-    conditional update (``taken < places``) inside the acceptance transaction, and the database
-    refuses ``taken > places`` too, so capacity is never exceeded, even under concurrent accepts.
+    """How many people a provider's service can take, in one of three modes:
+
+    - ``total``: ``places`` in all; accepting takes one with a conditional update
+      (``taken < places``) inside the acceptance transaction, and the database refuses
+      ``taken > places`` too.
+    - ``weekly``: ``places`` per ISO week (Monday to Sunday, local time), renewed each week;
+      accepting locks this row and counts the week's acceptances, so concurrent accepts
+      serialise and a week never goes over.
+    - ``waiting_list``: every accepted person joins a queue (never refused for capacity);
+      ``places`` is how many people the service starts each week, which gives the expected
+      wait. The provider marks when a person starts, which takes them off the list.
     """
 
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="service_capacity"
     )
     service_name = models.CharField(max_length=200)
-    places = models.PositiveIntegerField(help_text="Places available in total.")
-    taken = models.PositiveIntegerField(default=0)
+    mode = models.CharField(max_length=12, choices=CapacityMode.choices,
+                            default=CapacityMode.TOTAL)
+    places = models.PositiveIntegerField(
+        help_text="Total places, places per week, or people started per week (by mode).")
+    taken = models.PositiveIntegerField(default=0, help_text="Places taken (total mode).")
     response_days = models.PositiveSmallIntegerField(
         default=14, help_text="Days the provider has to accept or decline an onward referral."
     )
@@ -256,6 +281,8 @@ class ServiceCapacity(models.Model):
                                     name="service_capacity_one_per_service"),
             models.CheckConstraint(condition=Q(taken__lte=models.F("places")),
                                    name="service_capacity_never_exceeded"),
+            models.CheckConstraint(condition=Q(mode__in=["total", "weekly", "waiting_list"]),
+                                   name="service_capacity_mode_known"),
         ]
 
     def __str__(self) -> str:
@@ -302,3 +329,66 @@ class OutcomeMeasure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.instrument} {self.timepoint}"
+
+
+class ServiceAgreement(models.Model):
+    """A service-level agreement between a scheme and a referring organisation (a practice, a
+    pharmacy, ...) or a provider, with its own targets, valid from a date (to a date, or open).
+
+    Time targets are whole days from the referral being received (decision, first contact
+    attempt, first conversation) or from an onward referral being sent (provider response).
+    Outcome targets are the percentage (0-100) of people who had a first conversation with a
+    baseline, and with a follow-up, SWEMWBS. An empty target is not part of the agreement.
+    Referrals and onward referrals not covered by an agreement are measured against the
+    defaults in :mod:`.sla`.
+    """
+
+    class Party(models.TextChoices):
+        REFERRERS = "referrers", "A referring organisation (practice, pharmacy, council, ...)"
+        PROVIDER = "provider", "A provider (voluntary or community organisation)"
+
+    scheme = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="agreements_as_scheme"
+    )
+    party_kind = models.CharField(max_length=10, choices=Party.choices)
+    party = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="agreements_as_party"
+    )
+    name = models.CharField(max_length=200)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True, help_text="Empty: open-ended.")
+    decision_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_contact_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    first_conversation_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    provider_response_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    baseline_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    follow_up_percent = models.PositiveSmallIntegerField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock.")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["scheme__name", "party_kind", "party__name", "valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="agreement_valid_to_after_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=(Q(baseline_percent__isnull=True) | Q(baseline_percent__lte=100))
+                & (Q(follow_up_percent__isnull=True) | Q(follow_up_percent__lte=100)),
+                name="agreement_percent_at_most_100",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_kind__in=["referrers", "provider"]),
+                name="agreement_party_kind_known",
+            ),
+        ]
+        indexes = [models.Index(fields=["scheme", "party_kind", "valid_from"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from rescomm.web.accounts.permissions import organisations_for
 from rescomm.web.accounts.roles import OrganisationKind, Role
 
 from . import pathway
+from .errors import CapacityFull, IdempotencyConflict, ReferralInvalid, StaleEditError
 from .models import (
     ContactAttempt,
     ContactPreference,
@@ -38,10 +39,29 @@ from .models import (
     Plan,
     Referral,
     ReferralEvent,
-    ServiceCapacity,
     Timepoint,
 )
+from .onward import (
+    DEFAULT_RESPONSE_DAYS,
+    capacity_overview,
+    escalate_overdue_onward,
+    get_onward,
+    onward_for_provider,
+    respond_onward,
+    set_capacity,
+    start_onward,
+)
 from .pathway import MAX_CONTACT_ATTEMPTS, PathwayError, Status
+from .retention import ANONYMISED_NAME, DEFAULT_RETENTION_DAYS, anonymise_finished
+
+#: Re-exported: views and tests use ``services.<name>`` for the onward, capacity and retention
+#: services (implemented in :mod:`.onward` and :mod:`.retention`).
+__all__ = [
+    "ANONYMISED_NAME", "DEFAULT_RESPONSE_DAYS", "DEFAULT_RETENTION_DAYS", "CapacityFull",
+    "IdempotencyConflict", "ReferralInvalid", "StaleEditError", "anonymise_finished", "audit",
+    "capacity_overview", "escalate_overdue_onward", "get_onward", "onward_for_provider",
+    "respond_onward", "set_capacity", "start_onward",
+]
 
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
 #: Days until the next step is due, per status (the caseload's "due" and "overdue").
@@ -70,22 +90,6 @@ MESSAGES = {
     "contact_preference": "Choose how the person prefers to be contacted.",
     "email": "Enter an email address like name@example.com.",
 }
-
-
-class ReferralInvalid(ValueError):
-    """Input refused; ``fields`` maps each bad field to its messages."""
-
-    def __init__(self, fields: dict[str, list[str]]):
-        super().__init__("Some fields are not valid.")
-        self.fields = fields
-
-
-class StaleEditError(Exception):
-    """The referral changed since the user loaded it; nothing was written."""
-
-
-class IdempotencyConflict(Exception):
-    """An idempotency key reused for a different referral."""
 
 
 # Reading ---------------------------------------------------------------------------------------
@@ -129,27 +133,39 @@ def record_view(request, referral: Referral, reason: str) -> None:
     audit(request, "view", referral, reason)
 
 
-def caseload(user, *, today: dt.date | None = None) -> dict[str, list[Referral]]:
-    """Open referrals of the user's schemes: ``new`` (received), ``overdue`` (next step past due),
-    ``due`` (due within 7 days), ``later``."""
+#: Rows per caseload section on one page (a section pages on with ``?section=<key>&page=N``).
+CASELOAD_PAGE_SIZE = 25
+
+
+def caseload_sections(user, *, today: dt.date | None = None) -> dict[str, QuerySet[Referral]]:
+    """Open referrals of the user's schemes as four querysets, most urgent first (next step due,
+    then received): ``new`` (received), ``overdue`` (next step due before ``today``), ``due``
+    (due within 7 days), ``later`` (due after that, or no due date). Each open referral is in
+    exactly one. Filtered and counted in the database, so a large caseload is paged, not
+    loaded whole."""
+    from django.db.models import Q
+
     today = today or timezone.localdate()
+    week = today + dt.timedelta(days=7)
     open_referrals = (
         Referral.objects.filter(scheme_id__in=scheme_ids_for_link_worker(user))
         .exclude(status__in=[Status.DECLINED, Status.CLOSED])
         .select_related("assigned_to")
-        .order_by("next_due", "created_at")
+        .order_by("next_due", "created_at", "id")
     )
-    groups: dict[str, list[Referral]] = {"new": [], "overdue": [], "due": [], "later": []}
-    for referral in open_referrals:
-        if referral.status == Status.RECEIVED:
-            groups["new"].append(referral)
-        elif referral.next_due and referral.next_due < today:
-            groups["overdue"].append(referral)
-        elif referral.next_due and referral.next_due <= today + dt.timedelta(days=7):
-            groups["due"].append(referral)
-        else:
-            groups["later"].append(referral)
-    return groups
+    not_new = ~Q(status=Status.RECEIVED)
+    return {
+        "new": open_referrals.filter(status=Status.RECEIVED),
+        "overdue": open_referrals.filter(not_new, next_due__lt=today),
+        "due": open_referrals.filter(not_new, next_due__gte=today, next_due__lte=week),
+        "later": open_referrals.filter(not_new).filter(
+            Q(next_due__isnull=True) | Q(next_due__gt=week)),
+    }
+
+
+def caseload(user, *, today: dt.date | None = None) -> dict[str, list[Referral]]:
+    """:func:`caseload_sections` as lists (every open referral; for small caseloads)."""
+    return {key: list(rows) for key, rows in caseload_sections(user, today=today).items()}
 
 
 # Creating --------------------------------------------------------------------------------------
@@ -549,159 +565,6 @@ def connect(request, referral_id, version: int, *, provider: Organisation,
                      reason="direct care: onward referral sent")
 
 
-class CapacityFull(Exception):
-    """No free place at the service: the onward referral stays waiting (nothing changed)."""
-
-
-def onward_for_provider(user) -> QuerySet[OnwardReferral]:
-    """Onward referrals sent to the organisations where ``user`` is provider staff."""
-    orgs = organisations_for(user, Role.PROVIDER_STAFF).values("pk")
-    return OnwardReferral.objects.filter(provider_id__in=orgs)
-
-
-def get_onward(user, public_id) -> OnwardReferral:
-    """The onward referral if it was sent to the user's organisation; ``Http404`` otherwise."""
-    try:
-        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
-        return onward_for_provider(user).select_related("referral").get(public_id=key)
-    except (OnwardReferral.DoesNotExist, ValueError, TypeError):
-        raise Http404("No onward referral with this id.") from None
-
-
-def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = "") -> OnwardReferral:
-    """A provider accepts or declines an onward referral sent to its organisation.
-
-    Accepting takes a place when the service has a :class:`ServiceCapacity`: a conditional
-    ``UPDATE ... SET taken = taken + 1 WHERE taken < places`` in the same transaction, so two
-    concurrent accepts can never both take the last place.
-
-    Raises
-    ------
-    CapacityFull
-        No free place (nothing is changed; the referral keeps waiting).
-    PathwayError
-        Already answered.
-    ReferralInvalid
-        Declining without a reason.
-    """
-    user = _user_of(request)
-    if not accept_it and not reason.strip():
-        raise ReferralInvalid({"reason": ["Say why the service cannot take the person."]})
-    with transaction.atomic():
-        onward = OnwardReferral.objects.select_for_update().get(pk=onward_id)
-        if onward.status != OnwardReferral.Status.SENT:
-            raise PathwayError("This onward referral has already been answered.")
-        if accept_it:
-            capacity = ServiceCapacity.objects.filter(provider_id=onward.provider_id,
-                                                      service_name=onward.service_name)
-            if capacity.exists():
-                taken = capacity.filter(taken__lt=F("places")).update(taken=F("taken") + 1)
-                if taken == 0:
-                    raise CapacityFull(
-                        f"No places left at {onward.service_name}: decline with a reason, or "
-                        "add places and accept again."
-                    )
-        statuses = OnwardReferral.Status
-        onward.status = statuses.ACCEPTED if accept_it else statuses.DECLINED
-        onward.decline_reason = reason.strip()[:300]
-        onward.responded_by, onward.responded_at = user, timezone.now()
-        onward.save()
-        audit(request, "update", onward, "direct care: onward referral answered")
-        return onward
-
-
-#: Days a provider has to answer when its service has no capacity row (Joy uses 2 weeks).
-DEFAULT_RESPONSE_DAYS = 14
-
-
-def escalate_overdue_onward(*, now: dt.datetime | None = None) -> int:
-    """Decline, for the person's safety, onward referrals a provider has not answered within its
-    response time (``ServiceCapacity.response_days``, else :data:`DEFAULT_RESPONSE_DAYS`), and
-    put the referral back on its link worker's list as due today. Returns how many; audited."""
-    now = now or timezone.now()
-    response_days = {
-        (c.provider_id, c.service_name): c.response_days for c in ServiceCapacity.objects.all()
-    }
-    count = 0
-    with transaction.atomic():
-        waiting = OnwardReferral.objects.select_for_update().filter(
-            status=OnwardReferral.Status.SENT,
-            sent_at__lte=now - dt.timedelta(days=min([DEFAULT_RESPONSE_DAYS,
-                                                      *response_days.values()])),
-        )
-        for onward in waiting:
-            days = response_days.get((onward.provider_id, onward.service_name),
-                                     DEFAULT_RESPONSE_DAYS)
-            if onward.sent_at > now - dt.timedelta(days=days):
-                continue
-            onward.status = OnwardReferral.Status.DECLINED
-            onward.decline_reason = (
-                f"No answer within {days} days: declined automatically so the person is not "
-                "left waiting; the link worker will offer something else."
-            )
-            onward.responded_at = now
-            onward.save()
-            Referral.objects.filter(pk=onward.referral_id).update(
-                next_due=timezone.localdate(), version=F("version") + 1)
-            audit(None, "escalate", onward, f"provider response time of {days} days passed")
-            count += 1
-    return count
-
-
-def capacity_overview(schemes) -> list[dict]:
-    """Per service that the schemes' referrals were sent on to: places, taken, free, waiting for
-    an answer, and declined; plus each scheme's open demand by need (for the "is the voluntary
-    sector ready?" question)."""
-    from django.db.models import Count, Q
-
-    onward = (
-        OnwardReferral.objects.filter(referral__scheme__in=schemes)
-        .values("provider_id", "provider__name", "service_name")
-        .annotate(waiting=Count("pk", filter=Q(status=OnwardReferral.Status.SENT)),
-                  accepted=Count("pk", filter=Q(status=OnwardReferral.Status.ACCEPTED)),
-                  declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))
-        .order_by("provider__name", "service_name")
-    )
-    places = {(c.provider_id, c.service_name): c for c in ServiceCapacity.objects.all()}
-    rows = []
-    for row in onward:
-        capacity = places.get((row["provider_id"], row["service_name"]))
-        rows.append({
-            "provider": row["provider__name"], "service": row["service_name"],
-            "places": capacity.places if capacity else None,
-            "taken": capacity.taken if capacity else None,
-            "free": capacity.free if capacity else None,
-            "waiting": row["waiting"], "accepted": row["accepted"], "declined": row["declined"],
-        })
-    return rows
-
-
-def set_capacity(request, provider: Organisation, service_name: str, places) -> ServiceCapacity:
-    """Set the places a provider's service offers (at least the places already taken)."""
-    name = (service_name or "").strip()[:200]
-    errors: dict[str, list[str]] = {}
-    if not name:
-        errors["service_name"] = ["Enter the name of the service."]
-    try:
-        places = int(str(places).strip())
-        if places < 0:
-            raise ValueError
-    except ValueError:
-        errors["places"] = ["Enter the number of places as a whole number, 0 or more."]
-    if errors:
-        raise ReferralInvalid(errors)
-    with transaction.atomic():
-        capacity, _ = ServiceCapacity.objects.select_for_update().get_or_create(
-            provider=provider, service_name=name, defaults={"places": places})
-        if places < capacity.taken:
-            raise ReferralInvalid({"places": [
-                f"{capacity.taken} places are already taken; enter {capacity.taken} or more."]})
-        capacity.places = places
-        capacity.save()
-        audit(request, "update", capacity, "service capacity set")
-        return capacity
-
-
 def follow_up(request, referral_id, version: int, *, note: str = "") -> Referral:
     with transaction.atomic():
         referral = _locked(referral_id, version)
@@ -835,54 +698,6 @@ def message_back(referral: Referral) -> dict:
                   if e.snomed_code],
     }
 
-
-# Retention -------------------------------------------------------------------------------------
-
-ANONYMISED_NAME = "Anonymised"
-#: Default retention after a referral is closed or declined, in days (configurable per run).
-DEFAULT_RETENTION_DAYS = 730
-
-
-def anonymise_finished(*, older_than_days: int = DEFAULT_RETENTION_DAYS,
-                       now: dt.datetime | None = None, dry_run: bool = False) -> int:
-    """Remove the personal data of referrals closed or declined more than ``older_than_days``
-    ago; returns how many. Keeps what the reports need and identifies no one: needs, status and
-    reasons, the referrer's profession, the LSOA and IMD decile, the year of birth (1 January),
-    the pathway timestamps, coded events and outcome scores. Removes names, NHS number,
-    postcode, contact details, interpreter language, free text (notes, plans, goals, contact
-    attempt and event notes). One transaction; one audit event per referral (actor: system).
-    """
-    if older_than_days < 0:
-        raise ValueError("older_than_days must be 0 or more")
-    now = now or timezone.now()
-    cutoff = now - dt.timedelta(days=older_than_days)
-    finished = ReferralEvent.objects.filter(
-        to_status__in=[Status.CLOSED, Status.DECLINED], at__lte=cutoff
-    ).values("referral_id")
-    candidates = Referral.objects.filter(
-        pk__in=finished, status__in=[Status.CLOSED, Status.DECLINED], anonymised_at__isnull=True
-    )
-    if dry_run:
-        return candidates.count()
-    count = 0
-    with transaction.atomic():
-        for referral in candidates.select_for_update():
-            referral.given_name = referral.family_name = ANONYMISED_NAME
-            referral.date_of_birth = referral.date_of_birth.replace(month=1, day=1)
-            referral.nhs_number = referral.postcode = referral.phone = referral.email = ""
-            referral.interpreter_language = referral.notes = referral.idempotency_key = ""
-            referral.request_hash = ""
-            referral.anonymised_at = now
-            referral.version += 1
-            referral.save()
-            referral.events.update(note="")
-            referral.attempts.update(note="")
-            Plan.objects.filter(referral=referral).update(what_matters=ANONYMISED_NAME)
-            Goal.objects.filter(plan__referral=referral).update(description=ANONYMISED_NAME)
-            audit(None, "anonymise", referral,
-                  f"retention: finished more than {older_than_days} days ago")
-            count += 1
-    return count
 
 
 def code_list_version() -> str:

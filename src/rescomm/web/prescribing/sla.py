@@ -1,9 +1,14 @@
 """Service levels: how quickly a scheme moves referrals along, per month, with the breaches.
 
-Targets are the defaults below (days); an agreement between a scheme and its referrers or
-providers would set its own. A referral breaches a time target when the step happened later
-than the target, or has not happened and the target date has passed (still open); it is
-"pending" while the target date is still ahead.
+Each referral is measured against the targets of the service-level agreement between its
+scheme and its referrer's organisation that was valid on the day it was received
+(:class:`~.models.ServiceAgreement`), else against the defaults below; each onward referral
+against the scheme's agreement with its provider valid on the day it was sent, else
+:data:`PROVIDER_RESPONSE_DAYS`. A referral breaches a time target when the step happened later
+than the target (days after the referral was received), or has not happened and the target
+date has passed (still open); it is "pending" while the target date is still ahead. Outcome
+completeness is the percentage of people who had a first conversation with a baseline (and a
+follow-up) SWEMWBS, compared with the agreement's percentage when it sets one.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.utils import timezone
 
-from .models import Instrument, OnwardReferral, Referral, Timepoint
+from .models import Instrument, OnwardReferral, Referral, ServiceAgreement, Timepoint
 
 
 @dataclass(frozen=True)
@@ -67,10 +73,15 @@ def step_times(referral: Referral) -> dict[str, dt.datetime | None]:
 
 
 def compliance(referrals, *, now: dt.datetime | None = None,
-               targets: tuple[Target, ...] = DEFAULT_TARGETS) -> list[dict]:
+               targets: tuple[Target, ...] = DEFAULT_TARGETS,
+               provider_days: int = PROVIDER_RESPONSE_DAYS,
+               baseline_percent: int | None = None,
+               follow_up_percent: int | None = None) -> list[dict]:
     """Per month of referral (newest first): each target's met / breached (references) /
-    pending counts, the proportion with a baseline and a follow-up SWEMWBS, and provider
-    responses within :data:`PROVIDER_RESPONSE_DAYS`."""
+    pending counts, the percentage of people with a first conversation who have a baseline and
+    a follow-up SWEMWBS (``baseline_ok`` / ``follow_up_ok``: whether it reaches the given
+    percentage target, None without a target or without first conversations), and provider
+    responses within ``provider_days``."""
     now = now or timezone.now()
     months: dict[str, dict] = {}
     referrals = referrals.prefetch_related("events", "attempts", "outcomes", "onward")
@@ -81,7 +92,7 @@ def compliance(referrals, *, now: dt.datetime | None = None,
             "targets": [TargetResult(t) for t in targets],
             "baseline": 0, "follow_up": 0, "engaged": 0,
             "provider": TargetResult(Target("provider", "Provider answered within",
-                                            PROVIDER_RESPONSE_DAYS)),
+                                            provider_days)),
         })
         bucket["referrals"] += 1
         times = step_times(referral)
@@ -106,7 +117,7 @@ def compliance(referrals, *, now: dt.datetime | None = None,
             bucket["baseline"] += (Instrument.SWEMWBS, Timepoint.BASELINE) in kinds
             bucket["follow_up"] += (Instrument.SWEMWBS, Timepoint.FOLLOW_UP) in kinds
         for onward in referral.onward.all():
-            due = onward.sent_at + dt.timedelta(days=PROVIDER_RESPONSE_DAYS)
+            due = onward.sent_at + dt.timedelta(days=provider_days)
             provider = bucket["provider"]
             if onward.status != OnwardReferral.Status.SENT:
                 if onward.responded_at <= due:
@@ -117,4 +128,98 @@ def compliance(referrals, *, now: dt.datetime | None = None,
                 provider.breached.append(referral.reference)
             else:
                 provider.pending += 1
+    for bucket in months.values():
+        _completeness(bucket, "baseline", baseline_percent)
+        _completeness(bucket, "follow_up", follow_up_percent)
     return [months[m] for m in sorted(months, reverse=True)]
+
+
+def _completeness(bucket: dict, key: str, target: int | None) -> None:
+    engaged = bucket["engaged"]
+    percent = 100 * bucket[key] / engaged if engaged else None
+    bucket[f"{key}_percent"] = percent
+    bucket[f"{key}_target"] = target
+    bucket[f"{key}_ok"] = None if target is None or percent is None else percent >= target
+
+
+def targets_of(agreement: ServiceAgreement | None) -> tuple[Target, ...]:
+    """The time targets of an agreement (those it sets), or :data:`DEFAULT_TARGETS`."""
+    if agreement is None:
+        return DEFAULT_TARGETS
+    fields = {"accepted": "decision_days", "first_contact": "first_contact_days",
+              "first_conversation": "first_conversation_days"}
+    return tuple(Target(t.key, t.label, getattr(agreement, fields[t.key]))
+                 for t in DEFAULT_TARGETS if getattr(agreement, fields[t.key]) is not None)
+
+
+def _covers(agreement: ServiceAgreement, field: str) -> Q:
+    """Rows whose ``field`` (a datetime) falls on a day the agreement was valid."""
+    condition = Q(**{f"{field}__date__gte": agreement.valid_from})
+    if agreement.valid_to:
+        condition &= Q(**{f"{field}__date__lte": agreement.valid_to})
+    return condition
+
+
+def provider_compliance(onward, *, days: int, now: dt.datetime | None = None) -> list[dict]:
+    """Per month an onward referral was sent (newest first): answered within ``days`` (met),
+    later or not yet and past due (breached, by the referral's reference), or still in time."""
+    now = now or timezone.now()
+    months: dict[str, TargetResult] = {}
+    for item in onward:
+        month = item.sent_at.strftime("%Y-%m")
+        result = months.setdefault(month, TargetResult(
+            Target("provider", "Provider answered within", days)))
+        due = item.sent_at + dt.timedelta(days=days)
+        reference = str(item.referral_id)[:8].upper()
+        if item.status != OnwardReferral.Status.SENT:
+            if item.responded_at <= due:
+                result.met += 1
+            else:
+                result.breached.append(reference)
+        elif now > due:
+            result.breached.append(reference)
+        else:
+            result.pending += 1
+    return [{"month": m, "result": months[m]} for m in sorted(months, reverse=True)]
+
+
+def scheme_report(scheme, *, now: dt.datetime | None = None) -> dict:
+    """Service levels of one scheme, per agreement: ``referrers`` (one section per referrer
+    agreement, then "no agreement" with the default targets) and ``providers`` (one section
+    per provider agreement, then the other providers at :data:`PROVIDER_RESPONSE_DAYS`).
+    Each referral or onward referral is counted in exactly one section."""
+    agreements = list(ServiceAgreement.objects.filter(scheme=scheme).select_related("party"))
+    referrals = Referral.objects.filter(scheme=scheme)
+    onward = OnwardReferral.objects.filter(referral__scheme=scheme)
+    referrer_sections, provider_sections = [], []
+    covered_referrals, covered_onward = Q(pk__in=[]), Q(pk__in=[])
+    for agreement in agreements:
+        if agreement.party_kind == ServiceAgreement.Party.REFERRERS:
+            condition = Q(referrer_organisation=agreement.party) & _covers(agreement,
+                                                                           "created_at")
+            covered_referrals |= condition
+            referrer_sections.append({
+                "agreement": agreement, "targets": targets_of(agreement),
+                "months": compliance(referrals.filter(condition), now=now,
+                                     targets=targets_of(agreement),
+                                     baseline_percent=agreement.baseline_percent,
+                                     follow_up_percent=agreement.follow_up_percent),
+            })
+        else:
+            condition = Q(provider=agreement.party) & _covers(agreement, "sent_at")
+            covered_onward |= condition
+            provider_sections.append({
+                "agreement": agreement, "days": agreement.provider_response_days,
+                "months": provider_compliance(onward.filter(condition), now=now,
+                                              days=agreement.provider_response_days),
+            })
+    referrer_sections.append({
+        "agreement": None, "targets": DEFAULT_TARGETS,
+        "months": compliance(referrals.exclude(covered_referrals), now=now),
+    })
+    provider_sections.append({
+        "agreement": None, "days": PROVIDER_RESPONSE_DAYS,
+        "months": provider_compliance(onward.exclude(covered_onward), now=now,
+                                      days=PROVIDER_RESPONSE_DAYS),
+    })
+    return {"scheme": scheme, "referrers": referrer_sections, "providers": provider_sections}

@@ -20,7 +20,6 @@ from rescomm.web.accounts.permissions import organisations_for, role_required, r
 from rescomm.web.accounts.roles import OrganisationKind, Role
 
 from . import pathway, services
-from .dashboard import dashboard_tables
 from .models import (
     ContactAttempt,
     ContactPreference,
@@ -161,10 +160,14 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 @require_safe
 @role_required(Role.LINK_WORKER)
 def caseload_page(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/caseload/``: open referrals of your schemes: new, overdue, due, later."""
-    groups = services.caseload(request.user)
+    """``/prescribing/caseload/``: open referrals of your schemes: new, overdue, due, later;
+    each section shows its most urgent 25 and pages on (``?section=later&page=2``)."""
+    from django.core.paginator import Paginator
+
+    groups = services.caseload_sections(request.user)
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="direct care: link worker caseload")
+    paged = request.GET.get("section", "")
     sections = [
         ("new", "New referrals", "Accept or decline these."),
         ("overdue", "Overdue", "The next step was due before today."),
@@ -172,7 +175,12 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
         ("later", "Later", ""),
     ]
     return render(request, "prescribing/caseload.html", {
-        "sections": [(key, title, hint, groups[key]) for key, title, hint in sections],
+        "sections": [
+            (key, title, hint, Paginator(groups[key], services.CASELOAD_PAGE_SIZE).get_page(
+                request.GET.get("page") if paged == key else 1), f"section={key}")
+            for key, title, hint in sections
+        ],
+        "detail_prefix": reverse("prescribing:index") + "referrals/",
     })
 
 
@@ -377,79 +385,26 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
     return render(request, "prescribing/outcome_form.html", context, status=status)
 
 
-# Commissioners and managers --------------------------------------------------------------------
-
-
-@never_cache
-@require_safe
-@role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/dashboard/``: aggregate counts (under 5 hidden) and paired outcome change;
-    never a person's record. Synthetic demo referrals are counted only for demo accounts."""
-    referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
-    services.audit(request, "view", object_type="prescribing.referral",
-                   reason="aggregate report (counts under 5 suppressed)")
-    return render(request, "prescribing/dashboard.html", {
-        "tables": dashboard_tables(referrals), "synthetic": request.user.is_demo,
-    })
-
-
-@never_cache
-@require_safe
-@role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
-def dashboard_csv(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/dashboard.csv``: the report's counts as CSV, suppressed the same way."""
-    import csv
-
-    from .dashboard import csv_rows
-
-    referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
-    services.audit(request, "export", object_type="prescribing.referral",
-                   reason="aggregate report CSV (counts under 5 suppressed)")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    name = "social-prescribing-report-synthetic.csv" if request.user.is_demo else \
-        "social-prescribing-report.csv"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    writer = csv.writer(response)
-    writer.writerow(["table", "category", "referrals"])
-    writer.writerows(csv_rows(dashboard_tables(referrals)))
-    return response
-
-
-
-@never_cache
-@require_safe
-@role_required(Role.SERVICE_MANAGER)
-def service_levels(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/service-levels/``: per scheme you manage and month, each service-level
-    target met or breached (with the breaching referrals' references), outcome completeness and
-    provider response times."""
-    from .sla import compliance
-
-    schemes = organisations_for(request.user, Role.SERVICE_MANAGER).filter(
-        kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME)
-    services.audit(request, "view", object_type="prescribing.referral",
-                   reason="service levels report (references only)")
-    return render(request, "prescribing/service_levels.html", {
-        "schemes": [(scheme, compliance(Referral.objects.filter(scheme=scheme)))
-                    for scheme in schemes],
-        "capacity": services.capacity_overview(schemes),
-    })
-
-
 # Providers -------------------------------------------------------------------------------------
 
 
 def _provider_context(request: HttpRequest, **extra) -> dict:
+    from .capacity import describe, queue_positions
+    from .models import CapacityMode
+
     onward = services.onward_for_provider(request.user).select_related("referral", "provider")
     organisations = organisations_for(request.user, Role.PROVIDER_STAFF)
+    positions = queue_positions(organisations.values("pk"))
     context = {
         "onward": [
-            {"item": o, "needs": [need_label(c) for c in o.referral.needs]} for o in onward
+            {"item": o, "needs": [need_label(c) for c in o.referral.needs],
+             "queue": positions.get(o.pk)} for o in onward
         ],
-        "capacity": ServiceCapacity.objects.filter(provider__in=organisations),
+        "capacity": [{"item": c, **describe(c)} for c in
+                     ServiceCapacity.objects.filter(provider__in=organisations)],
+        "modes": CapacityMode.choices,
         "organisations": organisations,
-        "errors": {}, "error_summary": [], "problem": "", "values": {},
+        "errors": {}, "error_summary": [], "problem": "", "values": {"mode": "total"},
     }
     context.update(extra)
     return context
@@ -502,10 +457,27 @@ def capacity_set(request: HttpRequest) -> HttpResponse:
         if organisation is None:
             raise services.ReferralInvalid({"organisation": ["Choose your organisation."]})
         services.set_capacity(request, organisation, request.POST.get("service_name", ""),
-                              request.POST.get("places", ""))
+                              request.POST.get("places", ""),
+                              mode=request.POST.get("mode", "total"))
     except services.ReferralInvalid as exc:
         context = _provider_context(
             request, errors=exc.fields, values=dict(request.POST.items()),
-            error_summary=_summary(exc.fields, ("organisation", "service_name", "places")))
+            error_summary=_summary(exc.fields, ("organisation", "service_name", "mode",
+                                                "places")))
         return render(request, "prescribing/onward.html", context, status=400)
+    return redirect("prescribing:onward")
+
+
+@never_cache
+@require_POST
+@role_required(Role.PROVIDER_STAFF)
+def onward_start(request: HttpRequest, public_id) -> HttpResponse:
+    """``POST /prescribing/onward/<id>/start/``: the accepted person started at the service
+    (leaves its waiting list). 404 unless it was sent to your organisation."""
+    onward = services.get_onward(request.user, public_id)
+    try:
+        services.start_onward(request, onward.pk)
+    except pathway.PathwayError as exc:
+        return render(request, "prescribing/onward.html",
+                      _provider_context(request, problem=str(exc)), status=400)
     return redirect("prescribing:onward")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from rescomm.web.prescribing.services import DEFAULT_RETENTION_DAYS, anonymise_finished
+from rescomm.web.prescribing.retention import DEFAULT_RETENTION_DAYS, anonymise_finished
 
 
 class Command(BaseCommand):

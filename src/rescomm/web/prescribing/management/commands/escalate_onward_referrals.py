@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from rescomm.web.prescribing.services import escalate_overdue_onward
+from rescomm.web.prescribing.onward import escalate_overdue_onward
 
 
 class Command(BaseCommand):

@@ -1,0 +1,464 @@
+"""Social prescribing at scale: pages and API against a real server (gunicorn + PostgreSQL).
+
+``.venv/bin/python benchmarks/load_referrals.py [--referrals 1000000] [--api-requests 4000]``
+
+Self-contained and loopback only:
+
+1. creates a fresh PostgreSQL database ``rescomm_bench_<pid>`` (``--pg`` server, default
+   ``postgres://postgres@127.0.0.1:5432``) and runs ``rescomm migrate`` against it;
+2. creates SYNTHETIC demo organisations and accounts (``--schemes`` schemes spread over the
+   Cheshire & Merseyside local authorities, 5 link workers each, 100 practices, 200
+   referrers, a commissioner; all ``is_demo`` and named "(synthetic)"), then bulk-loads
+   ``--referrals`` SYNTHETIC referrals with ``COPY`` (``is_synthetic`` true; invented names,
+   NHS numbers from the 999 test range, real live C&M postcodes with their LSOA 2021 and IMD
+   2025 decile) received over 5 years, with their events (received, accepted, closed or
+   declined, SNOMED-coded where the pathway codes them) and paired SWEMWBS outcomes for a
+   fifth of the closed ones; status follows age (older than 120 days: closed or declined);
+3. starts ``rescomm serve`` on 127.0.0.1 and waits for ``/healthz``;
+4. times the commissioner dashboard's first request (the report computed from the data), then
+   measures, with ``--page-clients`` concurrent clients, p50/p95/p99 of ``/healthz`` (the
+   baseline: same server and load, a database round trip), the first link worker's caseload
+   page and the commissioner dashboard (signed-in sessions; its report reused for 5 minutes;
+   target p95 < 300 ms each);
+5. runs ``--api-clients`` concurrent clients (one bearer token and referrer each) creating
+   ``--api-requests`` referrals through ``POST /api/referrals`` with unique idempotency keys
+   (target >= 200 per second), then re-sends ``--retry-fraction`` of them (same key, same
+   body) concurrently, and checks in the database that no referral was lost (every 201 id is
+   stored) or duplicated (one row per key; replays return the same id);
+6. stops the server and drops the database (in a ``finally``).
+
+This is a benchmark, not a test: it reports figures and checks answers, never asserts speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import http.client
+import io
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+RESCOMM = [sys.executable, "-m", "rescomm"]
+
+from load_oruk_api import pg, report, wait_healthy  # noqa: E402
+
+NEEDS = np.array(["loneliness", "low_mood", "long_term_condition", "finance", "housing",
+                  "employment", "physical_activity", "carer_support", "bereavement", "other"])
+PROFESSIONS = ["gp", "practice_nurse", "pharmacist", "social_worker", "housing_officer",
+               "other"]
+GIVEN = ["Alba", "Brindle", "Corvina", "Dacey", "Elowen", "Fenwick", "Galatea", "Hollis",
+         "Ione", "Jory", "Kestrel", "Linnet"]
+YEARS = 5
+
+
+def test_nhs_numbers(count: int) -> list[str]:
+    from rescomm.web.prescribing.demo import demo_nhs_numbers
+
+    return demo_nhs_numbers(count)
+
+
+def create_people(schemes: int) -> dict:
+    """Synthetic organisations and demo accounts; sessions and tokens for the load."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    from rescomm.data import load_imd
+    from rescomm.web.accounts.models import Membership, Organisation, User
+    from rescomm.web.accounts.roles import OrganisationKind, Role
+    from rescomm.web.accounts.tokens import create_token
+
+    lads = sorted(load_imd(2025)["lad_code"].unique())
+
+    def org(name, kind, lad=""):
+        return Organisation.objects.create(name=f"{name} (synthetic)", kind=kind, lad_code=lad,
+                                           is_demo=True)
+
+    def user(username, organisation, role, profession=""):
+        u = User.objects.create(username=username, display_name=username, is_demo=True)
+        Membership.objects.create(user=u, organisation=organisation, role=role,
+                                  profession=profession)
+        return u
+
+    scheme_orgs = [org(f"Bench scheme {i}", OrganisationKind.SOCIAL_PRESCRIBING_SCHEME,
+                       lads[i % len(lads)]) for i in range(schemes)]
+    practices = [org(f"Bench practice {i}", OrganisationKind.GP_PRACTICE) for i in range(100)]
+    referrers = [user(f"bench-referrer-{i}", practices[i % 100], Role.REFERRER,
+                      PROFESSIONS[i % len(PROFESSIONS)]) for i in range(200)]
+    workers = {s.pk: [user(f"bench-lw-{s.pk}-{k}", s, Role.LINK_WORKER) for k in range(5)]
+               for s in scheme_orgs}
+    icb = org("Bench ICB", OrganisationKind.ICB)
+    commissioner = user("bench-commissioner", icb, Role.COMMISSIONER)
+
+    def session_for(u) -> str:
+        store = SessionStore()
+        store[SESSION_KEY] = str(u.pk)
+        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        store[HASH_SESSION_KEY] = u.get_session_auth_hash()
+        store.create()
+        return store.session_key
+
+    return {
+        "schemes": scheme_orgs, "practices": practices, "referrers": referrers,
+        "workers": workers,
+        "worker_session": session_for(workers[scheme_orgs[0].pk][0]),
+        "commissioner_session": session_for(commissioner),
+        "tokens": [create_token(r, "benchmark") for r in referrers],
+    }
+
+
+def _copy(cursor, table: str, columns: list[str], lines: io.StringIO) -> None:
+    lines.seek(0)
+    with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        while chunk := lines.read(1 << 20):
+            copy.write(chunk)
+
+
+def bulk_referrals(people: dict, n: int, rng: np.random.Generator) -> dict:
+    """COPY ``n`` synthetic referrals, their events and outcomes; returns counts."""
+    from django.db import connection
+
+    from rescomm import stats
+    from rescomm.data import load_imd, load_postcodes
+    from rescomm.data.codes import event_code
+
+    received, declined = event_code("received"), event_code("declined_by_person")
+    pcs = load_postcodes().query("terminated.isna() and lsoa21_code.notna()")
+    deciles = load_imd(2025).set_index("lsoa21_code")["imd_decile"]
+    pcs = pcs[pcs["lsoa21_code"].isin(deciles.index)]
+    schemes = people["schemes"]
+    by_lad: dict[str, list] = {}
+    for s in schemes:
+        by_lad.setdefault(s.lad_code, []).append(s)
+    pcs = pcs[pcs["lad_code"].isin(by_lad)].reset_index(drop=True)
+    pick = rng.integers(0, len(pcs), n)
+    pc_codes = pcs["postcode"].to_numpy(dtype=object)[pick]
+    pc_lsoa = pcs["lsoa21_code"].to_numpy(dtype=object)[pick]
+    pc_lad = pcs["lad_code"].to_numpy(dtype=object)[pick]
+    decile_of = {k: str(int(v)) for k, v in deciles.items()}
+    now = dt.datetime.now(dt.UTC)
+    age_days = rng.uniform(0, 365 * YEARS, n)
+    created = [now - dt.timedelta(days=float(a)) for a in age_days]
+    referrer_idx = rng.integers(0, len(people["referrers"]), n)
+    nhs = test_nhs_numbers(100_000)
+    need_count = rng.integers(1, 4, n)
+    open_order = ["received", "accepted", "assigned", "contacting", "first_conversation",
+                  "planned", "connected", "follow_up"]
+    open_bounds = [2, 5, 10, 20, 35, 60, 90, 120]
+    ref_lines, ev_lines, out_lines = io.StringIO(), io.StringIO(), io.StringIO()
+    counts = {"referrals": 0, "events": 0, "outcomes": 0, "open": 0}
+    metric = {raw: float(stats.swemwbs_metric(raw)) for raw in range(7, 36)}
+    t0 = time.perf_counter()
+    for i in range(n):
+        pc, lsoa, lad = pc_codes[i], pc_lsoa[i], pc_lad[i]
+        options = by_lad[lad]
+        scheme = options[i % len(options)]
+        referrer = people["referrers"][referrer_idx[i]]
+        profession = PROFESSIONS[referrer_idx[i] % len(PROFESSIONS)]
+        practice = people["practices"][referrer_idx[i] % 100]
+        at = created[i]
+        age = age_days[i]
+        if age > 120:
+            status = "declined" if rng.random() < 0.3 else "closed"
+        else:
+            status = open_order[int(np.searchsorted(open_bounds, age))]
+        worker = people["workers"][scheme.pk][i % 5]
+        assigned = worker.pk if status not in ("received", "accepted", "declined") else None
+        next_due = "" if status in ("closed", "declined") else \
+            (at + dt.timedelta(days=int(age) + int(rng.integers(-10, 20)))).date().isoformat()
+        needs = json.dumps(sorted(set(rng.choice(NEEDS, need_count[i]).tolist())))
+        rid = uuid.UUID(bytes=rng.bytes(16), version=4)
+        close_reason = "completed" if status == "closed" else ""
+        decline_reason = "person_declined" if status == "declined" else ""
+        ref_lines.write("\t".join([
+            str(rid), "t", GIVEN[i % len(GIVEN)], "Synthetic-Example",
+            f"{1930 + i % 75}-{1 + i % 12:02d}-{1 + i % 28:02d}", nhs[i % len(nhs)], pc, lsoa,
+            decile_of[lsoa], "", "", "phone", "", needs, "", "f", "f", "t",
+            str(referrer.pk), at.isoformat(), str(referrer.pk), profession, str(practice.pk),
+            str(scheme.pk), "", "", status, str(assigned) if assigned else "\\N",
+            decline_reason, close_reason, next_due or "\\N", at.isoformat(), at.isoformat(),
+            "1", "\\N"]) + "\n")
+        ev_lines.write(f"{rid}\t\treceived\trefer\t{at.isoformat()}\t{referrer.pk}\t\t"
+                       f"{received.concept_id}\t{received.term}\t{received.version}\n")
+        counts["events"] += 1
+        if status != "received" and status != "declined":
+            t = (at + dt.timedelta(days=1)).isoformat()
+            ev_lines.write(f"{rid}\treceived\taccepted\taccept\t{t}\t{worker.pk}\t\t\t\t\n")
+            counts["events"] += 1
+        if status in ("closed", "declined"):
+            t = (at + dt.timedelta(days=90 if status == "closed" else 2)).isoformat()
+            code = declined if status == "declined" else None
+            verb = "close" if status == "closed" else "decline"
+            coded = (code.concept_id, code.term, code.version) if code else ("", "", "")
+            ev_lines.write(f"{rid}\tfollow_up\t{status}\t{verb}\t{t}\t{worker.pk}\t\t"
+                           + "\t".join(coded) + "\n")
+            counts["events"] += 1
+        else:
+            counts["open"] += 1
+        if status == "closed" and rng.random() < 0.2:
+            for timepoint, shift in (("baseline", 0), ("follow_up", 2)):
+                items = np.clip(rng.integers(1, 5, 7) + (shift if timepoint == "follow_up"
+                                                         and rng.random() < 0.5 else 0), 1, 5)
+                raw = int(items.sum())
+                out_lines.write(f"{rid}\tswemwbs\t{timepoint}\t{json.dumps(items.tolist())}\t"
+                                f"{raw}\t{metric[raw]}\t{worker.pk}\t{at.isoformat()}\n")
+                counts["outcomes"] += 1
+        counts["referrals"] += 1
+        if (i + 1) % 100_000 == 0:
+            print(f"  generated {i + 1:,} / {n:,} ({time.perf_counter() - t0:.0f} s)",
+                  flush=True)
+    with connection.cursor() as django_cursor:
+        cursor = django_cursor.cursor
+        _copy(cursor, "prescribing_referral", [
+            "id", "is_synthetic", "given_name", "family_name", "date_of_birth", "nhs_number",
+            "postcode", "lsoa21_code", "imd_decile", "phone", "email", "contact_preference",
+            "interpreter_language", "needs", "notes", "risk_flag", "safeguarding_concern",
+            "consent_to_share", "consent_recorded_by_id", "consent_recorded_at", "referrer_id",
+            "referrer_profession", "referrer_organisation_id", "scheme_id", "idempotency_key",
+            "request_hash", "status", "assigned_to_id", "decline_reason", "close_reason",
+            "next_due", "created_at", "updated_at", "version", "anonymised_at"], ref_lines)
+        print(f"  copied referrals ({time.perf_counter() - t0:.0f} s)", flush=True)
+        _copy(cursor, "prescribing_referralevent", [
+            "referral_id", "from_status", "to_status", "action", "at", "by_id", "note",
+            "snomed_code", "snomed_term", "code_list_version"], ev_lines)
+        print(f"  copied events ({time.perf_counter() - t0:.0f} s)", flush=True)
+        _copy(cursor, "prescribing_outcomemeasure", [
+            "referral_id", "instrument", "timepoint", "items", "raw_total", "score",
+            "recorded_by_id", "recorded_at"], out_lines)
+        cursor.execute("ANALYZE")
+    counts["seconds"] = time.perf_counter() - t0
+    return counts
+
+
+def run_pages(port: int, path: str, cookie: str, clients: int, requests: int) -> dict:
+    """GET ``path`` ``requests`` times from ``clients`` threads with a session cookie."""
+    lock = threading.Lock()
+    remaining = [requests]
+    lat: list[float] = []
+    status: dict[int, int] = {}
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        while True:
+            with lock:
+                if remaining[0] == 0:
+                    break
+                remaining[0] -= 1
+            t = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"} if cookie
+                         else {})
+            resp = conn.getresponse()
+            resp.read()
+            elapsed = time.perf_counter() - t
+            with lock:
+                lat.append(elapsed)
+                status[resp.status] = status.get(resp.status, 0) + 1
+        conn.close()
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(worker) for _ in range(clients)]:
+            f.result()
+    return {"lat": np.array(lat), "wall": time.perf_counter() - t, "status": status}
+
+
+def api_body(postcodes: np.ndarray, nhs: list[str], i: int) -> bytes:
+    return json.dumps({
+        "nhs_number": nhs[i % len(nhs)], "given_name": GIVEN[i % len(GIVEN)],
+        "family_name": "Synthetic-Example", "date_of_birth": f"{1940 + i % 60}-03-1{i % 9}",
+        "postcode": str(postcodes[i % len(postcodes)]), "needs": ["loneliness"],
+        "consent_to_share": True, "notes": "benchmark (synthetic)"}).encode()
+
+
+def run_api(port: int, tokens: list[str], bodies: list[bytes], keys: list[str],
+            clients: int) -> dict:
+    """POST each body with its key; client ``c`` uses ``tokens[c]`` for requests c, c+k, ..."""
+    lat = np.full(len(bodies), np.nan)
+    ids: list[str | None] = [None] * len(bodies)
+    codes: list[int] = [0] * len(bodies)
+
+    def worker(c: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        for i in range(c, len(bodies), clients):
+            t = time.perf_counter()
+            try:
+                conn.request("POST", "/api/referrals", body=bodies[i], headers={
+                    "Authorization": f"Bearer {tokens[c % len(tokens)]}",
+                    "Content-Type": "application/json", "Idempotency-Key": keys[i]})
+                resp = conn.getresponse()
+                payload = resp.read()
+                codes[i] = resp.status
+                if resp.status == 201:
+                    ids[i] = json.loads(payload)["id"]
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+                codes[i] = -1
+            lat[i] = time.perf_counter() - t
+        conn.close()
+
+    t = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for f in [pool.submit(worker, c) for c in range(clients)]:
+            f.result()
+    wall = time.perf_counter() - t
+    status: dict[int, int] = {}
+    for code in codes:
+        status[code] = status.get(code, 0) + 1
+    return {"lat": lat[~np.isnan(lat)], "wall": wall, "status": status, "ids": ids}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--referrals", type=int, default=1_000_000)
+    parser.add_argument("--schemes", type=int, default=40)
+    parser.add_argument("--page-clients", type=int, default=4)
+    parser.add_argument("--page-requests", type=int, default=100)
+    parser.add_argument("--api-clients", type=int, default=50)
+    parser.add_argument("--api-requests", type=int, default=4_000)
+    parser.add_argument("--retry-fraction", type=float, default=0.1)
+    parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432",
+                        help="PostgreSQL server (no database name); loopback expected")
+    parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    args = parser.parse_args()
+    rng = np.random.default_rng(20261126)
+    name = f"rescomm_bench_{os.getpid()}"
+    url = f"{args.pg}/{name}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
+    server = None
+    load0 = os.getloadavg()[0]
+    pg(args.pg, f'CREATE DATABASE "{name}"')
+    try:
+        subprocess.run([*RESCOMM, "migrate", "--database-url", url], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        from rescomm.cli.web import configure_django
+
+        configure_django(url)
+        from django.db import connection, connections
+
+        people = create_people(args.schemes)
+        print(f"database {name}: loading {args.referrals:,} SYNTHETIC referrals", flush=True)
+        counts = bulk_referrals(people, args.referrals, rng)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM prescribing_referral WHERE scheme_id = %s AND "
+                           "status NOT IN ('closed', 'declined')", [people["schemes"][0].pk])
+            caseload_size = cursor.fetchone()[0]
+        connections.close_all()
+
+        server = subprocess.Popen(
+            [*RESCOMM, "serve", "--host", "127.0.0.1", "--port", str(args.port), "--workers",
+             str(args.workers), "--database-url", url],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        wait_healthy(args.port, server)
+        pages = {"caseload": ("/prescribing/caseload/", people["worker_session"]),
+                 "dashboard": ("/prescribing/dashboard/", people["commissioner_session"])}
+        # The dashboard's first request in a worker computes the report (then cached 5 min):
+        # time it alone, before anything else has touched the data.
+        cold = run_pages(args.port, *pages["dashboard"], 1, 1)
+        for path, cookie in pages.values():  # warm up (imports, templates, connections)
+            run_pages(args.port, path, cookie, args.page_clients, args.page_clients * 2)
+        load_start = os.getloadavg()[0]
+        base = run_pages(args.port, "/healthz", "", args.page_clients, args.page_requests)
+        measured = {k: run_pages(args.port, path, cookie, args.page_clients, args.page_requests)
+                    for k, (path, cookie) in pages.items()}
+
+        from rescomm.data import load_postcodes
+
+        live = load_postcodes().query("terminated.isna() and lsoa21_code.notna()")
+        lads = {s.lad_code for s in people["schemes"]}
+        postcodes = live[live["lad_code"].isin(lads)]["postcode"].to_numpy(dtype=object)
+        postcodes = rng.choice(postcodes, 500)
+        nhs = test_nhs_numbers(1000)
+        bodies = [api_body(postcodes, nhs, i) for i in range(args.api_requests)]
+        keys = [f"bench-{i}" for i in range(args.api_requests)]
+        tokens = people["tokens"][: args.api_clients]
+        api_base = run_pages(args.port, "/healthz", "", args.api_clients, args.api_requests)
+        api = run_api(args.port, tokens, bodies, keys, args.api_clients)
+        retry_n = int(len(bodies) * args.retry_fraction)
+        retry_idx = rng.choice(len(bodies), retry_n, replace=False)
+        # Request i was sent with token i % clients: replay it with the same token, key, body
+        # (each replay on its own client, so client j uses token j).
+        retried = run_api(args.port, [tokens[i % args.api_clients] for i in retry_idx],
+                          [bodies[i] for i in retry_idx], [keys[i] for i in retry_idx],
+                          retry_n)
+        same = sum(1 for j, i in enumerate(retry_idx) if retried["ids"][j] == api["ids"][i])
+        load_end = os.getloadavg()[0]
+
+        connection.connect()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*), count(DISTINCT (referrer_id, idempotency_key)) "
+                           "FROM prescribing_referral WHERE idempotency_key LIKE 'bench-%%'")
+            stored, distinct = cursor.fetchone()
+            created_ids = [i for i in api["ids"] if i]
+            cursor.execute("SELECT count(*) FROM prescribing_referral WHERE id = ANY(%s::uuid[])",
+                           [created_ids])
+            found = cursor.fetchone()[0]
+        connections.close_all()
+    finally:
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+        try:
+            from django.db import connections as conns
+
+            conns.close_all()
+        except Exception:  # noqa: BLE001 (Django may not be set up if migrate failed)
+            pass
+        if not args.keep:
+            pg(args.pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            print(f"server stopped; database {name} dropped")
+
+    print(f"\nSocial prescribing benchmark ({os.cpu_count()} CPUs, Python "
+          f"{sys.version.split()[0]}; load average {load0:.1f} before, {load_start:.1f} at "
+          f"start of load, {load_end:.1f} at end; clients run on the same machine as the "
+          "server and PostgreSQL)")
+    print(f"{counts['referrals']:,} SYNTHETIC referrals, {counts['events']:,} events, "
+          f"{counts['outcomes']:,} outcome measures bulk-loaded in {counts['seconds']:.0f} s; "
+          f"{args.schemes} schemes; {counts['open']:,} open referrals, {caseload_size:,} on the "
+          f"measured link worker's caseload; gunicorn {args.workers} workers x 4 threads")
+    header = ("endpoint", "requests", "p50", "p95", "p99", "throughput", "wall", "status")
+    rows = [report(f"/healthz (baseline, {args.page_clients} clients)", base),
+            report("link worker caseload page", measured["caseload"]),
+            report("commissioner dashboard, first request (computed)", cold),
+            report("commissioner dashboard (report cached)", measured["dashboard"]),
+            report(f"/healthz (baseline, {args.api_clients} clients)", api_base),
+            report(f"POST /api/referrals ({args.api_clients} clients)", api),
+            report(f"POST /api/referrals replays ({retry_n})", retried)]
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    for r in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
+    for k in ("caseload", "dashboard"):
+        p95 = np.percentile(measured[k]["lat"], 95) * 1000
+        print(f"{k}: p95 {p95:.0f} ms (target < 300 ms: {'met' if p95 < 300 else 'NOT met'}); "
+              f"{p95 / (np.percentile(base['lat'], 95) * 1000):.1f}x the healthz p95")
+    rate = len(api["lat"]) / api["wall"]
+    print(f"API: {rate:.0f} referrals/s (target >= 200/s: {'met' if rate >= 200 else 'NOT met'})"
+          f"; {rate / (len(api_base['lat']) / api_base['wall']):.2f}x the healthz rate")
+    created = sum(1 for i in api["ids"] if i)
+    print(f"integrity: {created:,} created (201), {found:,} of them stored (lost: "
+          f"{created - found}); {stored:,} rows for {distinct:,} distinct keys (duplicated: "
+          f"{stored - distinct}); replays returning the same id: {same}/{retry_n}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""Social prescribing commands for scheduled jobs: ``referrals anonymise`` and
+``referrals escalate``.
+
+Thin wrappers over the same services as the Django management commands
+(``anonymise_referrals``, ``escalate_onward_referrals``): each sets up Django first
+(``--database-url`` or ``DATABASE_URL``), and every change is audited with the system as the
+actor. Output is counts only, never personal data.
+"""
+
+from __future__ import annotations
+
+import click
+
+from .web import configure_django, database_url_option
+
+DEFAULT_RETENTION_DAYS = 730  # the same default as rescomm.web.prescribing.retention
+
+
+@click.group()
+def referrals() -> None:
+    """Scheduled jobs for social prescribing referrals (retention and escalation)."""
+
+
+@referrals.command("anonymise")
+@click.option(
+    "--after-days", default=DEFAULT_RETENTION_DAYS, show_default=True,
+    type=click.IntRange(min=0), metavar="N",
+    help="Anonymise referrals closed or declined more than N days ago.",
+)
+@click.option("--dry-run", is_flag=True, help="Only say how many would be anonymised.")
+@database_url_option
+def anonymise(after_days: int, dry_run: bool, database_url: str | None) -> None:
+    """Remove the personal data of referrals closed or declined more than N days ago.
+
+    Names, NHS number, postcode, contact details, interpreter language and free text are
+    removed; needs, status and reasons, referrer profession, LSOA and IMD decile, year of
+    birth, pathway dates, SNOMED codes and outcome scores are kept for reports. One
+    transaction; one audit event per referral (actor: system). Run it from a scheduled job:
+
+        rescomm referrals anonymise --after-days 730
+    """
+    configure_django(database_url)
+    from rescomm.web.prescribing.retention import anonymise_finished
+
+    count = anonymise_finished(older_than_days=after_days, dry_run=dry_run)
+    verb = "would be anonymised" if dry_run else "anonymised"
+    click.echo(f"{count} referral(s) {verb} (finished more than {after_days} days ago)")
+
+
+@referrals.command("escalate")
+@database_url_option
+def escalate(database_url: str | None) -> None:
+    """Decline onward referrals a provider has not answered within its response time.
+
+    The decline reason says so, and each referral goes back on its link worker's list as due
+    today, so no one is left waiting for a service that does not answer. Audited (actor:
+    system). Run it daily:
+
+        rescomm referrals escalate
+    """
+    configure_django(database_url)
+    from rescomm.web.prescribing.onward import escalate_overdue_onward
+
+    count = escalate_overdue_onward()
+    click.echo(f"{count} onward referral(s) escalated")
