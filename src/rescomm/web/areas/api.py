@@ -7,6 +7,7 @@ from django.urls import reverse
 from ninja import Path, Query, Router, Schema
 
 from rescomm.web.core.errors import ApiError
+from rescomm.web.core.schemas import ErrorOut
 
 from . import postcodes, queries
 from .models import IMD_EDITION, IMD_RANKED_AREAS
@@ -59,17 +60,6 @@ class LsoaOut(Schema):
     population: Population
     deprivation: Deprivation
     url: str
-
-
-class ErrorBody(Schema):
-    status: int
-    code: str
-    message: str
-    fields: dict[str, list[str]] | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 class PostcodeOut(Schema):

@@ -14,6 +14,7 @@ from django.urls import reverse
 from ninja import Path, Query, Router, Schema
 
 from rescomm.web.core.errors import ApiError
+from rescomm.web.core.schemas import ErrorOut
 
 from . import index_queries as queries
 from .models import IndexRun
@@ -129,17 +130,6 @@ class DecilesOut(Schema):
     framework: str
     node: str
     deciles: dict[str, int | None]
-
-
-class ErrorBody(Schema):
-    status: int
-    code: str
-    message: str
-    fields: dict[str, list[str]] | None = None
-
-
-class ErrorOut(Schema):
-    error: ErrorBody
 
 
 def _run(framework: str) -> IndexRun:
