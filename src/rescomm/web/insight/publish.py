@@ -14,7 +14,6 @@ a framework whose inputs and settings have not changed since it was published is
 from __future__ import annotations
 
 import hashlib
-import inspect
 import json
 import math
 import time
@@ -59,17 +58,6 @@ class PublishResult:
 
 
 # --------------------------------------------------------------------------------- building
-#: Bundled C&M inputs, for a ``rescomm.measure.build`` that needs a data argument (newer
-#: versions choose the bundled inputs of their built-in frameworks themselves).
-def _bundled_imd2025():
-    from rescomm import data
-
-    return data.load_imd(2025)
-
-
-BUNDLED_INPUTS: dict[str, Callable[[], Any]] = {"imd2025": _bundled_imd2025}
-
-
 def _bundled_source(framework: str) -> str:
     from rescomm import data
 
@@ -91,23 +79,13 @@ def build_framework(framework: str, data: Any = None) -> Build:
 
     Raises
     ------
-    PublishError
-        If ``data`` is None and the framework has no bundled inputs.
     rescomm.measure.IndexSpecError, rescomm.measure.IndexDataError
-        From the engine, for a bad spec or bad data (they name the key, column and rows).
+        From the engine, for a bad spec or bad data (they name the key, column and rows), and
+        (IndexDataError) when ``data`` is None for a spec without bundled inputs.
     """
     from rescomm import measure
 
-    if data is not None:
-        return measure.build(framework, data)
-    if inspect.signature(measure.build).parameters["data"].default is None:
-        # the engine knows the bundled inputs of its built-in frameworks (and raises
-        # IndexDataError, naming the framework, for the others)
-        return measure.build(framework)
-    if framework in BUNDLED_INPUTS:
-        return measure.build(framework, BUNDLED_INPUTS[framework]())
-    name = measure.load_spec(framework).id  # a bad spec raises IndexSpecError here
-    raise PublishError(f"framework {name!r} has no bundled inputs; give the data with --data FILE")
+    return measure.build(framework, data)
 
 
 def group_nodes(build: Build) -> list[str]:
