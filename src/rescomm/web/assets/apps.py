@@ -12,12 +12,18 @@ class AssetsConfig(AppConfig):
         post_migrate.connect(_build_missing_documents, sender=self)
 
 
-def _build_missing_documents(sender, using="default", verbosity=1, **kwargs) -> None:
+def _build_missing_documents(sender, using="default", verbosity=1, apps=None,
+                             **kwargs) -> None:
     """After ``migrate``, build the stored ORUK documents of assets that have none (assets
-    created before the documents existed); a no-op when every asset has them."""
+    created before the documents existed); a no-op when every asset has them, and when the
+    database was migrated only part of the way (``migrate assets 0003``)."""
     from .documents import refresh_missing
 
-    if using != "default":
+    if using != "default" or apps is None:  # apps: the migrated state (None after a flush)
+        return
+    try:
+        apps.get_model("assets", "Notification")  # the latest model: fully migrated
+    except LookupError:
         return
     written = refresh_missing()
     if written and verbosity:
