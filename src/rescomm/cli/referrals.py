@@ -1,5 +1,5 @@
-"""Social prescribing commands for scheduled jobs: ``referrals anonymise`` and
-``referrals escalate``.
+"""Social prescribing commands for scheduled jobs: ``referrals anonymise``,
+``referrals escalate`` and ``referrals refresh-reports``.
 
 Thin wrappers over the same services as the Django management commands
 (``anonymise_referrals``, ``escalate_onward_referrals``): each sets up Django first
@@ -18,7 +18,7 @@ DEFAULT_RETENTION_DAYS = 730  # the same default as rescomm.web.prescribing.rete
 
 @click.group()
 def referrals() -> None:
-    """Scheduled jobs for social prescribing referrals (retention and escalation)."""
+    """Scheduled jobs for social prescribing referrals (retention, escalation, reports)."""
 
 
 @referrals.command("anonymise")
@@ -63,3 +63,26 @@ def escalate(database_url: str | None) -> None:
 
     count = escalate_overdue_onward()
     click.echo(f"{count} onward referral(s) escalated")
+
+
+@referrals.command("refresh-reports")
+@database_url_option
+def refresh_reports(database_url: str | None) -> None:
+    """Recompute the aggregate reports (dashboard and its CSV) for every server process.
+
+    Reports count every referral, which takes seconds with a million of them; they are kept in
+    the database cache and reused for 5 minutes by page views. Run this every few minutes from
+    a scheduled job so that no page view has to compute one (a refreshed report is kept for 15
+    minutes):
+
+        */5 * * * * rescomm referrals refresh-reports
+    """
+    import time
+
+    configure_django(database_url)
+    from rescomm.web.prescribing.reports import refresh_reports as refresh
+
+    start = time.perf_counter()
+    done = refresh()
+    click.echo(f"refreshed {len(done)} reports ({', '.join(done)}) in "
+               f"{time.perf_counter() - start:.1f} s")

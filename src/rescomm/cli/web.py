@@ -53,6 +53,8 @@ def _migrate(verbosity: int = 0) -> None:
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    # the database cache tables of settings.CACHES (shared aggregate reports); idempotent
+    call_command("createcachetable", verbosity=verbosity)
 
 
 def _load_demo(force: bool = False) -> None:

@@ -22,11 +22,13 @@ HALTON_POSTCODE = "WA8 7QA"
 def _fresh_report_cache():
     """Reports are cached for a few minutes (``dashboard.cached_report``): start each test
     with none, so one test's figures never show in another's."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for alias in ("default", "reports"):
+        caches[alias].clear()
     yield
-    cache.clear()
+    for alias in ("default", "reports"):
+        caches[alias].clear()
 
 
 def make_user(username: str, organisation: Organisation, role: str, profession: str = "") -> User:

@@ -93,21 +93,27 @@ def count_needs(referrals) -> Counter[str]:
         return Counter(dict(cursor.fetchall()))
 
 
-#: Seconds a computed report is reused (aggregates over many referrals are not recomputed on
-#: every page view; the page says when its figures were calculated).
+#: Seconds a computed report is reused when no scheduled job refreshes it (the page says when
+#: its figures were calculated). ``rescomm referrals refresh-reports`` every few minutes keeps
+#: reports warm so that no page view computes one.
 REPORT_CACHE_SECONDS = 300
+#: Seconds a report written by the scheduled job stays usable (longer than its interval, so a
+#: late job does not leave users waiting for a computation).
+REFRESHED_REPORT_SECONDS = 15 * 60
 
 
-def cached_report(key: str, build):
-    """``(value, computed_at)``: ``build()`` at most once per :data:`REPORT_CACHE_SECONDS` per
-    server process for ``key`` (Django's cache)."""
-    from django.core.cache import cache
+def cached_report(key: str, build, *, refresh: bool = False):
+    """``(value, computed_at)``: ``build()`` at most once per :data:`REPORT_CACHE_SECONDS` for
+    ``key``, shared by every server process (the ``reports`` cache, in the database).
+    ``refresh=True`` recomputes and stores it for :data:`REFRESHED_REPORT_SECONDS`."""
+    from django.core.cache import caches
     from django.utils import timezone
 
-    hit = cache.get(key)
+    cache = caches["reports"]
+    hit = None if refresh else cache.get(key)
     if hit is None:
         hit = (build(), timezone.now())
-        cache.set(key, hit, REPORT_CACHE_SECONDS)
+        cache.set(key, hit, REFRESHED_REPORT_SECONDS if refresh else REPORT_CACHE_SECONDS)
     return hit
 
 

@@ -16,8 +16,8 @@ from rescomm.web.accounts.permissions import role_required, roles_of
 from rescomm.web.accounts.roles import Role
 
 from . import services
-from .dashboard import dashboard_tables
 from .models import Referral
+from .reports import dashboard_report, report_tables
 from .views import _summary
 
 # Commissioners and managers --------------------------------------------------------------------
@@ -31,22 +31,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     never a person's record. Synthetic demo referrals are counted only for demo accounts."""
     from . import charts, trends
 
-    referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
     period = request.GET.get("period", "month")
     if period not in trends.PERIODS:
         period = "month"
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="aggregate report (counts under 5 suppressed)")
-    from .dashboard import cached_report
-
-    def build():
-        tables = dashboard_tables(referrals)
-        changes = tables["swemwbs"].pop("changes")  # the pairs are read once, not kept
-        return (tables, trends.referrals_over_time(referrals, period=period),
-                trends.verdict_counts(changes=changes))
-
-    (tables, over_time, verdicts), computed_at = cached_report(
-        f"prescribing:dashboard:{request.user.is_demo}:{period}", build)
+    (tables, over_time, verdicts), computed_at = dashboard_report(
+        synthetic=request.user.is_demo, period=period)
     return render(request, "prescribing/dashboard.html", {
         "tables": tables, "synthetic": request.user.is_demo, "computed_at": computed_at,
         "is_manager": Role.SERVICE_MANAGER in roles_of(request.user),
@@ -77,7 +68,6 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
 
     from .dashboard import csv_rows
 
-    referrals = Referral.objects.filter(is_synthetic=request.user.is_demo)
     services.audit(request, "export", object_type="prescribing.referral",
                    reason="aggregate report CSV (counts under 5 suppressed)")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -86,10 +76,7 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
     writer.writerow(["table", "category", "referrals"])
-    from .dashboard import cached_report
-
-    tables, _ = cached_report(f"prescribing:tables:{request.user.is_demo}",
-                              lambda: dashboard_tables(referrals))
+    tables, _ = report_tables(synthetic=request.user.is_demo)
     writer.writerows(csv_rows(tables))
     return response
 

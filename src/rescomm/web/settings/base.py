@@ -109,7 +109,15 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "rescomm",
         "TIMEOUT": 24 * 3600,
-    }
+    },
+    # Aggregate reports (social prescribing dashboard) shared by every server process, in the
+    # database: `rescomm migrate` creates the table; `rescomm referrals refresh-reports` (cron)
+    # recomputes them so that no page view pays for a report over a million referrals.
+    "reports": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "rescomm_report_cache",
+        "TIMEOUT": 15 * 60,
+    },
 }
 
 LANGUAGE_CODE = "en-gb"

@@ -14,5 +14,11 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "rescomm-test",
-    }
+    },
+    # in memory here (tests clear it without a database); the database cache of base.py is
+    # exercised by tests/web/prescribing/test_report_cache.py
+    "reports": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "rescomm-test-reports",
+    },
 }

@@ -1,0 +1,69 @@
+"""Reports are shared by every server process through the database cache, and a scheduled
+refresh recomputes them so that page views do not."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from django.core.cache import caches
+from django.core.management import call_command
+from django.test import override_settings
+
+from rescomm.cli import cli
+from rescomm.web.prescribing import reports
+from rescomm.web.settings import base
+
+DB_CACHES = {"default": base.CACHES["default"], "reports": base.CACHES["reports"]}
+
+
+@pytest.fixture
+def database_report_cache(db):
+    """The production ``reports`` cache (a table in the database), created as `rescomm
+    migrate` does."""
+    with override_settings(CACHES=DB_CACHES):  # Django resets the cache handlers
+        call_command("createcachetable", verbosity=0)
+        yield caches["reports"]
+        caches["reports"].clear()
+
+
+def test_the_reports_cache_is_a_database_table_in_production_settings():
+    assert base.CACHES["reports"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache"
+
+
+def test_a_report_stored_in_the_database_is_reused_until_refreshed(database_report_cache,
+                                                                     make_referral):
+    from django.db import connection
+
+    assert "rescomm_report_cache" in connection.introspection.table_names()
+    make_referral(needs=["housing"])
+    (tables, _, _), first_at = reports.dashboard_report(synthetic=False, period="month")
+    for _ in range(5):
+        make_referral(needs=["housing"])
+    # another server process reads the same stored report: same figures, same time
+    (again, _, _), again_at = reports.dashboard_report(synthetic=False, period="month")
+    assert again_at == first_at and again == tables
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM rescomm_report_cache")
+        assert cursor.fetchone()[0] == 1
+    (fresh, _, _), fresh_at = reports.dashboard_report(synthetic=False, period="month",
+                                                       refresh=True)
+    assert fresh_at > first_at and fresh != tables
+
+
+def test_refresh_reports_recomputes_every_audience_and_period(make_referral):
+    make_referral()
+    done = reports.refresh_reports()
+    assert done == ["dashboard real by month", "dashboard real by week", "tables real",
+                    "dashboard synthetic by month", "dashboard synthetic by week",
+                    "tables synthetic"]
+    assert caches["reports"].get("prescribing:dashboard:False:week") is not None
+    with pytest.raises(ValueError, match="period must be one of month, week, not 'year'"):
+        reports.dashboard_report(synthetic=False, period="year")
+
+
+def test_the_cli_refreshes_the_reports(make_referral):
+    make_referral()
+    result = CliRunner().invoke(cli, ["referrals", "refresh-reports"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("refreshed 6 reports (dashboard real by month, ")
+    assert caches["reports"].get("prescribing:tables:False") is not None
