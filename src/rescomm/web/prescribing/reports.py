@@ -47,12 +47,21 @@ def report_tables(*, synthetic: bool, refresh: bool = False) -> tuple[dict, dt.d
 
 
 def refresh_reports() -> list[str]:
-    """Recompute and store every report (both audiences, every period); returns their keys."""
+    """Recompute and store every report (both audiences, every period; the tables are counted
+    once per audience and shared by its reports); returns what was stored."""
     done = []
     for synthetic in (False, True):
+        referrals = _referrals(synthetic)
+        tables = dashboard_tables(referrals)
+        changes = tables["swemwbs"].pop("changes")
+        verdicts = trends.verdict_counts(changes=changes)
+        audience = "synthetic" if synthetic else "real"
         for period in trends.PERIODS:
-            dashboard_report(synthetic=synthetic, period=period, refresh=True)
-            done.append(f"dashboard {'synthetic' if synthetic else 'real'} by {period}")
-        report_tables(synthetic=synthetic, refresh=True)
-        done.append(f"tables {'synthetic' if synthetic else 'real'}")
+            over_time = trends.referrals_over_time(referrals, period=period)
+            report = (tables, over_time, verdicts)  # the cache stores a pickled copy
+            cached_report(f"prescribing:dashboard:{synthetic}:{period}",
+                          lambda r=report: r, refresh=True)
+            done.append(f"dashboard {audience} by {period}")
+        cached_report(f"prescribing:tables:{synthetic}", lambda t=tables: t, refresh=True)
+        done.append(f"tables {audience}")
     return done
