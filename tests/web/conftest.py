@@ -41,18 +41,6 @@ def _missing_browser_tools() -> list[str]:
     return problems
 
 
-@pytest.fixture(autouse=True)
-def _fresh_lookup_caches():
-    """Per-process look-up caches (``prescribing.lookups``) would keep one test's schemes and
-    deciles, whose rows a rolled-back transaction removed, for the next: start each test
-    empty."""
-    from rescomm.web.prescribing import lookups
-
-    lookups.clear_all()
-    yield
-    lookups.clear_all()
-
-
 @pytest.fixture(scope="session")
 def browser():
     """A headless Chromium shared by the session (fails, or skips, if it cannot be started)."""
