@@ -15,6 +15,22 @@ import pytest
 TEST_LADS = ("E06000006", "E08000012")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_lookup_caches():
+    """The web app's per-process look-up caches (``rescomm.web.prescribing.lookups``) would
+    keep one test's schemes and deciles, whose rows a rolled-back transaction removed, for the
+    next: start each test empty. Only when the module is loaded (core tests stay Django-free)."""
+    import sys
+
+    lookups = sys.modules.get("rescomm.web.prescribing.lookups")
+    if lookups is not None:
+        lookups.clear_all()
+    yield
+    lookups = sys.modules.get("rescomm.web.prescribing.lookups")
+    if lookups is not None:
+        lookups.clear_all()
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from rescomm.web.areas.services import load_demo

@@ -67,12 +67,20 @@ def _refusal(roles: tuple[str, ...]) -> str:
 def authorise(request: HttpRequest, user, roles: tuple[str, ...]) -> None:
     """Raise ``PermissionDenied`` unless ``user`` holds one of ``roles`` (any role if empty).
 
-    Records the role that allowed it as ``request.acting_role`` (the audit log's actor role).
+    Records the role that allowed it as ``request.acting_role`` (the audit log's actor role)
+    and the user's active memberships as ``request.memberships``: ``(role, organisation_id,
+    profession)`` tuples, oldest first.
     """
     if not roles:
         request.acting_role = ""
         return
-    role = _first_held(user, roles)
+    # One query for both the check and later use: (role, organisation id, profession) of each
+    # active membership, oldest first, kept as ``request.memberships`` for this request.
+    rows = list(_active_memberships(user).order_by("pk")
+                .values_list("role", "organisation_id", "profession"))
+    request.memberships = rows
+    held = {row[0] for row in rows}
+    role = next((role for role in roles if role in held), None)
     if role is None:
         raise PermissionDenied(_refusal(roles))
     request.acting_role = role

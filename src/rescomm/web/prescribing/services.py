@@ -25,9 +25,9 @@ from rescomm.data.codes import event_code, load_code_list
 from rescomm.web.accounts.audit import audit
 from rescomm.web.accounts.models import Membership, Organisation, User
 from rescomm.web.accounts.permissions import organisations_for
-from rescomm.web.accounts.roles import OrganisationKind, Role
+from rescomm.web.accounts.roles import Role
 
-from . import pathway
+from . import lookups, pathway
 from .errors import CapacityFull, IdempotencyConflict, ReferralInvalid, StaleEditError
 from .models import (
     ContactAttempt,
@@ -213,7 +213,6 @@ def resolve_postcode(text: str) -> tuple[str, str, int | None, str]:
         With the message for the form field.
     """
     from rescomm import geo
-    from rescomm.web.areas.models import IMD_EDITION, Deprivation
     from rescomm.web.areas.postcodes import terminated_when
 
     try:
@@ -226,10 +225,7 @@ def resolve_postcode(text: str) -> tuple[str, str, int | None, str]:
     except geo.UnknownPostcodeError:
         raise ValueError(MESSAGES["postcode_unknown"]) from None
     lsoa = record.lsoa21_code or ""
-    decile = (
-        Deprivation.objects.filter(lsoa_id=lsoa, edition=IMD_EDITION, domain="imd")
-        .values_list("decile", flat=True).first()
-    )
+    decile = lookups.imd_decile(lsoa) if lsoa else None
     return record.postcode, lsoa, decile, record.lad_code or ""
 
 
@@ -322,20 +318,29 @@ def request_fingerprint(data: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def scheme_for(lad_code: str, *, demo: bool) -> Organisation | None:
-    """The social prescribing scheme for a local authority (lowest id if several)."""
-    return (
-        Organisation.objects.filter(
-            kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME, lad_code=lad_code, is_demo=demo
-        ).order_by("pk").first()
-    )
-
-
 def referrer_membership(user) -> Membership | None:
     return (
         Membership.objects.filter(user=user, role=Role.REFERRER, active=True)
         .select_related("organisation").order_by("pk").first()
     )
+
+
+def _referrer_profession_and_organisation(
+    request_or_user, referrer: User,
+) -> tuple[str, int | None]:
+    """(profession, organisation id) of the referrer's oldest active referrer membership,
+    ``("other", None)`` without one. Uses the memberships the permission check already read
+    for this request (``request.memberships``) when the request is the referrer's."""
+    rows = getattr(request_or_user, "memberships", None)
+    if rows is not None and getattr(request_or_user, "user", None) == referrer:
+        for role, organisation_id, profession in rows:
+            if role == Role.REFERRER:
+                return profession, organisation_id
+        return "other", None
+    membership = referrer_membership(referrer)
+    if membership is None:
+        return "other", None
+    return membership.profession, membership.organisation_id
 
 
 def create_referral(
@@ -352,15 +357,15 @@ def create_referral(
     IdempotencyConflict
         The key was already used by this referrer for a different referral.
     """
-    if idempotency_key:
-        existing = Referral.objects.filter(referrer=referrer, idempotency_key=idempotency_key)
-        found = existing.first()
+    # A new key is the common case: insert first and let the unique constraint
+    # (referrer, idempotency_key) find a replay, instead of a look-up before every insert.
+    scheme_id = lookups.scheme_id_for(clean.lad_code, demo=referrer.is_demo)
+    if scheme_id is None:
+        found = _by_key(referrer, idempotency_key)
         if found is not None:
             return _replay(found, fingerprint), False
-    scheme = scheme_for(clean.lad_code, demo=referrer.is_demo)
-    if scheme is None:
         raise ReferralInvalid({"postcode": [MESSAGES["postcode_no_scheme"]]})
-    membership = referrer_membership(referrer)
+    profession, organisation_id = _referrer_profession_and_organisation(request_or_user, referrer)
     now = timezone.now()
     referral = Referral(
         is_synthetic=referrer.is_demo,
@@ -372,9 +377,8 @@ def create_referral(
         risk_flag=clean.risk_flag, safeguarding_concern=clean.safeguarding_concern,
         consent_to_share=True, consent_recorded_by=referrer, consent_recorded_at=now,
         referrer=referrer,
-        referrer_profession=membership.profession if membership else "other",
-        referrer_organisation=membership.organisation if membership else None,
-        scheme=scheme, idempotency_key=idempotency_key, request_hash=fingerprint,
+        referrer_profession=profession, referrer_organisation_id=organisation_id,
+        scheme_id=scheme_id, idempotency_key=idempotency_key, request_hash=fingerprint,
         next_due=timezone.localdate() + dt.timedelta(days=DUE_AFTER_DAYS[Status.RECEIVED]),
     )
     try:
@@ -384,12 +388,20 @@ def create_referral(
             audit(request_or_user, "create", referral, "direct care: referral received",
                   role=Role.REFERRER)
     except IntegrityError:
-        if not idempotency_key:
+        # The key was used before (a retry, or a concurrent request that won the race):
+        # return that referral. Anything else (a scheme deleted since it was cached) is raised.
+        found = _by_key(referrer, idempotency_key)
+        if found is None:
+            lookups.clear_all()
             raise
-        # Another request with the same key won the race: return its referral.
-        found = Referral.objects.get(referrer=referrer, idempotency_key=idempotency_key)
         return _replay(found, fingerprint), False
     return referral, True
+
+
+def _by_key(referrer: User, idempotency_key: str) -> Referral | None:
+    if not idempotency_key:
+        return None
+    return Referral.objects.filter(referrer=referrer, idempotency_key=idempotency_key).first()
 
 
 def create_self_referral(request_or_user, recorded_by: User, scheme: Organisation,
