@@ -30,6 +30,8 @@ from .models import AssetStatus, Service
 PAGE_SIZE = 25
 #: Most results the map shows at once (clustered); beyond it the map shows one page of results.
 MAP_LIMIT = 2000
+#: What the list shows of each asset's locations.
+LOCATIONS = "service_at_locations__location__addresses"
 #: Problem reports allowed per IP address per hour.
 REPORTS_PER_HOUR = 5
 
@@ -79,28 +81,34 @@ def asset_list(request: HttpRequest) -> HttpResponse:
             [*base, ("place", p.name), ("place_code", p.code)])} for p in form.place_choices]
     # Several places match the name: the page offers the choice and lists nothing yet.
     near_ids: list[tuple[object, float]] | None = [] if choices else None
+    near_points: dict[object, dict] = {}
     if not choices and (data.get("postcode") or data.get("place")):
         radius = float(data.get("radius") or 2000)
         east, north = form.point
         label = data["postcode"] or form.place.label
         searched_near = {"label": label, "radius": radius}
-        near_ids = _within(qs, east, north, radius)
-    points = _points(qs, near_ids)
-    total = len(near_ids) if near_ids is not None else len(points)
+        near_ids, near_points = _within(qs, east, north, radius)
     if near_ids is not None:
+        total = len(near_ids)
         page = Paginator(near_ids, PAGE_SIZE).get_page(request.GET.get("page") or 1)
         distance = dict(page.object_list)
-        services_ = _with_locations(qs.filter(id__in=list(distance)))
+        services_ = qs.filter(id__in=list(distance)).prefetch_related(LOCATIONS)
         page.object_list = sorted(((s, distance[s.id]) for s in services_),
                                   key=lambda r: (r[1], r[0].name))
     else:
-        page = Paginator(qs.order_by("name", "id"), PAGE_SIZE).get_page(
-            request.GET.get("page") or 1)
-        page.object_list = [(s, None) for s in _with_locations(page.object_list)]
+        # paged in the database; locations are prefetched for this page's services only
+        page = Paginator(qs.order_by("name", "id").prefetch_related(LOCATIONS),
+                         PAGE_SIZE).get_page(request.GET.get("page") or 1)
+        total = page.paginator.count
+        page.object_list = [(s, None) for s in page.object_list]
     # The map shows every result (clustered) when there are not too many, else this page's.
     map_all = total <= MAP_LIMIT
     on_page = {s.id for s, _ in page.object_list}
-    markers = _markers([p for p in points if map_all or p["id"] in on_page])
+    if near_ids is not None:
+        points = [near_points[i] for i, _ in near_ids if map_all or i in on_page]
+    else:
+        points = _points(qs, None if map_all else on_page)
+    markers = _markers(points)
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
@@ -109,45 +117,45 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     }, status=status)
 
 
-def _with_locations(services_) -> list[Service]:
-    """The services with their locations and addresses prefetched (one page at a time)."""
-    return list(Service.objects.filter(id__in=[s.id for s in services_])
-                .order_by("name", "id")
-                .prefetch_related("service_at_locations__location__addresses"))
-
-
-def _points(qs, near_ids: list[tuple[object, float]] | None) -> list[dict]:
-    """One row per matching service (its first location): id, name, WGS84 position and
-    whether the exact location is hidden; read as plain values, without model instances."""
+def _points(qs, wanted: set | None) -> list[dict]:
+    """One row per matching service (its first location), all of them or only the ``wanted``
+    ids: id, name, WGS84 position and whether the exact location is hidden; read as plain
+    values, without model instances."""
+    if wanted is not None:
+        qs = qs.filter(id__in=wanted)
     rows = qs.order_by().values_list(
         "id", "name", "hide_exact_location", "service_at_locations__location__latitude",
         "service_at_locations__location__longitude")
-    wanted = {i for i, _ in near_ids} if near_ids is not None else None
     seen: dict[object, dict] = {}
     for sid, name, hidden, lat, lon in rows:
-        if sid in seen or (wanted is not None and sid not in wanted):
-            continue
-        seen[sid] = {"id": sid, "name": name, "hidden": hidden, "lat": lat, "lon": lon}
+        if sid not in seen:
+            seen[sid] = {"id": sid, "name": name, "hidden": hidden, "lat": lat, "lon": lon}
     return list(seen.values())
 
 
-def _within(qs, east: float, north: float, radius: float) -> list[tuple[object, float]]:
+def _within(qs, east: float, north: float,
+            radius: float) -> tuple[list[tuple[object, float]], dict[object, dict]]:
     """``(service id, metres)`` of services with a shown location within ``radius`` metres of
-    the point (British National Grid), nearest first then by name; a service with several
-    locations counts at its nearest."""
+    the point (British National Grid), nearest first then by name (a service with several
+    locations counts at its nearest), and each one's map point (that nearest location)."""
     rows = qs.filter(
         hide_exact_location=False,
         service_at_locations__location__easting__range=(east - radius, east + radius),
         service_at_locations__location__northing__range=(north - radius, north + radius),
     ).order_by().values_list("id", "name", "service_at_locations__location__easting",
-                             "service_at_locations__location__northing")
+                             "service_at_locations__location__northing",
+                             "service_at_locations__location__latitude",
+                             "service_at_locations__location__longitude")
     best: dict[object, tuple[float, str]] = {}
-    for sid, name, e, n in rows:
+    points: dict[object, dict] = {}
+    for sid, name, e, n, lat, lon in rows:
         d = math.hypot(e - east, n - north)
         if d <= radius and (sid not in best or d < best[sid][0]):
             best[sid] = (d, name)
-    return [(sid, d) for sid, (d, _name) in sorted(best.items(),
-                                                   key=lambda kv: (kv[1][0], kv[1][1]))]
+            points[sid] = {"id": sid, "name": name, "hidden": False, "lat": lat, "lon": lon}
+    ordered = [(sid, d) for sid, (d, _name) in sorted(best.items(),
+                                                      key=lambda kv: (kv[1][0], kv[1][1]))]
+    return ordered, points
 
 
 def _markers(points: list[dict]) -> list[dict]:
