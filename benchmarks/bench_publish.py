@@ -1,6 +1,6 @@
 """Benchmark publishing an index to the web app, and reading it back, on a fresh SQLite database.
 
-``.venv/bin/python benchmarks/bench_publish.py [--runs N]``
+``.venv/bin/python benchmarks/bench_publish.py [--runs N] [--no-england] [--england-publish]``
 
 What ``rescomm load-demo`` adds for the index pages: IMD 2025 rebuilt for the 1,601 bundled
 Cheshire & Merseyside LSOAs, N Monte Carlo runs (default 200) of its rank, and the publication
@@ -13,7 +13,18 @@ measured in the same run:
 - the idempotent re-run (``publish_demo`` finding the same checksum) next to the full publish;
 - the map page of one domain, first (renders and caches the SVG) and second request.
 
-This is a benchmark, not a test: it asserts correctness (row counts), never speed.
+Then the contributions of every area (what ``publish`` stores per area x indicator) for the
+``warm`` framework, on the 1,601 bundled C&M LSOAs and on all 33,755 English LSOAs (the official
+files from ``../shared/data`` when present, else SYNTHETIC: bundled C&M rows resampled onto the
+English LSOA 2021 codes and their LAs), each next to the per-area loop in the same run:
+
+- ``Build.explain_all()`` vs ``Build.explain(area)`` called for every area (checked equal);
+- the publishing rows (``publish._contribution_rows``) vs the previous implementation, which
+  called ``Build.explain`` once per area (checked equal);
+- (C&M; England with ``--england-publish``) the whole ``publish`` of ``warm`` vs the same publish
+  with the previous per-area rows.
+
+This is a benchmark, not a test: it asserts correctness (row counts, equal numbers), never speed.
 """
 
 from __future__ import annotations
@@ -25,7 +36,9 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared" / "data"
+sys.path.insert(0, str(REPO / "src"))
 
 
 def timed(function, *args, **kwargs):
@@ -34,9 +47,91 @@ def timed(function, *args, **kwargs):
     return result, time.perf_counter() - started
 
 
+def per_area_rows(build, progress):
+    """The previous ``publish._contribution_rows``: ``Build.explain`` once per area."""
+    from rescomm.web.insight.publish import _number
+
+    rows = []
+    codes = [str(code) for code in build.area_codes]
+    step = max(1, len(codes) // 4)
+    keys = ["raw", "normalised", "weight", "effective_weight", "contribution", "share"]
+    for n, code in enumerate(codes, start=1):
+        table = build.explain(code)
+        columns = [table[key].tolist() for key in keys]
+        for j, indicator in enumerate(table["indicator"].tolist()):
+            fields = {key: _number(column[j]) for key, column in zip(keys, columns, strict=True)}
+            rows.append((indicator, {"area_code": code, **fields}))
+        if n % step == 0 or n == len(codes):
+            progress(f"{build.spec.id}: contributions {n:,}/{len(codes):,} areas")
+    return rows
+
+
+def explain_loop(build):
+    """``Build.explain`` for every area, concatenated (the per-area baseline)."""
+    import pandas as pd
+
+    return pd.concat([build.explain(str(code)) for code in build.area_codes],
+                     ignore_index=True)
+
+
+def england_warm_table():
+    """All English LSOAs: the official files when ``../shared/data`` has them, else SYNTHETIC
+    (bundled C&M rows drawn with replacement onto the English LSOA 2021 codes and LAs)."""
+    import numpy as np
+
+    from rescomm.data import load_indicators, load_lsoa21_lookup, read_indicators
+
+    if (SHARED / "indicators").is_dir():
+        return read_indicators(SHARED), "all England, official files"
+    lookup = load_lsoa21_lookup()
+    lookup = lookup[lookup["lsoa21_code"].str.startswith("E")]
+    bundled = load_indicators()
+    draw = np.random.default_rng(7).integers(0, len(bundled), len(lookup))
+    table = bundled.iloc[draw].reset_index(drop=True)
+    for column in ("lsoa21_code", "lad_code"):
+        table[column] = lookup[column].to_numpy()
+    return table, "all England, SYNTHETIC (C&M rows resampled)"
+
+
+def contributions_bench(build, where, *, publish_too, line):
+    """explain_all vs the explain loop, and the publishing rows vs the per-area version."""
+    import pandas as pd
+
+    from rescomm.web.insight import publish as service
+
+    quiet = lambda text: None  # noqa: E731
+    n, m = len(build.area_codes), len(build.spec.indicators)
+    table, all_t = timed(build.explain_all)
+    looped, loop_t = timed(explain_loop, build)
+    pd.testing.assert_frame_equal(table.drop(columns="area_code"), looped,
+                                  check_exact=False, rtol=1e-12, atol=1e-12)
+    rows, rows_t = timed(service._contribution_rows, build, quiet)
+    before, before_t = timed(per_area_rows, build, quiet)
+    assert rows == before, "vectorised and per-area publishing rows differ"
+    print(f"\nwarm on {where}: {n:,} LSOAs x {m} indicators = {n * m:,} contributions")
+    line("Build.explain_all() vs Build.explain per area", all_t, loop_t)
+    line("publishing rows (_contribution_rows) vs per-area version", rows_t, before_t)
+    if publish_too:
+        options = {"source": "benchmark", "published_by": "bench"}
+        service.publish(build, **options)  # so that both timed publishes replace a run
+        original = service._contribution_rows
+        service._contribution_rows = per_area_rows
+        try:
+            _, old_t = timed(service.publish, build, **options)
+        finally:
+            service._contribution_rows = original
+        run, new_t = timed(service.publish, build, **options)
+        assert run.contributions.count() == n * m
+        line("publish warm (explain_all) vs publish with per-area rows", new_t, old_t)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=200, help="Monte Carlo runs (default 200)")
+    parser.add_argument("--no-england", action="store_true",
+                        help="skip the all-England contributions (about a minute)")
+    parser.add_argument("--england-publish", action="store_true",
+                        help="also publish warm for all England to SQLite, both ways")
     args = parser.parse_args()
 
     home = tempfile.mkdtemp(prefix="rescomm-bench-publish-")
@@ -133,6 +228,20 @@ def main() -> None:
     line("publish_demo, unchanged inputs vs full publish_demo", demo_again_t, demo_first_t)
     line("map page of one domain, cached SVG vs first render", map_again_t, map_first_t)
     line("area profile page", profile_t)
+
+    import warnings
+
+    from rescomm.measure import MeasureWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MeasureWarning)
+        warm = service.build_framework("warm")
+        contributions_bench(warm, "the bundled C&M inputs", publish_too=True, line=line)
+        if not args.no_england:
+            table, where = england_warm_table()
+            england, england_t = timed(service.build_framework, "warm", table)
+            contributions_bench(england, where, publish_too=args.england_publish, line=line)
+            line("(build warm for England)", england_t)
 
 
 if __name__ == "__main__":

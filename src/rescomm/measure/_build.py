@@ -21,6 +21,7 @@ import pandas as pd
 from . import _pipeline
 from ._data import Prepared, prepare
 from ._errors import IndexDataError, IndexSpecError
+from ._explain import explain_rows
 from ._results import (
     la_summary,
     nullable_int,
@@ -196,10 +197,18 @@ class Build:
                             columns=[i.id for i in self.spec.indicators])
 
     # ---- explanation ------------------------------------------------------------------------
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        """Position of each area code in the results (first occurrence), built once."""
+        positions: dict[str, int] = {}
+        for i, code in enumerate(self.area_codes.tolist()):
+            positions.setdefault(code, i)
+        return positions
+
     def _row(self, area: str) -> int:
-        hit = np.flatnonzero(self.area_codes == area)
-        if hit.size:
-            return int(hit[0])
+        hit = self._positions.get(area)
+        if hit is not None:
+            return hit
         if area in set(self._prep.codes):
             raise IndexDataError(f"area {area!r} was removed by screening (see build.log)")
         close = difflib.get_close_matches(area, list(map(str, self.area_codes[:50000])), n=3)
@@ -209,38 +218,55 @@ class Build:
     def explain(self, area: str) -> pd.DataFrame:
         """Contribution of each indicator to ``area``'s index score.
 
-        Returns one row per indicator: ``indicator, parent, raw, normalised, weight,
+        Returns one row per indicator: ``indicator, name, parent, raw, normalised, weight,
         effective_weight, contribution, share``. For arithmetic means at every level
         ``contribution`` is exact (:math:`\\sum` contributions = index score): it is the
         indicator's normalised value times its weight renormalised over the children present.
         For other means each parent's score is split in proportion to :math:`w_i x_i` (an
-        attribution, not an identity); Copeland splits by weighted rank terms.
+        attribution, not an identity); Copeland splits by weighted rank terms. The numbers
+        are those of :meth:`explain_all` for this area.
+
+        Raises
+        ------
+        IndexDataError
+            If ``area`` is not in the data or was removed by screening.
         """
-        i = self._row(area)
-        contrib: dict[str, float] = {ROOT: float(self._run.scores[ROOT][i])}
-        order = self.spec.node_ids
-        for node in order:
-            if self.spec.is_indicator(node):
-                continue
-            kids = self.spec.children(node)
-            score = float(self._run.scores[node][i])
-            factor = contrib[node] / score if score not in (0.0,) and not np.isnan(score) else 0.0
-            terms = self._run.terms[node][i]
-            for k, t in zip(kids, terms, strict=True):
-                contrib[k] = float(t) * factor
-        raw_idx = self._run.rows[i]
-        eff = self.effective_weights
-        total = contrib[ROOT]
-        rows = []
-        for j, ind in enumerate(self.spec.indicators):
-            c = contrib[ind.id]
-            rows.append({"indicator": ind.id, "name": ind.name, "parent": ind.parent,
-                         "raw": float(self._prep.raw[raw_idx, j]),
-                         "normalised": float(self._run.scores[ind.id][i]),
-                         "weight": self._run.weights[ind.id],
-                         "effective_weight": float(eff[ind.id]), "contribution": c,
-                         "share": c / total if total else np.nan})
-        return pd.DataFrame(rows)
+        return self._explain(np.array([self._row(area)]))
+
+    def explain_all(self) -> pd.DataFrame:
+        """:meth:`explain` for every area at once, as one tidy table.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per area and indicator, area-major in results order (all indicators of
+            the first area, in spec order, then the next area): ``area_code, indicator, name,
+            parent, raw, normalised, weight, effective_weight, contribution, share``.
+
+        Notes
+        -----
+        Walking the tree from the root down, the root contributes its score,
+        :math:`c_{root} = s_{root}`, and each child :math:`i` of group :math:`g` receives
+
+        .. math:: c_i = t_{gi} \\, c_g / s_g
+
+        where :math:`t_{gi}` is the child's term in the group's aggregation (for arithmetic
+        means :math:`t_{gi} = w_i x_i / \\sum_{j\\,present} w_j`, so the terms add up to
+        :math:`s_g`; geometric, harmonic and generalised means use
+        :math:`t_{gi} = s_g\\, w_i x_i / \\sum_j w_j x_j`; Copeland ``coinr`` the weighted
+        rank terms :math:`w_i (\\bar r_i - 1)`; Copeland ``classic`` has none, 0) and
+        :math:`c_g / s_g` is taken as 0 where :math:`s_g` is 0 or missing.
+        ``share`` :math:`= c_i / s_{root}`, missing where the index score is 0 or missing.
+        The loop is over the spec's groups; every step is an array operation over all areas
+        (:func:`._explain.explain_rows`), the same code :meth:`explain` runs for one area.
+        """
+        return self._explain(np.arange(len(self._run.rows)), codes=self.area_codes)
+
+    def _explain(self, rows: np.ndarray, codes: np.ndarray | None = None) -> pd.DataFrame:
+        eff = next(r for r in self._run.log if r.step == "weights").summary["effective"]
+        return explain_rows(self.spec, scores=self._run.scores, terms=self._run.terms,
+                            raw=self._prep.raw[self._run.rows[rows]], weights=self._run.weights,
+                            effective=eff, rows=rows, codes=codes)
 
     # ---- replay -------------------------------------------------------------------------------
     def rebuild(self, *, data: pd.DataFrame | str | Path | None = None,
