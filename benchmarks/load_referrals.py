@@ -4,8 +4,9 @@
 
 Self-contained and loopback only:
 
-1. creates a fresh PostgreSQL database ``rescomm_bench_<pid>`` (``--pg`` server, default
-   ``postgres://postgres@127.0.0.1:5432``) and runs ``rescomm migrate`` against it;
+1. creates a fresh PostgreSQL database ``rescomm_bench_<pid>`` (or ``--database``; ``--pg``
+   server, default ``postgres://postgres@127.0.0.1:5432``) and runs ``rescomm migrate`` against
+   it;
 2. creates SYNTHETIC demo organisations and accounts (``--schemes`` schemes spread over the
    Cheshire & Merseyside local authorities, 5 link workers each, 100 practices, 200
    referrers, a commissioner; all ``is_demo`` and named "(synthetic)"), then bulk-loads
@@ -25,7 +26,9 @@ Self-contained and loopback only:
    (target >= 200 per second), then re-sends ``--retry-fraction`` of them (same key, same
    body) concurrently, and checks in the database that no referral was lost (every 201 id is
    stored) or duplicated (one row per key; replays return the same id);
-6. stops the server and drops the database (in a ``finally``).
+6. stops the server and drops the database (also on an error; ``--keep`` keeps it).
+
+The server, client and table code is shared with ``load_oruk_api.py`` (``_loadlib.py``).
 
 This is a benchmark, not a test: it reports figures and checks answers, never asserts speed.
 """
@@ -34,27 +37,24 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import http.client
 import io
 import json
 import os
-import signal
-import subprocess
 import sys
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-RESCOMM = [sys.executable, "-m", "rescomm"]
-
-from load_oruk_api import pg, report, wait_healthy  # noqa: E402
+from _loadlib import (
+    Request,
+    migrate,
+    p95,
+    print_table,
+    report,
+    rescomm_server,
+    run_clients,
+    scratch_database,
+)
 
 NEEDS = np.array(["loneliness", "low_mood", "long_term_condition", "finance", "housing",
                   "employment", "physical_activity", "carer_support", "bereavement", "other"])
@@ -246,34 +246,9 @@ def bulk_referrals(people: dict, n: int, rng: np.random.Generator) -> dict:
 
 def run_pages(port: int, path: str, cookie: str, clients: int, requests: int) -> dict:
     """GET ``path`` ``requests`` times from ``clients`` threads with a session cookie."""
-    lock = threading.Lock()
-    remaining = [requests]
-    lat: list[float] = []
-    status: dict[int, int] = {}
-
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        while True:
-            with lock:
-                if remaining[0] == 0:
-                    break
-                remaining[0] -= 1
-            t = time.perf_counter()
-            conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"} if cookie
-                         else {})
-            resp = conn.getresponse()
-            resp.read()
-            elapsed = time.perf_counter() - t
-            with lock:
-                lat.append(elapsed)
-                status[resp.status] = status.get(resp.status, 0) + 1
-        conn.close()
-
-    t = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for f in [pool.submit(worker) for _ in range(clients)]:
-            f.result()
-    return {"lat": np.array(lat), "wall": time.perf_counter() - t, "status": status}
+    headers = {"Cookie": f"sessionid={cookie}"} if cookie else {}
+    return run_clients(port, [Request("GET", path, headers=headers)] * requests,
+                       clients=clients, timeout=120)
 
 
 def api_body(postcodes: np.ndarray, nhs: list[str], i: int) -> bytes:
@@ -286,40 +261,23 @@ def api_body(postcodes: np.ndarray, nhs: list[str], i: int) -> bytes:
 
 def run_api(port: int, tokens: list[str], bodies: list[bytes], keys: list[str],
             clients: int) -> dict:
-    """POST each body with its key; client ``c`` uses ``tokens[c]`` for requests c, c+k, ..."""
-    lat = np.full(len(bodies), np.nan)
+    """POST each body with its key; client ``c`` uses ``tokens[c]`` for requests c, c+k, ...
+
+    The result also has ``"ids"``: the referral id of each request answered 201, else None.
+    """
     ids: list[str | None] = [None] * len(bodies)
-    codes: list[int] = [0] * len(bodies)
+    requests = [Request("POST", "/api/referrals", body=body, headers={
+        "Authorization": f"Bearer {tokens[(i % clients) % len(tokens)]}",
+        "Content-Type": "application/json", "Idempotency-Key": keys[i]})
+        for i, body in enumerate(bodies)]
 
-    def worker(c: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-        for i in range(c, len(bodies), clients):
-            t = time.perf_counter()
-            try:
-                conn.request("POST", "/api/referrals", body=bodies[i], headers={
-                    "Authorization": f"Bearer {tokens[c % len(tokens)]}",
-                    "Content-Type": "application/json", "Idempotency-Key": keys[i]})
-                resp = conn.getresponse()
-                payload = resp.read()
-                codes[i] = resp.status
-                if resp.status == 201:
-                    ids[i] = json.loads(payload)["id"]
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
-                codes[i] = -1
-            lat[i] = time.perf_counter() - t
-        conn.close()
+    def keep_id(i: int, status: int, payload: bytes) -> None:
+        if status == 201:
+            ids[i] = json.loads(payload)["id"]
 
-    t = time.perf_counter()
-    with ThreadPoolExecutor(clients) as pool:
-        for f in [pool.submit(worker, c) for c in range(clients)]:
-            f.result()
-    wall = time.perf_counter() - t
-    status: dict[int, int] = {}
-    for code in codes:
-        status[code] = status.get(code, 0) + 1
-    return {"lat": lat[~np.isnan(lat)], "wall": wall, "status": status, "ids": ids}
+    res = run_clients(port, requests, clients=clients, strided=True, timeout=120,
+                      on_response=keep_id)
+    return {**res, "ids": ids}
 
 
 def main() -> None:
@@ -335,25 +293,23 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--pg", default="postgres://postgres@127.0.0.1:5432",
                         help="PostgreSQL server (no database name); loopback expected")
+    parser.add_argument("--database", default=None,
+                        help="name of the scratch database to create on that server and drop "
+                             "afterwards (it must not exist); default rescomm_bench_<pid>")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
     args = parser.parse_args()
     rng = np.random.default_rng(20261126)
-    name = f"rescomm_bench_{os.getpid()}"
-    url = f"{args.pg}/{name}"
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT / "src")}
-    server = None
     load0 = os.getloadavg()[0]
-    pg(args.pg, f'CREATE DATABASE "{name}"')
-    try:
-        subprocess.run([*RESCOMM, "migrate", "--database-url", url], env=env, check=True,
-                       stdout=subprocess.DEVNULL)
+    with scratch_database(args.pg, args.database, keep=args.keep) as url:
+        migrate(url)
         from rescomm.cli.web import configure_django
 
         configure_django(url)
         from django.db import connection, connections
 
         people = create_people(args.schemes)
-        print(f"database {name}: loading {args.referrals:,} SYNTHETIC referrals", flush=True)
+        print(f"database {url.rsplit('/', 1)[1]}: loading {args.referrals:,} SYNTHETIC "
+              "referrals", flush=True)
         counts = bulk_referrals(people, args.referrals, rng)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM prescribing_referral WHERE scheme_id = %s AND "
@@ -361,44 +317,40 @@ def main() -> None:
             caseload_size = cursor.fetchone()[0]
         connections.close_all()
 
-        server = subprocess.Popen(
-            [*RESCOMM, "serve", "--host", "127.0.0.1", "--port", str(args.port), "--workers",
-             str(args.workers), "--database-url", url],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-        wait_healthy(args.port, server)
-        pages = {"caseload": ("/prescribing/caseload/", people["worker_session"]),
-                 "dashboard": ("/prescribing/dashboard/", people["commissioner_session"])}
-        # The dashboard's first request in a worker computes the report (then cached 5 min):
-        # time it alone, before anything else has touched the data.
-        cold = run_pages(args.port, *pages["dashboard"], 1, 1)
-        for path, cookie in pages.values():  # warm up (imports, templates, connections)
-            run_pages(args.port, path, cookie, args.page_clients, args.page_clients * 2)
-        load_start = os.getloadavg()[0]
-        base = run_pages(args.port, "/healthz", "", args.page_clients, args.page_requests)
-        measured = {k: run_pages(args.port, path, cookie, args.page_clients, args.page_requests)
-                    for k, (path, cookie) in pages.items()}
+        with rescomm_server(url, port=args.port, workers=args.workers):
+            pages = {"caseload": ("/prescribing/caseload/", people["worker_session"]),
+                     "dashboard": ("/prescribing/dashboard/", people["commissioner_session"])}
+            # The dashboard's first request in a worker computes the report (then cached 5 min):
+            # time it alone, before anything else has touched the data.
+            cold = run_pages(args.port, *pages["dashboard"], 1, 1)
+            for path, cookie in pages.values():  # warm up (imports, templates, connections)
+                run_pages(args.port, path, cookie, args.page_clients, args.page_clients * 2)
+            load_start = os.getloadavg()[0]
+            base = run_pages(args.port, "/healthz", "", args.page_clients, args.page_requests)
+            measured = {k: run_pages(args.port, path, cookie, args.page_clients,
+                                     args.page_requests) for k, (path, cookie) in pages.items()}
 
-        from rescomm.data import load_postcodes
+            from rescomm.data import load_postcodes
 
-        live = load_postcodes().query("terminated.isna() and lsoa21_code.notna()")
-        lads = {s.lad_code for s in people["schemes"]}
-        postcodes = live[live["lad_code"].isin(lads)]["postcode"].to_numpy(dtype=object)
-        postcodes = rng.choice(postcodes, 500)
-        nhs = test_nhs_numbers(1000)
-        bodies = [api_body(postcodes, nhs, i) for i in range(args.api_requests)]
-        keys = [f"bench-{i}" for i in range(args.api_requests)]
-        tokens = people["tokens"][: args.api_clients]
-        api_base = run_pages(args.port, "/healthz", "", args.api_clients, args.api_requests)
-        api = run_api(args.port, tokens, bodies, keys, args.api_clients)
-        retry_n = int(len(bodies) * args.retry_fraction)
-        retry_idx = rng.choice(len(bodies), retry_n, replace=False)
-        # Request i was sent with token i % clients: replay it with the same token, key, body
-        # (each replay on its own client, so client j uses token j).
-        retried = run_api(args.port, [tokens[i % args.api_clients] for i in retry_idx],
-                          [bodies[i] for i in retry_idx], [keys[i] for i in retry_idx],
-                          retry_n)
-        same = sum(1 for j, i in enumerate(retry_idx) if retried["ids"][j] == api["ids"][i])
-        load_end = os.getloadavg()[0]
+            live = load_postcodes().query("terminated.isna() and lsoa21_code.notna()")
+            lads = {s.lad_code for s in people["schemes"]}
+            postcodes = live[live["lad_code"].isin(lads)]["postcode"].to_numpy(dtype=object)
+            postcodes = rng.choice(postcodes, 500)
+            nhs = test_nhs_numbers(1000)
+            bodies = [api_body(postcodes, nhs, i) for i in range(args.api_requests)]
+            keys = [f"bench-{i}" for i in range(args.api_requests)]
+            tokens = people["tokens"][: args.api_clients]
+            api_base = run_pages(args.port, "/healthz", "", args.api_clients, args.api_requests)
+            api = run_api(args.port, tokens, bodies, keys, args.api_clients)
+            retry_n = int(len(bodies) * args.retry_fraction)
+            retry_idx = rng.choice(len(bodies), retry_n, replace=False)
+            # Request i was sent with token i % clients: replay it with the same token, key, body
+            # (each replay on its own client, so client j uses token j).
+            retried = run_api(args.port, [tokens[i % args.api_clients] for i in retry_idx],
+                              [bodies[i] for i in retry_idx], [keys[i] for i in retry_idx],
+                              retry_n)
+            same = sum(1 for j, i in enumerate(retry_idx) if retried["ids"][j] == api["ids"][i])
+            load_end = os.getloadavg()[0]
 
         connection.connect()
         with connection.cursor() as cursor:
@@ -410,23 +362,6 @@ def main() -> None:
                            [created_ids])
             found = cursor.fetchone()[0]
         connections.close_all()
-    finally:
-        if server is not None:
-            os.killpg(server.pid, signal.SIGTERM)
-            try:
-                server.wait(20)
-            except subprocess.TimeoutExpired:
-                os.killpg(server.pid, signal.SIGKILL)
-                server.wait()
-        try:
-            from django.db import connections as conns
-
-            conns.close_all()
-        except Exception:  # noqa: BLE001 (Django may not be set up if migrate failed)
-            pass
-        if not args.keep:
-            pg(args.pg, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            print(f"server stopped; database {name} dropped")
 
     print(f"\nSocial prescribing benchmark ({os.cpu_count()} CPUs, Python "
           f"{sys.version.split()[0]}; load average {load0:.1f} before, {load_start:.1f} at "
@@ -436,21 +371,17 @@ def main() -> None:
           f"{counts['outcomes']:,} outcome measures bulk-loaded in {counts['seconds']:.0f} s; "
           f"{args.schemes} schemes; {counts['open']:,} open referrals, {caseload_size:,} on the "
           f"measured link worker's caseload; gunicorn {args.workers} workers x 4 threads")
-    header = ("endpoint", "requests", "p50", "p95", "p99", "throughput", "wall", "status")
-    rows = [report(f"/healthz (baseline, {args.page_clients} clients)", base),
-            report("link worker caseload page", measured["caseload"]),
-            report("commissioner dashboard, first request (computed)", cold),
-            report("commissioner dashboard (report cached)", measured["dashboard"]),
-            report(f"/healthz (baseline, {args.api_clients} clients)", api_base),
-            report(f"POST /api/referrals ({args.api_clients} clients)", api),
-            report(f"POST /api/referrals replays ({retry_n})", retried)]
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    for r in [header, tuple("-" * w for w in widths), *rows]:
-        print("  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)))
+    print_table([report(f"/healthz (baseline, {args.page_clients} clients)", base),
+                 report("link worker caseload page", measured["caseload"]),
+                 report("commissioner dashboard, first request (computed)", cold),
+                 report("commissioner dashboard (report cached)", measured["dashboard"]),
+                 report(f"/healthz (baseline, {args.api_clients} clients)", api_base),
+                 report(f"POST /api/referrals ({args.api_clients} clients)", api),
+                 report(f"POST /api/referrals replays ({retry_n})", retried)])
     for k in ("caseload", "dashboard"):
-        p95 = np.percentile(measured[k]["lat"], 95) * 1000
-        print(f"{k}: p95 {p95:.0f} ms (target < 300 ms: {'met' if p95 < 300 else 'NOT met'}); "
-              f"{p95 / (np.percentile(base['lat'], 95) * 1000):.1f}x the healthz p95")
+        ms = p95(measured[k])
+        print(f"{k}: p95 {ms:.0f} ms (target < 300 ms: {'met' if ms < 300 else 'NOT met'}); "
+              f"{ms / p95(base):.1f}x the healthz p95")
     rate = len(api["lat"]) / api["wall"]
     print(f"API: {rate:.0f} referrals/s (target >= 200/s: {'met' if rate >= 200 else 'NOT met'})"
           f"; {rate / (len(api_base['lat']) / api_base['wall']):.2f}x the healthz rate")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 
 
@@ -35,3 +36,19 @@ def group_sums(data: pd.DataFrame, columns: list[str], by: list[str]) -> pd.Data
     if not by:
         return data[columns].sum(min_count=1).to_frame().T.reset_index(drop=True)
     return data.groupby(by, sort=True, dropna=False)[columns].sum(min_count=1).reset_index()
+
+
+def count_table(
+    data: pd.DataFrame, x: str, n: str, by: str | Sequence[str] | None
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The table a numerator/denominator wrapper fills, and its ``x`` and ``n`` as floats.
+
+    Without ``by``, a copy of ``data`` (one result per input row); with ``by``, one row per
+    group holding the group columns and the sums of ``x`` and ``n`` (:func:`group_sums`).
+    Raises the KeyError of :func:`check_columns` if ``x``, ``n`` or a ``by`` column is missing.
+    """
+    check_columns(data, x=x, n=n)
+    groups = as_list(by)
+    check_columns(data, **{f"by[{i}]": g for i, g in enumerate(groups)})
+    out = group_sums(data, [x, n], groups) if groups else data.copy()
+    return out, out[x].to_numpy(dtype=float), out[n].to_numpy(dtype=float)

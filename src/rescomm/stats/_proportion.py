@@ -19,7 +19,7 @@ from rescomm.stats._checks import (
     z_value,
 )
 from rescomm.stats._errors import Policy, ZeroDenominatorWarning, apply_policy, check_policy
-from rescomm.stats._frame import as_list, check_columns, group_sums
+from rescomm.stats._frame import count_table
 from rescomm.stats._output import ci_columns, confidence_label
 
 __all__ = ["proportion", "wilson_ci"]
@@ -169,12 +169,7 @@ def proportion(
     .. [1] Public Health England. PHEindicatormethods: ``phe_proportion``. CRAN, 2024.
     """
     levels = check_confidences(confidence)
-    check_columns(data, x=x, n=n)
-    groups = as_list(by)
-    check_columns(data, **{f"by[{i}]": g for i, g in enumerate(groups)})
-    out = group_sums(data, [x, n], groups) if groups else data.copy()
-    xv = out[x].to_numpy(dtype=float)
-    nv = out[n].to_numpy(dtype=float)
+    out, xv, nv = count_table(data, x, n, by)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["value"] = np.where(nv == 0, np.nan, xv / nv) * multiplier
     for level, (lo, hi) in zip(levels, ci_columns(levels), strict=True):

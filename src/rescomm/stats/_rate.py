@@ -25,7 +25,7 @@ from rescomm.stats._errors import (
     apply_policy,
     check_policy,
 )
-from rescomm.stats._frame import as_list, check_columns, group_sums
+from rescomm.stats._frame import count_table
 from rescomm.stats._output import ci_columns, confidence_label, per_label
 
 __all__ = ["byars_ci", "exact_poisson_ci", "rate"]
@@ -206,12 +206,7 @@ def rate(
     """
     levels = check_confidences(confidence)
     check_policy("zero_denominator", zero_denominator)
-    check_columns(data, x=x, n=n)
-    groups = as_list(by)
-    check_columns(data, **{f"by[{i}]": g for i, g in enumerate(groups)})
-    out = group_sums(data, [x, n], groups) if groups else data.copy()
-    xv = out[x].to_numpy(dtype=float)
-    nv = out[n].to_numpy(dtype=float)
+    out, xv, nv = count_table(data, x, n, by)
     check_same_shape(x=xv, n=nv)
     check_nonnegative(nv, "n")
     zero = nv == 0

@@ -67,6 +67,16 @@ def test_none_is_cached_too():
     assert len(calls) == 1
 
 
+def test_a_full_cache_drops_the_least_recently_used_answer():
+    cache = lookups.TtlCache(ttl=60, maxsize=2)
+    calls = []
+    for key in ("a", "b", "a", "c"):  # "b" is the least recently used when "c" arrives
+        cache.get_or_compute(key, lambda key=key: calls.append(key) or key.upper())
+    assert cache.get_or_compute("a", lambda: "recomputed") == "A"
+    assert cache.get_or_compute("b", lambda: "recomputed") == "recomputed"
+    assert calls == ["a", "b", "c"]
+
+
 def test_a_changed_scheme_is_used_by_the_next_referral(client, gp, scheme, bearer):
     headers = bearer(gp)
     assert post(client, headers).status_code == 201

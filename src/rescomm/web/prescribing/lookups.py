@@ -3,58 +3,71 @@ authority and the IMD decile of an LSOA.
 
 Both change only when an administrator edits organisations or reference data is reloaded, yet
 each referral asked the database for them (2 of the 11 queries of ``POST /api/referrals``).
-Each cache entry is kept for at most :data:`TTL_SECONDS`. The scheme cache is cleared at once
-when an :class:`~rescomm.web.accounts.models.Organisation` is saved or deleted in this process
-(signals connected in :meth:`.apps.PrescribingConfig.ready`). Another process (a second gunicorn
-worker, the command line, a bulk ``update()``) cannot clear this one's cache, so such a change
-reaches it within :data:`TTL_SECONDS` at most. Deciles are published reference data that change
-only when the data bundle is reloaded: no signal (one would make the reload's bulk delete fetch
-every row), just the same time limit.
+Each cache entry is kept for at most :data:`TTL_SECONDS` after it is stored. The scheme cache
+is cleared at once when an :class:`~rescomm.web.accounts.models.Organisation` is saved or
+deleted in this process (signals connected in :meth:`.apps.PrescribingConfig.ready`). Another
+process (a second gunicorn worker, the command line, a bulk ``update()``) cannot clear this
+one's cache, so such a change reaches it within :data:`TTL_SECONDS` at most. Deciles are
+published reference data that change only when the data bundle is reloaded: no signal (one
+would make the reload's bulk delete fetch every row), just the same time limit.
+
+Storage and expiry are :class:`cachetools.TTLCache` (decision 21); this module adds the lock
+and the clearing rule.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+
+from cachetools import TTLCache
 
 #: Longest time (seconds) a cached answer is used before the database is asked again.
 TTL_SECONDS = 60.0
-_MISSING = object()
 
 
 class TtlCache:
-    """A thread-safe dict of answers, each kept for ``ttl`` seconds (monotonic clock)."""
+    """Answers kept for ``ttl`` seconds of ``clock``, shared by the threads of a process.
 
-    def __init__(self, ttl: float = TTL_SECONDS, clock: Callable[[], float] = time.monotonic):
-        self.ttl = ttl
-        self._clock = clock
+    A :class:`cachetools.TTLCache` of at most ``maxsize`` answers (when full, the least
+    recently used is dropped), used under a lock since cachetools' caches are not thread-safe.
+    The database is asked outside the lock, so a slow query holds up no other thread.
+    :meth:`clear` forgets every answer, and an answer that was being computed while it ran is
+    returned to its caller but not stored: it may have been read before the change.
+    """
+
+    def __init__(self, ttl: float = TTL_SECONDS, *, maxsize: int = 1_024,
+                 clock: Callable[[], float] = time.monotonic):
+        self._data: TTLCache = TTLCache(maxsize=maxsize, ttl=ttl, timer=clock)
         self._lock = threading.Lock()
-        self._data: dict = {}
         self._generation = 0
 
-    def get_or_compute(self, key, compute: Callable[[], object]):
-        now = self._clock()
+    def get_or_compute(self, key: Hashable, compute: Callable[[], object]):
+        """The stored answer for ``key`` if it is younger than the TTL, else ``compute()``
+        (stored unless :meth:`clear` ran meanwhile). ``None`` is an answer like any other."""
         with self._lock:
-            found = self._data.get(key, _MISSING)
-            generation = self._generation
-        if found is not _MISSING and found[0] > now:
-            return found[1]
+            try:
+                return self._data[key]
+            except KeyError:  # never stored, expired or dropped
+                generation = self._generation
         value = compute()
         with self._lock:
-            # A clear() while computing means the answer may be old: use it, do not keep it.
             if generation == self._generation:
-                self._data[key] = (now + self.ttl, value)
+                self._data[key] = value
         return value
 
     def clear(self) -> None:
+        """Forget every answer, including any being computed now."""
         with self._lock:
             self._data.clear()
             self._generation += 1
 
 
-schemes = TtlCache()
-deciles = TtlCache()
+#: One entry per (local authority, demo) pair: a few hundred at most.
+schemes = TtlCache(maxsize=1_024)
+#: One entry per LSOA asked about; England has 33,755 LSOAs (2021), so none is ever dropped.
+deciles = TtlCache(maxsize=40_000)
 
 
 def scheme_id_for(lad_code: str, *, demo: bool) -> int | None:
