@@ -16,6 +16,9 @@ the installed ``rescomm.data`` loaders, so they use the bundled postcode, lookup
 tables as they are on disk.
 
 The bundle is committed to the repository so that rescomm runs on machines without ``../shared``.
+Library opening times (``assets/libraries_uk_librarieshacked_schema.csv``) are deliberately not
+bundled: that file states no licence (``docs/assets-data.md`` section 3a, decision 22); rescomm
+reads it at run time with ``load_assets(library_hours=FILE)`` / ``load-demo --library-hours``.
 """
 
 from __future__ import annotations

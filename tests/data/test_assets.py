@@ -108,7 +108,7 @@ def test_load_assets_has_the_normalised_columns_in_order():
     assert list(A.load_assets().columns) == [
         "source_id", "name", "category", "capitals", "needs", "address", "postcode", "phone",
         "email", "url", "easting", "northing", "latitude", "longitude", "lad_code",
-        "lsoa21_code", "lsoa21_method", "source", "licence", "attribution",
+        "lsoa21_code", "lsoa21_method", "source", "licence", "attribution", "opening_times",
     ]
 
 

@@ -14,6 +14,8 @@ from urllib.parse import urlparse
 
 import click
 
+from ._errors import EXIT_USER_ERROR
+
 DEFAULT_SETTINGS = "rescomm.web.settings.dev"
 SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 
@@ -57,10 +59,27 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("createcachetable", verbosity=verbosity)
 
 
-def _load_demo(force: bool = False) -> None:
-    from django.core.management import call_command
+library_hours_option = click.option(
+    "--library-hours",
+    envvar="RESCOMM_LIBRARY_HOURS",
+    type=click.Path(exists=True, dir_okay=False),
+    metavar="FILE",
+    help="Give the libraries their staffed opening times from this Libraries Hacked UK "
+    "libraries CSV (not bundled: its licence is not stated; e.g. "
+    "../shared/data/assets/libraries_uk_librarieshacked_schema.csv). Also read from "
+    "RESCOMM_LIBRARY_HOURS.",
+)
 
-    call_command("load_demo", force=force)
+
+def _load_demo(force: bool = False, library_hours: str | None = None) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    try:
+        call_command("load_demo", force=force, library_hours=library_hours)
+    except CommandError as exc:
+        click.echo(f"rescomm: error: {exc}", err=True)
+        raise click.exceptions.Exit(EXIT_USER_ERROR) from exc
 
 
 def _create_demo_accounts() -> None:
@@ -136,23 +155,26 @@ def migrate(database_url: str | None) -> None:
 
 @click.command("load-demo")
 @click.option("--force", is_flag=True, help="Reload even if this version of the data is loaded.")
+@library_hours_option
 @database_url_option
-def load_demo(force: bool, database_url: str | None) -> None:
+def load_demo(force: bool, library_hours: str | None, database_url: str | None) -> None:
     """Load the bundled Cheshire & Merseyside demo data into the database.
 
     The load runs in one transaction: it completes or leaves nothing behind. Running it again
-    with the same bundled data does nothing.
+    with the same bundled data (and the same --library-hours file, or none) does nothing.
     """
     configure_django(database_url)
-    _load_demo(force=force)
+    _load_demo(force=force, library_hours=library_hours)
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--no-serve", is_flag=True, help="Set up the database and data, then stop.")
+@library_hours_option
 @database_url_option
-def demo(host: str, port: int, no_serve: bool, database_url: str | None) -> None:
+def demo(host: str, port: int, no_serve: bool, library_hours: str | None,
+         database_url: str | None) -> None:
     """Set up and start the demo: create the database, load the bundled Cheshire & Merseyside
     data and serve the web app at http://127.0.0.1:8000.
 
@@ -162,7 +184,7 @@ def demo(host: str, port: int, no_serve: bool, database_url: str | None) -> None
     configure_django(database_url)
     click.echo(f"Using {_describe_database()}")
     _migrate()
-    _load_demo()
+    _load_demo(library_hours=library_hours)
     _create_demo_accounts()
     _create_demo_referrals()
     click.echo(f"Ready in {time.perf_counter() - started:.1f} s")

@@ -4,7 +4,8 @@
 files that users download (e.g. :func:`read_onspd` for the ONS Postcode Directory,
 :func:`read_indicators` for the inputs of the resilience frameworks, and
 :func:`read_gp_practices`, :func:`read_ace_libraries`, :func:`read_gias` and
-:func:`read_greenspace_access_points` for community assets).
+:func:`read_greenspace_access_points` for community assets, and
+:func:`read_library_opening_times` for library opening hours).
 
 The bundled tables are real open data for Cheshire & Merseyside (see ``bundled/MANIFEST.json`` and
 the project ``NOTICE`` for sources and attribution).
@@ -46,11 +47,19 @@ from ._errors import (
     AssetFileError,
     DataFileMissingError,
     IndicatorFileError,
+    OpeningHoursError,
+    OpeningHoursWarning,
 )
 from ._gp_practices import read_gp_practices
 from ._greenspace import greenspace_sites, read_greenspace_access_points
 from ._indicators import INDICATOR_COLUMNS, load_indicators, read_indicators
 from ._libraries import read_ace_libraries
+from ._library_hours import (
+    library_opening_times,
+    match_library_opening_times,
+    normalise_library_name,
+    read_library_opening_times,
+)
 from ._needs import NEED_CODES, NEED_LABELS, UnknownNeedError, need_label, validate_needs
 from ._nhs_number import (
     InvalidNhsNumberError,
@@ -60,6 +69,7 @@ from ._nhs_number import (
     validate_nhs_number,
 )
 from ._official import ONSPD_FIELDS, DataFormatError, read_onspd
+from ._opening_hours import DAY_CODES, parse_sessions, weekly_rules
 from ._schools import read_gias
 
 __all__ = [
@@ -79,9 +89,12 @@ __all__ = [
     "CATEGORY_CAPITALS",
     "CATEGORY_NEEDS",
     "CM_LOCAL_AUTHORITIES",
+    "DAY_CODES",
     "GREENSPACE_CLASSES",
     "INDICATOR_COLUMNS",
     "IndicatorFileError",
+    "OpeningHoursError",
+    "OpeningHoursWarning",
     "NEEDS",
     "ONSPD_FIELDS",
     "AssetCoordinateError",
@@ -92,6 +105,7 @@ __all__ = [
     "attributions",
     "bundled_path",
     "greenspace_sites",
+    "library_opening_times",
     "load_assets",
     "load_boundaries_table",
     "load_gp_practices",
@@ -107,10 +121,15 @@ __all__ = [
     "load_postcodes",
     "load_schools",
     "manifest",
+    "match_library_opening_times",
+    "normalise_library_name",
+    "parse_sessions",
     "read_ace_libraries",
     "read_gias",
     "read_gp_practices",
     "read_indicators",
+    "read_library_opening_times",
     "read_greenspace_access_points",
     "read_onspd",
+    "weekly_rules",
 ]

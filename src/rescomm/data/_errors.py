@@ -59,3 +59,31 @@ class AssetCoordinateError(ValueError):
         self.path = path
         self.count = count
         self.first = first
+
+
+class OpeningHoursError(ValueError):
+    """An opening-hours value that cannot be read; the message names the row, column and fix.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    line : int
+        Line of the file holding the record (1 is the header).
+    column : str
+        The column, as the file spells it.
+    value : str
+        The value as written.
+    """
+
+    def __init__(self, message: str, *, path: str, line: int, column: str, value: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.line = line
+        self.column = column
+        self.value = value
+
+
+class OpeningHoursWarning(UserWarning):
+    """Values that could not be read were left out (``errors="skip"``); the message counts them
+    and shows the first."""

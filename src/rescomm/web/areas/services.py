@@ -10,6 +10,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.db import transaction
 
@@ -49,11 +50,14 @@ class UnknownLocalAuthorityError(ValueError):
     """A local authority code outside the bundled Cheshire & Merseyside data was requested."""
 
 
-def bundle_checksum(lads: Sequence[str]) -> str:
-    """SHA-256 of the bundle MANIFEST, the loader version and the local authorities loaded."""
+def bundle_checksum(lads: Sequence[str], library_hours_sha256: str | None = None) -> str:
+    """SHA-256 of the bundle MANIFEST, the loader version and the local authorities loaded,
+    and of the library opening-hours file's SHA-256 when one is loaded too."""
     digest = hashlib.sha256()
     digest.update((bundled.BUNDLED_DIR / "MANIFEST.json").read_bytes())
     digest.update(f"\nloader={LOADER_VERSION}\nlads={','.join(sorted(lads))}".encode())
+    if library_hours_sha256:
+        digest.update(f"\nlibrary_hours={library_hours_sha256}".encode())
     return digest.hexdigest()
 
 
@@ -67,6 +71,7 @@ def load_demo(
     progress: ProgressCallback | None = None,
     force: bool = False,
     lads: Iterable[str] | None = None,
+    library_hours: str | Path | None = None,
 ) -> LoadResult:
     """Load the bundled Cheshire & Merseyside reference data into the database.
 
@@ -79,6 +84,10 @@ def load_demo(
     lads
         Local authority codes to load (default: all nine C&M authorities); used to load a subset,
         e.g. in tests.
+    library_hours
+        Path of the Libraries Hacked UK libraries file (not bundled: its licence is not
+        stated), to give the libraries their staffed opening times as ``Schedule`` rows. Its
+        SHA-256 is part of the checksum: loading another file, or none, reloads.
 
     Returns
     -------
@@ -89,11 +98,20 @@ def load_demo(
     ------
     UnknownLocalAuthorityError
         If ``lads`` names an authority that is not in the bundle.
+    FileNotFoundError, rescomm.data.AssetFileError, rescomm.data.OpeningHoursError
+        If ``library_hours`` is missing or unreadable (nothing is written).
     """
     started = time.monotonic()
     say = progress or (lambda line: None)
     scope = _validated_scope(lads)
-    checksum = bundle_checksum(scope)
+    hours_sha256 = None
+    if library_hours is not None:
+        library_hours = Path(library_hours)
+        if not library_hours.is_file():
+            raise FileNotFoundError(f"library opening-hours file {library_hours} not found: "
+                                    "give the path of the Libraries Hacked libraries CSV")
+        hours_sha256 = hashlib.sha256(library_hours.read_bytes()).hexdigest()
+    checksum = bundle_checksum(scope, hours_sha256)
 
     existing = current_load()
     if existing is not None and existing.checksum == checksum and not force:
@@ -101,6 +119,9 @@ def load_demo(
         return LoadResult(False, checksum, scope, dict(existing.counts), time.monotonic() - started)
 
     say(f"reading bundle {checksum[:12]} for {len(scope)} local authorities")
+    from rescomm.web.assets.importer import demo_records, import_demo_assets
+
+    assets = demo_records(scope, library_hours=library_hours)  # a bad hours file stops here
     rows = _bundle_rows(scope)
     counts = {name: len(objs) for name, objs in rows.items()}
 
@@ -121,9 +142,7 @@ def load_demo(
         DataLoad.objects.create(
             name=DEMO_LOAD_NAME, checksum=checksum, scope=list(scope), counts=counts
         )
-        from rescomm.web.assets.importer import import_demo_assets  # idempotent, same transaction
-
-        import_demo_assets(scope, say=say)
+        import_demo_assets(scope, say=say, records=assets)  # idempotent, same transaction
     seconds = time.monotonic() - started
     say(f"done: {counts['lsoa21']:,} LSOAs loaded in {seconds:.1f} s")
     return LoadResult(True, checksum, scope, counts, seconds)

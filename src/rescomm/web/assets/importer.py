@@ -596,12 +596,17 @@ def _create_new(new: list[tuple[dict, str]], *, terms, actor, reason: str) -> No
     documents.refresh(s.id for s in rows[Service])
 
 
-def demo_records(lads: Iterable[str] | None = None):
+def demo_records(lads: Iterable[str] | None = None, *, library_hours=None):
     """The bundled Cheshire & Merseyside assets (:func:`rescomm.data.load_assets`) as import
-    records, optionally only those in the local authorities ``lads``."""
+    records, optionally only those in the local authorities ``lads``.
+
+    ``library_hours``: path of the Libraries Hacked UK libraries file (not bundled); when given,
+    the libraries matched in it carry their staffed opening times (``opening_times``), which
+    the import stores as ``Schedule`` rows.
+    """
     from rescomm.data import load_assets
 
-    frame = load_assets()
+    frame = load_assets(library_hours=library_hours)
     if lads is not None:
         frame = frame[frame["lad_code"].isin(set(lads))]
     frame = frame.drop(columns=["lsoa21_method"]).copy()
@@ -613,11 +618,21 @@ def demo_records(lads: Iterable[str] | None = None):
     return frame
 
 
-def import_demo_assets(lads: Iterable[str] | None = None, *, say=None) -> ImportResult:
-    """Import the bundled assets (idempotent); used by ``load_demo``."""
-    result = import_assets(demo_records(lads), source="rescomm bundled data (load_assets)",
-                           audited=False)
+def import_demo_assets(lads: Iterable[str] | None = None, *, say=None, library_hours=None,
+                       records=None) -> ImportResult:
+    """Import the bundled assets (idempotent); used by ``load_demo``.
+
+    ``records`` (from :func:`demo_records`) if already built, else built here with ``lads``
+    and ``library_hours``.
+    """
+    if records is None:
+        records = demo_records(lads, library_hours=library_hours)
+    result = import_assets(records, source="rescomm bundled data (load_assets)", audited=False)
     if say:
         say(f"assets: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged")
+        libraries = records[records["category"] == "library"]
+        timed = int(libraries["opening_times"].notna().sum())
+        say(f"assets: opening times for {timed} of {len(libraries)} libraries"
+            + ("" if timed else " (pass --library-hours FILE to load them)"))
     return result

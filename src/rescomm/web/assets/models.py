@@ -370,6 +370,14 @@ class Schedule(models.Model):
             raise ValidationError({"closes_at": "Closing time must be after opening time."})
 
     @property
+    def week_order(self) -> tuple[int, str]:
+        """Sort key for showing a week: first day (Monday first), then opening time. The
+        table's ordering is by the ``byday`` text, which puts "SA" before "TU"."""
+        first = self.byday.split(",")[0]
+        day = self.DAYS.index(first) if first in self.DAYS else len(self.DAYS)
+        return day, f"{self.opens_at:%H:%M}" if self.opens_at else ""
+
+    @property
     def day_names(self) -> str:
         names = dict(zip(self.DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                      "Saturday", "Sunday"), strict=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
+from rescomm.data import AssetFileError, OpeningHoursError
 from rescomm.web.areas import services
 
 
@@ -28,12 +29,20 @@ class Command(BaseCommand):
             help="Load only this local authority (repeatable), e.g. --lad E08000012.",
         )
         parser.add_argument(
+            "--library-hours",
+            metavar="FILE",
+            help="Give the libraries their staffed opening times from this Libraries Hacked "
+            "UK libraries CSV (not bundled; e.g. "
+            "../shared/data/assets/libraries_uk_librarieshacked_schema.csv).",
+        )
+        parser.add_argument(
             "--no-index",
             action="store_true",
             help="Do not publish the demo indices (IMD 2025, ...) to the index pages.",
         )
 
-    def handle(self, *args, force=False, lads=None, no_index=False, **options):
+    def handle(self, *args, force=False, lads=None, no_index=False, library_hours=None,
+               **options):
         verbosity = options.get("verbosity", 1)
 
         def progress(line: str) -> None:
@@ -42,8 +51,10 @@ class Command(BaseCommand):
                 self.stdout.flush()
 
         try:
-            result = services.load_demo(progress=progress, force=force, lads=lads)
-        except services.UnknownLocalAuthorityError as exc:
+            result = services.load_demo(progress=progress, force=force, lads=lads,
+                                        library_hours=library_hours)
+        except (services.UnknownLocalAuthorityError, FileNotFoundError, AssetFileError,
+                OpeningHoursError) as exc:
             raise CommandError(str(exc)) from exc
         if verbosity >= 1:
             status = "loaded" if result.loaded else "already up to date"
