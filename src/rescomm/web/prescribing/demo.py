@@ -166,6 +166,17 @@ def _demo_map_entry(provider: Organisation) -> None:
     link(None, provider, service.organization_id)
 
 
+def _demo_map_service():
+    """The demo service's example entry on the asset map (None without the asset map)."""
+    from django.apps import apps
+
+    if not apps.is_installed("rescomm.web.assets"):
+        return None
+    from rescomm.web.assets.models import Service
+
+    return Service.objects.filter(source_id=DEMO_MAP_SOURCE_ID).first()
+
+
 #: The demo service-level agreement (synthetic): the demo practice, tighter than the defaults.
 DEMO_AGREEMENT = "Demo practice agreement (synthetic)"
 
@@ -214,7 +225,7 @@ def _advance(referral: Referral, person: DemoPerson, worker: User, provider) -> 
     if person.stop == "planned" or provider is None:
         return
     services.connect(worker, referral.pk, current().version, provider=provider,
-                     service_name=DEMO_SERVICE)
+                     service_name=DEMO_SERVICE, service=_demo_map_service())
     if person.stop == "connected":
         return
     services.follow_up(worker, referral.pk, current().version)
