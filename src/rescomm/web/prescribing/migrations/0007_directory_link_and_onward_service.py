@@ -6,31 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_audit_append_only_triggers'),
-        ('assets', '0005_notification'),
-        ('prescribing', '0006_referral_open_by_scheme_due'),
+        ("accounts", "0003_audit_append_only_triggers"),
+        ("assets", "0005_notification"),
+        ("prescribing", "0006_referral_open_by_scheme_due"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='onwardreferral',
-            name='service',
-            field=models.ForeignKey(blank=True, help_text='The asset-map service it was sent to, when sent from a suggestion.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='assets.service'),
+            model_name="onwardreferral",
+            name="service",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The asset-map service it was sent to, when sent from a suggestion.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="assets.service",
+            ),
         ),
         migrations.CreateModel(
-            name='DirectoryLink',
+            name="DirectoryLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('linked_at', models.DateTimeField(auto_now_add=True)),
-                ('linked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='provider_link', to='assets.organization')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='directory_links', to='accounts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("linked_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="provider_link",
+                        to="assets.organization",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="directory_links",
+                        to="accounts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['provider__name', 'organization__name'],
+                "ordering": ["provider__name", "organization__name"],
             },
         ),
     ]
