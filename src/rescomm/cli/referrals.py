@@ -1,5 +1,5 @@
 """Social prescribing commands for scheduled jobs: ``referrals anonymise``,
-``referrals escalate`` and ``referrals refresh-reports``.
+``referrals escalate``, ``referrals refresh-reports``, and ``referrals link-provider``.
 
 Thin wrappers over the same services as the Django management commands
 (``anonymise_referrals``, ``escalate_onward_referrals``): each sets up Django first
@@ -18,7 +18,7 @@ DEFAULT_RETENTION_DAYS = 730  # the same default as rescomm.web.prescribing.rete
 
 @click.group()
 def referrals() -> None:
-    """Scheduled jobs for social prescribing referrals (retention, escalation, reports)."""
+    """Social prescribing: scheduled jobs (retention, escalation, reports) and provider links."""
 
 
 @referrals.command("anonymise")
@@ -86,3 +86,43 @@ def refresh_reports(database_url: str | None) -> None:
     done = refresh()
     click.echo(f"refreshed {len(done)} reports ({', '.join(done)}) in "
                f"{time.perf_counter() - start:.1f} s")
+
+
+@referrals.command("link-provider")
+@click.option("--provider", "provider_id", required=True, type=int, metavar="ID",
+              help="The provider organisation's id (a voluntary or community organisation).")
+@click.option("--organization", "organization_id", required=True, metavar="UUID",
+              help="The asset-map organisation's id (ORUK organization id).")
+@click.option("--remove", is_flag=True, help="Remove the link instead of making it.")
+@database_url_option
+def link_provider(provider_id: int, organization_id: str, remove: bool,
+                  database_url: str | None) -> None:
+    """Say that a provider runs an organisation of the community asset map.
+
+    Link workers can then send onward referrals straight from that organisation's suggested
+    services, and see their places (the provider's capacity for a service of the same name).
+    The same as the "Providers on the asset map" page for service managers; audited (actor:
+    system). For example:
+
+        rescomm referrals link-provider --provider 12 --organization 6f1c2b0e-...
+    """
+    configure_django(database_url)
+    from rescomm.web.accounts.models import Organisation
+    from rescomm.web.prescribing.directory import link, unlink
+    from rescomm.web.prescribing.errors import ReferralInvalid
+
+    provider = Organisation.objects.filter(pk=provider_id).first()
+    if provider is None:
+        raise click.BadParameter(f"no organisation with id {provider_id}",
+                                 param_hint="--provider")
+    try:
+        if remove:
+            done = unlink(None, provider, organization_id)
+            click.echo(f"removed the link to {provider.name}" if done
+                       else f"{provider.name} did not run that organisation: nothing removed")
+            return
+        made = link(None, provider, organization_id)
+    except ReferralInvalid as exc:
+        raise click.ClickException(
+            "; ".join(m for messages in exc.fields.values() for m in messages)) from exc
+    click.echo(f"{made.provider.name} now runs {made.organization.name} on the asset map")

@@ -136,3 +136,28 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+@pytest.fixture
+def map_service(db):
+    """``map_service(name, **record changes)`` -> a published asset-map service at the referral
+    postcode, run by the asset-map organisation "<name> Trust" (imported like any asset)."""
+    from rescomm import geo
+    from rescomm.web.assets.importer import import_assets
+    from rescomm.web.assets.models import Service
+
+    place = geo.lookup_postcode(LIVE_POSTCODE)
+
+    def make(name: str, **changes):
+        record = {
+            "source_id": f"test:{name}", "name": name, "asset_kind": "group",
+            "asset_status": "published", "needs": ["loneliness"], "postcode": LIVE_POSTCODE,
+            "easting": float(place.easting), "northing": float(place.northing),
+            "organization": f"{name} Trust", "organization_id": f"test-org:{name}",
+            "source": "tests",
+        }
+        record.update(changes)
+        import_assets([record], source="tests", audited=False)
+        return Service.objects.select_related("organization").get(source_id=f"test:{name}")
+
+    return make

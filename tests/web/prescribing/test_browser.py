@@ -105,3 +105,53 @@ def test_the_referral_form_works_without_javascript(browser, live_server, demo):
         assert page.locator("[data-status]").inner_text() == "Received"
     finally:
         context.close()
+
+
+def test_a_link_worker_filters_suggestions_and_refers_on_without_javascript(
+        browser, live_server, demo):
+    from rescomm.web.prescribing.demo import DEMO_SERVICE
+    from rescomm.web.prescribing.models import OnwardReferral
+
+    referral = Referral.objects.get(status="planned", given_name="Elowen")
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        sign_in(page, "demo-linkworker")
+        page.goto(f"/prescribing/referrals/{referral.pk}/")
+        page.get_by_label("Tuesday").check()
+        page.get_by_label("Morning (before 12:00)").check()
+        page.get_by_role("button", name="Show suggestions").click()
+        assert "days=TU" in page.url and "parts=morning" in page.url
+        card = page.locator("[data-suggestion]", has_text=DEMO_SERVICE)
+        assert "Tue, Thu 10:00-11:30" in card.locator("[data-opening]").inner_text()
+        assert "Open when free" in card.inner_text()
+        assert "places left" in card.locator("[data-capacity]").inner_text()
+        card.get_by_role("button", name=f"Send an onward referral to {DEMO_SERVICE}").click()
+        assert page.locator("[data-status]").inner_text() == "Connected to support"
+        onward = OnwardReferral.objects.get(referral=referral)
+        assert onward.service is not None and onward.service_name == DEMO_SERVICE
+    finally:
+        context.close()
+
+
+def test_suggestions_and_the_providers_page_have_no_serious_accessibility_violations(
+        page, demo, run_axe):
+    referral = Referral.objects.get(status="planned", given_name="Elowen")
+    sign_in(page, "demo-linkworker")
+    page.goto(f"/prescribing/referrals/{referral.pk}/?days=TU&parts=morning&parts=night")
+    assert page.locator("[data-send-onward]").count() >= 1
+    suggestions = run_axe(page)
+    page.context.clear_cookies()
+    sign_in(page, "demo-manager")
+    page.goto("/prescribing/providers/")
+    assert DEMO_PROVIDER_ENTRY in page.locator("[data-provider-links]").inner_text()
+    first = run_axe(page)
+    page.get_by_label("Name of the organisation on the asset map").fill("synthetic")
+    page.get_by_role("button", name="Find").click()
+    assert page.locator("[data-found]").count() == 1
+    assert (suggestions, first, run_axe(page)) == ([], [], [])
+
+
+#: The demo provider's own entry on the asset map (its organisation's name).
+DEMO_PROVIDER_ENTRY = "(synthetic)"

@@ -63,3 +63,20 @@ def test_the_demo_has_one_synthetic_service_level_agreement(db):
     assert agreement.name == DEMO_AGREEMENT and "(synthetic)" in agreement.name
     assert agreement.scheme.is_demo and agreement.party.is_demo
     assert (agreement.decision_days, agreement.baseline_percent) == (3, 80)
+
+
+def test_the_demo_provider_runs_an_example_entry_of_the_asset_map(db):
+    from rescomm.web.assets.models import Service
+    from rescomm.web.prescribing.demo import DEMO_MAP_SOURCE_ID, DEMO_SERVICE
+    from rescomm.web.prescribing.directory import provider_for_service
+
+    create_demo_accounts()
+    create_demo_referrals()
+    create_demo_referrals()
+    entry = Service.objects.get(source_id=DEMO_MAP_SOURCE_ID)
+    assert entry.is_example and entry.name == DEMO_SERVICE
+    assert [(s.byday, f"{s.opens_at:%H:%M}") for s in entry.schedules.all()] == [
+        ("TU,TH", "10:00")]
+    provider = provider_for_service(entry)
+    assert provider.is_demo and "(synthetic)" in provider.name
+    assert Service.objects.filter(source_id=DEMO_MAP_SOURCE_ID).count() == 1

@@ -43,3 +43,120 @@ def test_the_link_worker_sees_suggestions_after_the_first_conversation(
     page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
     assert "data-suggestions" in page
     assert services.Referral.objects.get(pk=referral.pk).status == "first_conversation"
+
+
+# Opening times, cost and capacity --------------------------------------------------------------
+
+from django.http import QueryDict  # noqa: E402
+
+from rescomm.web.prescribing.matching import MatchFilters  # noqa: E402
+
+# 2026-11-30 is a Monday.
+MONDAY_9AM = dt.datetime(2026, 11, 30, 9, 0)
+
+
+def _by_name(suggestions):
+    return {s.name: s for s in suggestions}
+
+
+def test_opening_times_are_shown_and_people_free_when_it_is_closed_do_not_get_it(
+        make_referral, map_service):
+    map_service("Tuesday walks", opening_times="TU 10:00-12:00")
+    map_service("Evening chat", opening_times="MO,WE 18:00-20:00")
+    map_service("Drop-in")  # no opening times given
+    referral = make_referral(needs=["loneliness"])
+    every = _by_name(suggest_services(referral, limit=100, now=MONDAY_9AM))
+    assert every["Tuesday walks"].opening == "Tue 10:00-12:00"
+    assert every["Tuesday walks"].next_opening == "Opens tomorrow at 10:00"
+    assert every["Evening chat"].next_opening == "Opens today at 18:00"
+    assert every["Drop-in"].opening == ""
+
+    mornings = suggest_services(referral, limit=100, now=MONDAY_9AM,
+                                filters=MatchFilters(days=("TU",), parts=("morning",)))
+    names = [s.name for s in mornings]
+    assert "Tuesday walks" in names and "Evening chat" not in names
+    assert "Drop-in" in names, "unknown hours are kept (check with the service)"
+    unknown_hours = [s.fits_times is None for s in mornings]
+    assert unknown_hours == sorted(unknown_hours), "known to fit first, unknown hours after"
+    assert _by_name(mornings)["Tuesday walks"].fits_times is True
+
+
+def test_free_only_leaves_out_services_that_charge(make_referral, map_service):
+    from rescomm.web.assets.models import CostOption
+
+    paid = map_service("Paid class")
+    CostOption.objects.create(service=paid, amount=3, option="a session")
+    map_service("Free group")
+    referral = make_referral(needs=["loneliness"])
+    every = _by_name(suggest_services(referral, limit=100))
+    assert every["Paid class"].cost == "£3.00 a session" and not every["Paid class"].free
+    free = _by_name(suggest_services(referral, limit=100, filters=MatchFilters(free_only=True)))
+    assert "Paid class" not in free and "Free group" in free
+
+
+def test_capacity_of_linked_services_is_shown_and_full_ones_come_last(
+        make_referral, map_service, provider_org):
+    from rescomm.web.prescribing import directory
+    from rescomm.web.prescribing.models import ServiceCapacity
+
+    full = map_service("Full group")
+    weekly = map_service("Weekly group")
+    waiting = map_service("Waiting group")
+    for service in (full, weekly, waiting):
+        directory.link(None, provider_org, service.organization_id)
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Full group",
+                                   places=2, taken=2)
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Weekly group",
+                                   places=5, mode="weekly")
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Waiting group",
+                                   places=2, mode="waiting_list")
+    map_service("Unlinked group")
+    referral = make_referral(needs=["loneliness"])
+    found = suggest_services(referral, limit=100)
+    by_name = _by_name(found)
+    assert by_name["Full group"].capacity == "Full (2 places)"
+    assert not by_name["Full group"].can_take
+    assert by_name["Weekly group"].capacity == "5 of 5 places left this week"
+    assert by_name["Waiting group"].capacity == (
+        "Waiting list: nobody waiting, expected wait about 1 week")
+    assert by_name["Unlinked group"].takes_onward_referrals is False
+    same_needs = [s.name for s in found if len(s.needs) == 1]
+    assert same_needs[-1] == "Full group", "equally good matches that are full come last"
+
+    with_places = _by_name(suggest_services(referral, limit=100,
+                                            filters=MatchFilters(places_only=True)))
+    assert set(with_places) == {"Weekly group", "Waiting group"}
+
+
+def test_filters_from_the_query_string_drop_and_report_unknown_values():
+    filters, errors = MatchFilters.from_query(QueryDict(
+        "days=MO&days=XX&parts=evening&parts=night&radius=3000&free=1"))
+    assert filters == MatchFilters(days=("MO",), parts=("evening",), free_only=True)
+    assert set(errors) == {"days", "parts", "radius"}
+    assert "Choose a distance of 1 km, 2 km, 5 km, 10 km, 20 km." in errors["radius"]
+    assert MatchFilters.from_query(QueryDict("radius=10000"))[0].radius_m == 10_000
+
+
+def test_a_wider_distance_finds_services_further_away(make_referral):
+    referral = make_referral(needs=["loneliness"])
+    near = suggest_services(referral, limit=1000, filters=MatchFilters(radius_m=1_000))
+    wide = suggest_services(referral, limit=1000, filters=MatchFilters(radius_m=20_000))
+    assert all(s.distance_m <= 1_000 for s in near)
+    assert len(wide) > len(near)
+
+
+def test_the_link_worker_filters_suggestions_without_javascript(
+        client, make_referral, link_worker, provider_org, map_service):
+    from .test_pathway import walk_to
+
+    map_service("Evening chat", opening_times="MO 18:00-20:00")
+    referral = walk_to(make_referral(needs=["loneliness"]), link_worker, provider_org,
+                       "first_conversation")
+    client.force_login(link_worker)
+    url = f"/prescribing/referrals/{referral.pk}/"
+    assert "Evening chat" in client.get(url).content.decode()
+    page = client.get(url, {"days": "MO", "parts": "morning"}).content.decode()
+    assert "Evening chat" not in page
+    assert 'id="match-day-MO" name="days" value="MO" checked' in page
+    page = client.get(url, {"parts": "night"}).content.decode()
+    assert "Choose morning, afternoon or evening." in page

@@ -103,6 +103,7 @@ def create_demo_referrals() -> DemoReferralsResult:
     if provider is not None:
         ServiceCapacity.objects.get_or_create(
             provider=provider, service_name=DEMO_SERVICE, defaults={"places": 10})
+        _demo_map_entry(provider)
     numbers = demo_nhs_numbers(len(DEMO_PEOPLE))
     with transaction.atomic():
         for index, (person, nhs_number) in enumerate(zip(DEMO_PEOPLE, numbers, strict=True)):
@@ -126,6 +127,54 @@ def create_demo_referrals() -> DemoReferralsResult:
         if "demo-manager" in users:
             _demo_agreement(users["demo-manager"], referral.scheme)
     return result
+
+
+#: The demo provider's walking group on the asset map: an invented example (``is_example``),
+#: shown with an "Example" tag, met at the first demo postcode, run by the demo provider.
+DEMO_MAP_SOURCE_ID = "rescomm-demo:walking-group"
+
+
+def _demo_map_entry(provider: Organisation) -> None:
+    """Put the demo service on the asset map as an example and link it to the demo provider,
+    so a link worker can send an onward referral from the suggestions (idempotent)."""
+    from django.apps import apps
+
+    if not apps.is_installed("rescomm.web.assets"):
+        return
+    from rescomm import geo
+    from rescomm.web.assets.importer import import_assets
+    from rescomm.web.assets.models import Service
+
+    from .directory import link
+
+    try:
+        place = geo.lookup_postcode(POSTCODES[0])
+    except geo.GeoError:  # reference data not loaded: nothing to place it at
+        return
+    import_assets([{
+        "source_id": DEMO_MAP_SOURCE_ID, "name": DEMO_SERVICE, "asset_kind": "group",
+        "category": "walking_group", "asset_status": "published",
+        "description": "An invented example of a group that takes social prescribing referrals "
+                       "through rescomm (synthetic demo data, not a real group).",
+        "needs": ["physical_activity", "loneliness", "low_mood"], "capitals": ["social"],
+        "postcode": POSTCODES[0], "easting": float(place.easting),
+        "northing": float(place.northing), "opening_times": "TU,TH 10:00-11:30",
+        "organization": provider.name, "organization_id": "rescomm-demo:provider",
+        "source": "rescomm demo (synthetic)", "is_example": True,
+    }], source="rescomm demo (synthetic)", audited=False)
+    service = Service.objects.select_related("organization").get(source_id=DEMO_MAP_SOURCE_ID)
+    link(None, provider, service.organization_id)
+
+
+def _demo_map_service():
+    """The demo service's example entry on the asset map (None without the asset map)."""
+    from django.apps import apps
+
+    if not apps.is_installed("rescomm.web.assets"):
+        return None
+    from rescomm.web.assets.models import Service
+
+    return Service.objects.filter(source_id=DEMO_MAP_SOURCE_ID).first()
 
 
 #: The demo service-level agreement (synthetic): the demo practice, tighter than the defaults.
@@ -176,7 +225,7 @@ def _advance(referral: Referral, person: DemoPerson, worker: User, provider) -> 
     if person.stop == "planned" or provider is None:
         return
     services.connect(worker, referral.pk, current().version, provider=provider,
-                     service_name=DEMO_SERVICE)
+                     service_name=DEMO_SERVICE, service=_demo_map_service())
     if person.stop == "connected":
         return
     services.follow_up(worker, referral.pk, current().version)

@@ -221,6 +221,9 @@ class OnwardReferral(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="onward_referrals"
     )
     service_name = models.CharField(max_length=200)
+    service = models.ForeignKey(
+        "assets.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The asset-map service it was sent to, when sent from a suggestion.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
     decline_reason = models.CharField(max_length=300, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
@@ -392,3 +395,28 @@ class ServiceAgreement(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class DirectoryLink(models.Model):
+    """A provider organisation (an account organisation whose staff answer onward referrals)
+    runs an organisation of the community asset map: the map's services of that organisation
+    can be sent onward referrals straight from a suggestion, and their capacity is the
+    provider's :class:`ServiceCapacity` for the service's name.
+
+    One asset-map organisation belongs to at most one provider; a provider may run several.
+    Made and removed by service managers and administrators (audited).
+    """
+
+    provider = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="directory_links")
+    organization = models.OneToOneField(
+        "assets.Organization", on_delete=models.CASCADE, related_name="provider_link")
+    linked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["provider__name", "organization__name"]
+
+    def __str__(self) -> str:
+        return f"{self.provider} runs {self.organization}"

@@ -564,14 +564,16 @@ def agree_plan(request, referral_id, version: int, *, what_matters: str,
 
 
 def connect(request, referral_id, version: int, *, provider: Organisation,
-            service_name: str) -> Referral:
+            service_name: str, service=None) -> Referral:
+    """Send an onward referral to ``provider``'s service ``service_name`` (``service``: the
+    asset-map service it was chosen from, if any) and move the referral to connected."""
     if not service_name.strip():
         raise ReferralInvalid({"service_name": ["Enter the name of the service."]})
     user = _user_of(request)
     with transaction.atomic():
         referral = _locked(referral_id, version)
         pathway.check(referral.status, "connect")
-        OnwardReferral.objects.create(referral=referral, provider=provider,
+        OnwardReferral.objects.create(referral=referral, provider=provider, service=service,
                                       service_name=service_name.strip()[:200], sent_by=user)
         return _move(request, referral, "connect", user,
                      reason="direct care: onward referral sent")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_reports
+from . import views, views_directory, views_reports
 
 app_name = "prescribing"
 
@@ -27,5 +27,8 @@ urlpatterns = [
     path("onward/<uuid:public_id>/respond/", views.onward_respond, name="onward-respond"),
     path("onward/<uuid:public_id>/start/", views.onward_start, name="onward-start"),
     path("capacity/", views.capacity_set, name="capacity"),
+    path("providers/", views_directory.providers_page, name="providers"),
+    path("providers/link/", views_directory.provider_link, name="provider-link"),
+    path("providers/unlink/", views_directory.provider_unlink, name="provider-unlink"),
     path("capacity/areas/", views_reports.capacity_areas, name="capacity-areas"),
 ]

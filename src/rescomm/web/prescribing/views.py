@@ -35,7 +35,7 @@ FIELD_ORDER = (
     "contact_preference", "interpreter_language", "needs", "notes", "consent_to_share",
 )
 ACTION_FIELDS = ("decline_reason", "close_reason", "method", "outcome", "link_worker",
-                 "what_matters", "goals", "provider", "service_name", "note")
+                 "what_matters", "goals", "provider", "service_name", "service_id", "note")
 
 
 def _summary(errors: dict[str, list[str]], order=FIELD_ORDER) -> list[tuple[str, str]]:
@@ -209,11 +209,9 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
         "message_back": services.message_back(referral),
     }
     if link_worker:
-        from .matching import suggest_services
-
         if referral.status in (pathway.Status.FIRST_CONVERSATION, pathway.Status.PLANNED,
                                pathway.Status.CONNECTED, pathway.Status.FOLLOW_UP):
-            context["suggestions"] = suggest_services(referral)
+            context.update(_suggestions_context(request, referral))
         context["link_workers"] = User.objects.filter(
             memberships__organisation=referral.scheme, memberships__role=Role.LINK_WORKER,
             memberships__active=True).distinct()
@@ -221,6 +219,23 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
             kind=OrganisationKind.VOLUNTARY_ORGANISATION, is_demo=referral.is_synthetic)
     context.update(extra)
     return context
+
+
+def _suggestions_context(request: HttpRequest, referral: Referral) -> dict:
+    """Suggestions from the asset map, narrowed by the filters in the query string."""
+    from rescomm.web.assets.opening import DAY_NAMES, PARTS_OF_DAY
+
+    from .matching import RADII_M, MatchFilters, suggest_services
+
+    filters, filter_errors = MatchFilters.from_query(request.GET)
+    return {
+        "suggestions": suggest_services(referral, filters=filters),
+        "match": filters,
+        "match_errors": filter_errors,
+        "match_days": list(DAY_NAMES.items()),
+        "match_parts": [(key, label) for key, (_, _, label) in PARTS_OF_DAY.items()],
+        "match_radii": [(r, f"{r // 1000} km") for r in RADII_M],
+    }
 
 
 @never_cache
@@ -292,6 +307,10 @@ def referral_action(request: HttpRequest, referral_id, action: str) -> HttpRespo
             services.agree_plan(request, referral.pk, version,
                                 what_matters=post.get("what_matters", ""),
                                 goals=post.get("goals", "").splitlines())
+        elif action == "connect" and post.get("service_id"):
+            service, provider = _suggested_service(referral, post["service_id"])
+            services.connect(request, referral.pk, version, provider=provider,
+                             service_name=service.name, service=service)
         elif action == "connect":
             provider = _providers(referral).filter(
                 pk=post.get("provider") if post.get("provider", "").isdigit() else None).first()
@@ -311,6 +330,30 @@ def referral_action(request: HttpRequest, referral_id, action: str) -> HttpRespo
     except services.ReferralInvalid as exc:
         return _refused(request, referral, exc.fields, 400)
     return redirect("prescribing:referral-detail", referral_id=referral.pk)
+
+
+def _suggested_service(referral: Referral, service_id: str):
+    """The published asset-map service chosen from the suggestions and the provider that runs
+    it; refused (``ReferralInvalid``) if it is not published, takes no onward referrals through
+    rescomm, or is run by a provider of the other kind (demo or real) than the referral."""
+    import uuid
+
+    from rescomm.web.assets.models import AssetStatus, Service
+
+    from .directory import provider_for_service
+
+    try:
+        service = Service.objects.select_related("organization").get(
+            pk=uuid.UUID(service_id), asset_status=AssetStatus.PUBLISHED)
+    except (Service.DoesNotExist, ValueError):
+        raise services.ReferralInvalid({"service_id": [
+            "That service is no longer on the asset map: choose another."]}) from None
+    provider = provider_for_service(service)
+    if provider is None or provider.is_demo != referral.is_synthetic:
+        raise services.ReferralInvalid({"service_id": [
+            f"{service.name} does not take onward referrals through rescomm: contact it "
+            "directly, or send the referral to an organisation by name below."]})
+    return service, provider
 
 
 def _refused(request, referral, errors, status, *, problem: str = "") -> HttpResponse:
@@ -388,6 +431,15 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
 # Providers -------------------------------------------------------------------------------------
 
 
+def _map_services(organisations) -> list[str]:
+    """Names of the asset-map services of the organisations the provider runs
+    (:class:`~.models.DirectoryLink`): capacity set under these names shows in matching."""
+    from rescomm.web.assets.models import Service
+
+    return sorted(set(Service.objects.filter(
+        organization__provider_link__provider__in=organisations).values_list("name", flat=True)))
+
+
 def _provider_context(request: HttpRequest, **extra) -> dict:
     from .capacity import describe, queue_positions
     from .models import CapacityMode
@@ -404,6 +456,7 @@ def _provider_context(request: HttpRequest, **extra) -> dict:
                      ServiceCapacity.objects.filter(provider__in=organisations)],
         "modes": CapacityMode.choices,
         "organisations": organisations,
+        "map_services": _map_services(organisations),
         "errors": {}, "error_summary": [], "problem": "", "values": {"mode": "total"},
     }
     context.update(extra)

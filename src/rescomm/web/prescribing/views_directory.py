@@ -1,0 +1,104 @@
+"""``/prescribing/providers/``: service managers and administrators say which provider runs
+which organisation of the community asset map (:mod:`.directory`), so link workers can send
+onward referrals straight from a suggested service. Server-rendered, no JavaScript needed."""
+
+from __future__ import annotations
+
+from django.db.models import Count, F, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST, require_safe
+
+from rescomm.web.accounts.models import Organisation
+from rescomm.web.accounts.permissions import role_required
+from rescomm.web.accounts.roles import OrganisationKind, Role
+
+from . import directory
+from .errors import ReferralInvalid
+from .models import DirectoryLink
+from .views import _summary
+
+#: How many asset-map organisations a search shows.
+SEARCH_LIMIT = 20
+
+
+def _providers(user):
+    """Providers a manager may link: voluntary organisations, demo ones for demo users."""
+    return Organisation.objects.filter(kind=OrganisationKind.VOLUNTARY_ORGANISATION,
+                                       is_demo=user.is_demo)
+
+
+def _search(user, query: str):
+    """Asset-map organisations whose name contains ``query``: example (synthetic) entries for
+    demo users, real ones otherwise; with their number of services."""
+    from rescomm.web.assets.models import Organization
+
+    found = (Organization.objects.filter(name__icontains=query)
+             .annotate(n_services=Count("services"),
+                       n_examples=Count("services", filter=Q(services__is_example=True)))
+             .filter(n_services__gt=0)
+             .select_related("provider_link__provider").order_by("name"))
+    if user.is_demo:
+        found = found.filter(n_examples=F("n_services"))
+    else:
+        found = found.filter(n_examples=0)
+    return list(found[:SEARCH_LIMIT])
+
+
+def _page(request: HttpRequest, *, errors=None, status: int = 200) -> HttpResponse:
+    errors = errors or {}
+    query = (request.GET.get("q") or request.POST.get("q") or "").strip()[:100]
+    return render(request, "prescribing/providers.html", {
+        "links": DirectoryLink.objects.filter(provider__in=_providers(request.user))
+        .select_related("provider", "organization")
+        .annotate(n_services=Count("organization__services")),
+        "providers": _providers(request.user),
+        "query": query,
+        "found": _search(request.user, query) if query else None,
+        "errors": errors,
+        "error_summary": _summary(errors, ("provider", "organization")),
+    }, status=status)
+
+
+@never_cache
+@require_safe
+@role_required(Role.SERVICE_MANAGER, Role.ADMINISTRATOR)
+def providers_page(request: HttpRequest) -> HttpResponse:
+    """The links, and a search of the asset map's organisations to link."""
+    return _page(request)
+
+
+def _provider(request: HttpRequest) -> Organisation | None:
+    raw = request.POST.get("provider", "")
+    return _providers(request.user).filter(pk=raw if raw.isdigit() else None).first()
+
+
+@never_cache
+@require_POST
+@role_required(Role.SERVICE_MANAGER, Role.ADMINISTRATOR)
+def provider_link(request: HttpRequest) -> HttpResponse:
+    """``POST /prescribing/providers/link/``: ``provider`` runs asset-map ``organization``."""
+    provider = _provider(request)
+    try:
+        if provider is None:
+            raise ReferralInvalid({"provider": ["Choose the provider that runs it."]})
+        directory.link(request, provider, request.POST.get("organization", ""))
+    except ReferralInvalid as exc:
+        return _page(request, errors=exc.fields, status=400)
+    return redirect("prescribing:providers")
+
+
+@never_cache
+@require_POST
+@role_required(Role.SERVICE_MANAGER, Role.ADMINISTRATOR)
+def provider_unlink(request: HttpRequest) -> HttpResponse:
+    """``POST /prescribing/providers/unlink/``: remove a link (sent referrals are kept)."""
+    provider = _provider(request)
+    try:
+        if provider is None:
+            raise ReferralInvalid({"provider": ["Choose the provider."]})
+        directory.unlink(request, provider, request.POST.get("organization", ""))
+    except ReferralInvalid as exc:
+        return _page(request, errors=exc.fields, status=400)
+    return redirect("prescribing:providers")
