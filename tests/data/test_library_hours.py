@@ -9,12 +9,12 @@ invented test input in the same layout.
 
 from __future__ import annotations
 
-import csv
 import warnings
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.libraries_hacked_file import write_hours
 
 import rescomm.data as A
 from rescomm.data import (
@@ -28,21 +28,7 @@ from rescomm.data import (
     weekly_rules,
 )
 
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-HEADER = ["Local authority", "Library name", "Postcode", "Unique property reference number",
-          "Year closed", *(f"{d} staffed hours" for d in DAYS),
-          *(f"{d} unstaffed hours" for d in DAYS), "Notes"]
 CM = tuple(A.CM_LOCAL_AUTHORITIES)
-
-
-def write_hours(path: Path, rows: list[dict]) -> Path:
-    """A file in the Libraries Hacked layout; ``rows`` give the non-blank cells."""
-    with path.open("w", newline="", encoding="utf-8") as f:
-        out = csv.DictWriter(f, fieldnames=HEADER)
-        out.writeheader()
-        for row in rows:
-            out.writerow({k: row.get(k, "") for k in HEADER})
-    return path
 
 
 @pytest.fixture(scope="module")

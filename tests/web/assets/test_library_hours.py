@@ -9,7 +9,6 @@ from the bundle (so that they match), made-up hours.
 
 from __future__ import annotations
 
-import csv
 import os
 from datetime import time
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.libraries_hacked_file import write_hours
 
 from rescomm.cli import cli
 from rescomm.web.areas import services
@@ -27,17 +27,6 @@ from rescomm.web.assets.models import Schedule, Service
 from ..factories import HALTON, LIVERPOOL
 
 REPO = Path(__file__).resolve().parents[3]
-DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-HEADER = ["Local authority", "Library name", "Postcode", *(f"{d} staffed hours" for d in DAYS)]
-
-
-def write_hours(path: Path, rows: list[dict]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as f:
-        out = csv.DictWriter(f, fieldnames=HEADER)
-        out.writeheader()
-        for row in rows:
-            out.writerow({k: row.get(k, "") for k in HEADER})
-    return path
 
 
 @pytest.fixture

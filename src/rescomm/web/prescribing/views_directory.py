@@ -74,19 +74,24 @@ def _provider(request: HttpRequest) -> Organisation | None:
     return _providers(request.user).filter(pk=raw if raw.isdigit() else None).first()
 
 
+def _change(request: HttpRequest, make: bool) -> HttpResponse:
+    provider = _provider(request)
+    try:
+        if provider is None:
+            raise ReferralInvalid({"provider": ["Choose the provider that runs it."]})
+        change = directory.link if make else directory.unlink
+        change(request, provider, request.POST.get("organization", ""))
+    except ReferralInvalid as exc:
+        return _page(request, errors=exc.fields, status=400)
+    return redirect("prescribing:providers")
+
+
 @never_cache
 @require_POST
 @role_required(Role.SERVICE_MANAGER, Role.ADMINISTRATOR)
 def provider_link(request: HttpRequest) -> HttpResponse:
     """``POST /prescribing/providers/link/``: ``provider`` runs asset-map ``organization``."""
-    provider = _provider(request)
-    try:
-        if provider is None:
-            raise ReferralInvalid({"provider": ["Choose the provider that runs it."]})
-        directory.link(request, provider, request.POST.get("organization", ""))
-    except ReferralInvalid as exc:
-        return _page(request, errors=exc.fields, status=400)
-    return redirect("prescribing:providers")
+    return _change(request, make=True)
 
 
 @never_cache
@@ -94,11 +99,4 @@ def provider_link(request: HttpRequest) -> HttpResponse:
 @role_required(Role.SERVICE_MANAGER, Role.ADMINISTRATOR)
 def provider_unlink(request: HttpRequest) -> HttpResponse:
     """``POST /prescribing/providers/unlink/``: remove a link (sent referrals are kept)."""
-    provider = _provider(request)
-    try:
-        if provider is None:
-            raise ReferralInvalid({"provider": ["Choose the provider."]})
-        directory.unlink(request, provider, request.POST.get("organization", ""))
-    except ReferralInvalid as exc:
-        return _page(request, errors=exc.fields, status=400)
-    return redirect("prescribing:providers")
+    return _change(request, make=False)
