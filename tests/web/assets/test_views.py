@@ -254,6 +254,22 @@ def test_open_now_keeps_only_assets_open_at_this_moment(client, make_asset, monk
     assert [s.name for s, _ in response.context["page"]] == ["Zzz Tuesday Club"]
 
 
+def test_the_asset_page_says_when_it_is_next_open(client, make_asset, monkeypatch):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+
+    service = make_asset("t:tue", name="Tuesday Club", opening_times="TU,TH 10:00-12:00")
+    monday_9 = datetime(2025, 6, 2, 9, 0, tzinfo=ZoneInfo("Europe/London"))
+    monkeypatch.setattr(timezone, "localtime", lambda *a, **k: monday_9)
+    html = client.get(f"/assets/{service.id}/").content.decode()
+    assert "Opens tomorrow at 10:00" in html
+    monkeypatch.setattr(timezone, "localtime", lambda *a, **k: monday_9.replace(day=3, hour=11))
+    html = client.get(f"/assets/{service.id}/").content.decode()
+    assert "Open now until 12:00" in html
+
+
 def test_overdue_reviews_are_flagged_on_the_asset_page(client, make_asset):
     service = make_asset("t:old", review_due="2020-01-01")
     html = client.get(f"/assets/{service.id}/").content.decode()

@@ -23,7 +23,7 @@ from rescomm.web.accounts.audit import client_ip
 from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
 
-from . import services
+from . import opening, services
 from .forms import AssetSearchForm, ProblemReportForm
 from .models import AssetStatus, Service
 
@@ -185,8 +185,11 @@ def _detail_context(service: Service) -> dict:
     sal = service.service_at_locations.all()
     location = sal[0].location if sal else None
     terms = [a.taxonomy_term for a in service.attributes.all()]
+    now = timezone.localtime()
+    week = opening.sessions(service.schedules.all(), on=now.date())
     return {
         "service": service,
+        "next_opening": opening.describe_next(week, now),
         "location": location,
         "address": location.addresses.all()[0] if location and location.addresses.all() else None,
         "capitals": [t for t in terms if t.taxonomy.code == services.CAPITALS],
