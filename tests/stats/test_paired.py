@@ -1,4 +1,5 @@
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
@@ -34,6 +35,18 @@ def test_auto_chooses_wilcoxon_for_skewed_differences():
     assert res.test == "Wilcoxon signed-rank test"
     assert res.effect_size_name == "rank-biserial correlation"
     assert res.method.startswith("auto: Shapiro-Wilk p < 0.05")
+
+
+def test_auto_uses_the_t_test_without_a_normality_check_past_5000_pairs():
+    rng = np.random.default_rng(1)
+    before = rng.normal(20, 3, 6000)
+    after = before + rng.exponential(2.0, 6000) ** 2  # skewed: Shapiro-Wilk would reject
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scipy warns about Shapiro-Wilk past 5,000
+        res = paired_change(before, after)
+    assert res.normality_p is None and res.test == "paired t-test"
+    assert res.method.startswith("auto: more than 5,000 pairs -> paired t-test")
+    assert paired_change(before[:5000], after[:5000]).test == "Wilcoxon signed-rank test"
 
 
 def test_rank_biserial_is_one_when_everyone_improves():

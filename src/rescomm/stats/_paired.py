@@ -17,6 +17,11 @@ __all__ = ["PairedChange", "paired_change"]
 
 #: Significance level of the Shapiro-Wilk check that ``method="auto"`` uses.
 NORMALITY_ALPHA = 0.05
+#: Above this many pairs ``method="auto"`` uses the t-test without a normality check:
+#: Shapiro-Wilk p-values are not accurate past 5,000 (scipy), and at such sizes the mean
+#: change is close to normal whatever the differences' shape (central limit theorem), while
+#: the check would reject normality for trivial departures.
+NORMALITY_MAX_N = 5000
 
 
 @dataclass(frozen=True)
@@ -46,7 +51,8 @@ class PairedChange:
         correlation for Wilcoxon.
     effect_size_name : str
     normality_p : float or None
-        Shapiro-Wilk p-value of the differences (``method="auto"`` with 3+ pairs).
+        Shapiro-Wilk p-value of the differences (``method="auto"`` with 3 to
+        :data:`NORMALITY_MAX_N` pairs).
     reliable_change : float or None
         Threshold for an individual's reliable change.
     improved, no_change, deteriorated : int or None
@@ -127,7 +133,7 @@ def paired_change(
     method : {"auto", "t", "wilcoxon"}, keyword-only
         Test of "no change": the paired t-test, the Wilcoxon signed-rank test, or "auto":
         Shapiro-Wilk on the differences, t-test if :math:`p \\ge 0.05` (or fewer than 3
-        pairs), else Wilcoxon.
+        pairs, or more than :data:`NORMALITY_MAX_N` pairs), else Wilcoxon.
     higher_is_better : bool, keyword-only
         Direction of improvement (True for SWEMWBS; False for e.g. UCLA-3 loneliness).
     n_baseline : int, optional, keyword-only
@@ -187,14 +193,17 @@ def paired_change(
     lower, upper = t_interval(mean, sd, n, confidence=c)
     normality_p = None
     if method == "auto":
-        if n >= 3 and sd > 0:
+        if 3 <= n <= NORMALITY_MAX_N and sd > 0:
             normality_p = float(stats.shapiro(d).pvalue)
         use_t = normality_p is None or normality_p >= NORMALITY_ALPHA
-        chosen = (
-            "auto: fewer than 3 pairs -> paired t-test" if normality_p is None and n < 3
-            else f"auto: Shapiro-Wilk p {'>=' if use_t else '<'} {NORMALITY_ALPHA} -> "
-            + ("paired t-test" if use_t else "Wilcoxon signed-rank test")
-        )
+        if n < 3:
+            chosen = "auto: fewer than 3 pairs -> paired t-test"
+        elif n > NORMALITY_MAX_N:
+            chosen = (f"auto: more than {NORMALITY_MAX_N:,} pairs -> paired t-test (mean "
+                      "change close to normal; no normality check)")
+        else:
+            chosen = (f"auto: Shapiro-Wilk p {'>=' if use_t else '<'} {NORMALITY_ALPHA} -> "
+                      + ("paired t-test" if use_t else "Wilcoxon signed-rank test"))
     else:
         use_t = method == "t"
         chosen = f"as requested: {'paired t-test' if use_t else 'Wilcoxon signed-rank test'}"
