@@ -66,8 +66,10 @@ def escalate(database_url: str | None) -> None:
 
 
 @referrals.command("refresh-reports")
+@click.option("--nice", "niceness", default=10, show_default=True, type=click.IntRange(0, 19),
+              help="Lower this job's CPU priority by N, so page views come first (0: don't).")
 @database_url_option
-def refresh_reports(database_url: str | None) -> None:
+def refresh_reports(niceness: int, database_url: str | None) -> None:
     """Recompute the aggregate reports (dashboard and its CSV) for every server process.
 
     Reports count every referral, which takes seconds with a million of them; they are kept in
@@ -76,9 +78,16 @@ def refresh_reports(database_url: str | None) -> None:
     minutes):
 
         */5 * * * * rescomm referrals refresh-reports
+
+    It runs at a lower CPU priority (``--nice 10``) so that, on a server shared with the web
+    processes, people's page views come before it; its queries in PostgreSQL run at the
+    server's normal priority.
     """
+    import os
     import time
 
+    if niceness and hasattr(os, "nice"):
+        os.nice(niceness)
     configure_django(database_url)
     from rescomm.web.prescribing.reports import refresh_reports as refresh
 
