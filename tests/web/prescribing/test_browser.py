@@ -126,6 +126,7 @@ def test_a_link_worker_filters_suggestions_and_refers_on_without_javascript(
         card = page.locator("[data-suggestion]", has_text=DEMO_SERVICE)
         assert "Tue, Thu 10:00-11:30" in card.locator("[data-opening]").inner_text()
         assert "Open when free" in card.inner_text()
+        assert "Example" in card.locator("h3").inner_text()  # an invented map entry
         assert "places left" in card.locator("[data-capacity]").inner_text()
         card.get_by_role("button", name=f"Send an onward referral to {DEMO_SERVICE}").click()
         assert page.locator("[data-status]").inner_text() == "Connected to support"

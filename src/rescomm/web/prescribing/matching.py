@@ -91,6 +91,7 @@ class Suggestion:
     free: bool = True
     ages: str = "All ages"
     approximate_location: bool = False
+    is_example: bool = False  # an invented example entry of the asset map (demo)
     opening: str = ""
     next_opening: str = ""
     fits_times: bool | None = None  # None: the person's times were not asked, or not known
@@ -231,7 +232,7 @@ def _suggestion(service, referral, distance_m: float) -> Suggestion:
         cost=", ".join(f"£{c.amount:.2f} {c.option}".strip() for c in costs)
         or "Free or not stated", free=not costs,
         ages=_ages(service.minimum_age, service.maximum_age),
-        approximate_location=service.hide_exact_location,
+        approximate_location=service.hide_exact_location, is_example=service.is_example,
     )
 
 
