@@ -11,6 +11,9 @@ from rescomm.web.prescribing.models import Referral
 
 pytestmark = pytest.mark.browser
 
+#: The demo provider's own entry on the asset map (its organisation's name).
+DEMO_PROVIDER_ENTRY = "(synthetic)"
+
 
 @pytest.fixture
 def demo(demo_data, monkeypatch):
@@ -152,7 +155,3 @@ def test_suggestions_and_the_providers_page_have_no_serious_accessibility_violat
     page.get_by_role("button", name="Find").click()
     assert page.locator("[data-found]").count() == 1
     assert (suggestions, first, run_axe(page)) == ([], [], [])
-
-
-#: The demo provider's own entry on the asset map (its organisation's name).
-DEMO_PROVIDER_ENTRY = "(synthetic)"

@@ -19,6 +19,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from . import opening
+
 
 class AssetKind(models.TextChoices):
     PLACE = "place", "Place"
@@ -332,7 +334,7 @@ class Schedule(models.Model):
     """Opening times as an iCal-style weekly rule: ``byday`` (e.g. ``MO,TU``) from ``opens_at``
     to ``closes_at``."""
 
-    DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+    DAYS = opening.DAYS
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.ForeignKey(
@@ -379,9 +381,7 @@ class Schedule(models.Model):
 
     @property
     def day_names(self) -> str:
-        names = dict(zip(self.DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
-                                     "Saturday", "Sunday"), strict=True))
-        return ", ".join(names.get(d, d) for d in self.byday.split(",") if d)
+        return ", ".join(opening.DAY_NAMES.get(d, d) for d in self.byday.split(",") if d)
 
 
 class CostOption(models.Model):

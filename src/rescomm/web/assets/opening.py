@@ -17,8 +17,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rescomm.data import DAY_CODES
+
 #: HSDS/iCal day codes, Monday first (``date.weekday()`` order).
-DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+DAYS = DAY_CODES
 DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
                             "Sunday"), strict=True))
 SHORT_NAMES = {code: name[:3] for code, name in DAY_NAMES.items()}

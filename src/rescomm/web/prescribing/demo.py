@@ -137,10 +137,6 @@ DEMO_MAP_SOURCE_ID = "rescomm-demo:walking-group"
 def _demo_map_entry(provider: Organisation) -> None:
     """Put the demo service on the asset map as an example and link it to the demo provider,
     so a link worker can send an onward referral from the suggestions (idempotent)."""
-    from django.apps import apps
-
-    if not apps.is_installed("rescomm.web.assets"):
-        return
     from rescomm import geo
     from rescomm.web.assets.importer import import_assets
     from rescomm.web.assets.models import Service
@@ -167,11 +163,7 @@ def _demo_map_entry(provider: Organisation) -> None:
 
 
 def _demo_map_service():
-    """The demo service's example entry on the asset map (None without the asset map)."""
-    from django.apps import apps
-
-    if not apps.is_installed("rescomm.web.assets"):
-        return None
+    """The demo service's example entry on the asset map (None if it is not there)."""
     from rescomm.web.assets.models import Service
 
     return Service.objects.filter(source_id=DEMO_MAP_SOURCE_ID).first()

@@ -22,7 +22,6 @@ import datetime as dt
 import math
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils import timezone
 
 from rescomm.data._needs import need_label
@@ -130,19 +129,23 @@ def _nearest(x: float, y: float, radius_m: float) -> dict:
     return nearest
 
 
-def _capacity_words(row: dict) -> tuple[str, bool]:
-    """Capacity in words and whether the service can take the person now or on its list."""
-    if row["mode"] is None:
+def _capacity_words(capacity, *, now) -> tuple[str, bool]:
+    """A provider's :class:`~.models.ServiceCapacity` (or None) in words, and whether the
+    service can take the person now or on its list (:func:`.capacity.describe`)."""
+    from .capacity import describe
+    from .models import CapacityMode
+
+    if capacity is None:
         return "Takes referrals through rescomm; capacity not stated", True
-    if row["queue"] is not None:
+    row = describe(capacity, now=now)
+    if capacity.mode == CapacityMode.WAITING_LIST:
         wait = row["next_wait_weeks"]
         queue = f"{row['queue']} waiting" if row["queue"] else "nobody waiting"
         return (f"Waiting list: {queue}, expected wait "
                 + (f"about {wait} week{'s' if wait != 1 else ''}" if wait is not None
                    else "not known (no starts a week set)")), True
     free = row["free"]
-    weekly = row["mode"].startswith("Places per week")
-    when = " this week" if weekly else ""
+    when = " this week" if capacity.mode == CapacityMode.WEEKLY else ""
     if free == 0:
         return f"Full{when} ({row['places']} places)", False
     return f"{free} of {row['places']} places left{when}", True
@@ -152,16 +155,15 @@ def suggest_services(referral, *, filters: MatchFilters | None = None,
                      radius_m: float | None = None, limit: int = 10,
                      today: dt.date | None = None,
                      now: dt.datetime | None = None) -> list[Suggestion]:
-    """Suggestions for ``referral`` (empty without the asset map, a postcode or needs).
+    """Suggestions for ``referral`` (empty without a known postcode or needs).
     ``radius_m`` overrides ``filters.radius_m``; ``now`` (local time) dates the opening times
     and the week of weekly capacity."""
-    if not apps.is_installed("rescomm.web.assets") or not referral.postcode or not referral.needs:
+    if not referral.postcode or not referral.needs:
         return []
     from rescomm import geo
     from rescomm.web.assets import opening
     from rescomm.web.assets.models import AssetStatus, Service
 
-    from .capacity import describe
     from .directory import providers_by_organization
     from .models import ServiceCapacity
 
@@ -209,8 +211,8 @@ def suggest_services(referral, *, filters: MatchFilters | None = None,
         provider = providers.get(service.organization_id)
         if provider is not None:
             suggestion.provider_id, suggestion.provider = provider.pk, provider.name
-            row = describe(capacities.get((provider.pk, service.name[:200])), now=now)
-            suggestion.capacity, suggestion.can_take = _capacity_words(row)
+            suggestion.capacity, suggestion.can_take = _capacity_words(
+                capacities.get((provider.pk, service.name[:200])), now=now)
         if (filters.free_only and not suggestion.free) or (
                 filters.places_only and not (provider is not None and suggestion.can_take)):
             continue
