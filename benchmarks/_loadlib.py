@@ -12,6 +12,7 @@ module puts this checkout's ``src/`` first on ``sys.path`` (the server gets the 
 from __future__ import annotations
 
 import http.client
+import itertools
 import math
 import os
 import signal
@@ -146,13 +147,17 @@ class Request:
 
 def run_clients(port: int, requests: Sequence[Request], *, clients: int, strided: bool = False,
                 max_seconds: float = math.inf, timeout: float = 60,
-                on_response: Callable[[int, int, bytes], None] | None = None) -> dict:
+                on_response: Callable[[int, int, bytes], None] | None = None,
+                while_running: subprocess.Popen | None = None) -> dict:
     """Send ``requests`` to 127.0.0.1:``port`` from ``clients`` threads, one keep-alive
     ``http.client`` connection each.
 
     By default every client takes the next request from one shared queue; with ``strided``,
     client ``c`` sends requests ``c, c + clients, c + 2 * clients, ...`` (so each request's
     headers can carry that client's own credentials). No request starts after ``max_seconds``.
+    With ``while_running`` (a process, e.g. a background job), the clients go round
+    ``requests`` again and again (shared queue only) until that process has ended, and send at
+    least ``len(requests)``: so the latencies cover the whole of its run.
     A request that fails (connection error, or no answer within ``timeout`` seconds) counts as
     status ``-1`` with the time it took, and the client reconnects. ``on_response(i, status,
     body)`` is called for each request sent (under a lock shared by the clients).
@@ -162,7 +167,10 @@ def run_clients(port: int, requests: Sequence[Request], *, clients: int, strided
     count}}``.
     """
     lock = threading.Lock()
-    queue = iter(range(len(requests)))
+    if while_running is not None and strided:
+        raise ValueError("while_running needs the shared queue (strided=False)")
+    queue = (itertools.count() if while_running is not None else iter(range(len(requests))))
+    lat_list: list[float] = []
     lat = np.full(len(requests), np.nan)
     status: dict[int, int] = {}
     deadline = time.monotonic() + max_seconds
@@ -178,6 +186,10 @@ def run_clients(port: int, requests: Sequence[Request], *, clients: int, strided
                     i = next(queue, None)
             if i is None:
                 break
+            if while_running is not None:
+                if i >= len(requests) and while_running.poll() is not None:
+                    break
+                i %= len(requests)
             req = requests[i]
             t = time.perf_counter()
             try:
@@ -189,8 +201,12 @@ def run_clients(port: int, requests: Sequence[Request], *, clients: int, strided
                 conn.close()
                 conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
                 code, body = -1, b""
-            lat[i] = time.perf_counter() - t
+            took = time.perf_counter() - t
             with lock:
+                if while_running is not None:
+                    lat_list.append(took)
+                else:
+                    lat[i] = took
                 status[code] = status.get(code, 0) + 1
                 if on_response is not None:
                     on_response(i, code, body)
@@ -201,6 +217,8 @@ def run_clients(port: int, requests: Sequence[Request], *, clients: int, strided
         for f in [pool.submit(client, c) for c in range(clients)]:
             f.result()
     wall = time.perf_counter() - t
+    if while_running is not None:
+        return {"lat": np.array(lat_list), "wall": wall, "status": status}
     return {"lat": lat[~np.isnan(lat)], "wall": wall, "status": status}
 
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rescomm.geo import InvalidPostcodeError, normalise_postcode, normalise_postcodes
 from rescomm.geo._arrow import to_arrow_strings
-from rescomm.geo._postcode import postcode_keys
+from rescomm.geo._postcode import postcode_key, postcode_keys
 
 
 @pytest.mark.parametrize(
@@ -114,6 +114,13 @@ def test_postcode_keys_are_unique_per_postcode(values):
     distinct = {v: k for v, k in zip(normalised.tolist(), keys.tolist(), strict=True)}
     assert len(set(distinct.values())) == len(distinct)
     assert (keys >= 0).all()
+
+
+@given(st.lists(_postcode_like, max_size=40))
+def test_the_scalar_postcode_key_equals_the_vectorised_one(values):
+    normalised = normalise_postcodes(values).dropna()
+    keys = postcode_keys(to_arrow_strings(normalised))
+    assert [postcode_key(v) for v in normalised] == keys.tolist()
 
 
 def test_postcode_keys_of_missing_values_are_minus_one():

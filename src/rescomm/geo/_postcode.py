@@ -126,6 +126,18 @@ _KEY_DIGIT[np.frombuffer(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", np.uint8)] = n
 _KEY_WEIGHTS = 37 ** np.arange(6, -1, -1, dtype=np.int64)
 
 
+_KEY_VALUE = {c: i for i, c in enumerate("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", start=1)}
+
+
+def postcode_key(normalised: str) -> int:
+    """The :func:`postcode_keys` key of one normalised postcode, in plain Python (a single
+    look-up is ~50x faster this way than through Arrow)."""
+    key = 0
+    for char in normalised.replace(" ", "").ljust(7):
+        key = key * 37 + _KEY_VALUE.get(char, 0)
+    return key
+
+
 def postcode_keys(normalised: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Unique ``int64`` key of each normalised postcode (``-1`` for null).
 

@@ -30,6 +30,7 @@ from ._postcode import (
     already_normalised,
     normalise_postcode,
     normalise_postcodes,
+    postcode_key,
     postcode_keys,
 )
 from ._postcode_record import RECORD_FIELDS, PostcodeRecord
@@ -215,7 +216,9 @@ class PostcodeIndex:
             If it was terminated and ``allow_terminated`` is false (the message says when).
         """
         normalised = normalise_postcode(postcode)
-        position = int(self._rows(pa.array([normalised], type=pa.string()))[0])
+        key = postcode_key(normalised)
+        at = min(int(np.searchsorted(self._keys, key)), len(self._keys) - 1)
+        position = int(self._order[at]) if len(self._keys) and self._keys[at] == key else -1
         if position < 0:
             raise UnknownPostcodeError(
                 f"postcode {normalised!r} is not in the postcode index ({self.source}); "

@@ -13,6 +13,7 @@ from rescomm.web.accounts.roles import Role
 from rescomm.web.accounts.tokens import (
     DEFAULT_LIFETIME,
     UnknownTokenError,
+    authenticate_bearer,
     authenticate_token,
     create_token,
     find_token,
@@ -66,6 +67,56 @@ def test_valid_token_authenticates_and_records_last_use():
     token = authenticate_token(create_token(user, "x"))
     assert token is not None and token.user == user
     assert ApiToken.objects.get(pk=token.pk).last_used_at is not None
+
+
+def test_bearer_check_reads_token_user_and_active_memberships_in_one_statement(
+        django_assert_num_queries):
+    first = make_member(Role.REFERRER, profession="pharmacist")
+    user = first.user
+    make_member(Role.LINK_WORKER, user=user, active=False)
+    second = make_member(Role.COMMISSIONER, user=user)
+    plaintext = create_token(user, "x")
+    authenticate_bearer(plaintext)  # the first use writes last_used_at
+    with django_assert_num_queries(1):
+        bearer = authenticate_bearer(plaintext)
+    assert bearer.token.user == user and bearer.token.user.username == user.username
+    assert bearer.memberships == [
+        (Role.REFERRER, first.organisation_id, "pharmacist"),
+        (Role.COMMISSIONER, second.organisation_id, ""),
+    ]
+
+
+def test_bearer_of_a_user_without_memberships_has_none():
+    bearer = authenticate_bearer(create_token(make_user(), "x"))
+    assert bearer is not None and bearer.memberships == []
+
+
+def test_last_use_is_written_at_most_once_a_minute(django_assert_num_queries):
+    plaintext = create_token(make_user(), "x")
+    with django_assert_num_queries(2):  # the check and the write
+        authenticate_bearer(plaintext)
+    ApiToken.objects.update(last_used_at=timezone.now() - timedelta(seconds=30))
+    with django_assert_num_queries(1):
+        authenticate_bearer(plaintext)
+    ApiToken.objects.update(last_used_at=timezone.now() - timedelta(minutes=2))
+    with django_assert_num_queries(2):
+        authenticate_bearer(plaintext)
+
+
+def test_authenticated_token_loads_its_other_fields_with_their_stored_values():
+    plaintext = create_token(make_user(), "nightly", expires_in=timedelta(days=3))
+    stored = ApiToken.objects.get()
+    token = authenticate_token(plaintext)
+    assert (token.pk, token.name, token.prefix) == (stored.pk, "nightly", stored.prefix)
+    assert token.expires_at == stored.expires_at and token.revoked_at is None
+
+
+def test_a_token_expiring_in_the_future_authenticates_and_one_expired_a_second_ago_does_not():
+    plaintext = create_token(make_user(), "x")
+    ApiToken.objects.update(expires_at=timezone.now() + timedelta(seconds=5))
+    assert authenticate_token(plaintext) is not None
+    ApiToken.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert authenticate_token(plaintext) is None
 
 
 @pytest.mark.parametrize(

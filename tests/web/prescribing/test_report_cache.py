@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from django.core.cache import caches
 from django.core.management import call_command
+from django.db import connection
 from django.test import override_settings
 
 from rescomm.cli import cli
@@ -76,3 +77,31 @@ def test_the_cli_refreshes_the_reports(make_referral, monkeypatch):
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("refreshed 6 reports (dashboard real by month, ")
     assert caches["reports"].get("prescribing:tables:False") is not None
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL setting")
+@pytest.mark.parametrize(("args", "expected"), [([], "0"), (["--parallel-workers", "2"], "2")])
+def test_the_cli_job_runs_its_queries_without_parallel_workers_unless_asked(
+        args, expected, monkeypatch):
+    import os
+
+    from rescomm.web.prescribing import reports as reports_module
+
+    seen = []
+
+    def refresh():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            seen.append(cursor.fetchone()[0])
+        return ["checked"]
+
+    monkeypatch.setattr(os, "nice", lambda n: None)
+    monkeypatch.setattr(reports_module, "refresh_reports", refresh)
+    try:
+        result = CliRunner().invoke(cli, ["referrals", "refresh-reports", *args])
+    finally:
+        with connection.cursor() as cursor:  # the test database's connection is shared
+            cursor.execute("RESET max_parallel_workers_per_gather")
+    assert result.exit_code == 0, result.output
+    assert seen == [expected]

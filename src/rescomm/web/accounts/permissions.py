@@ -26,7 +26,7 @@ from rescomm.web.core.errors import json_error, wants_json
 
 from .models import Membership, Organisation
 from .roles import Role, role_label
-from .tokens import authenticate_token
+from .tokens import authenticate_bearer
 
 
 def _active_memberships(user) -> QuerySet[Membership]:
@@ -64,20 +64,25 @@ def _refusal(roles: tuple[str, ...]) -> str:
     return f"This is only for people with the role {names}. Ask an administrator if you need it."
 
 
-def authorise(request: HttpRequest, user, roles: tuple[str, ...]) -> None:
+def authorise(request: HttpRequest, user, roles: tuple[str, ...],
+              memberships: list[tuple[str, int, str]] | None = None) -> None:
     """Raise ``PermissionDenied`` unless ``user`` holds one of ``roles`` (any role if empty).
 
     Records the role that allowed it as ``request.acting_role`` (the audit log's actor role)
     and the user's active memberships as ``request.memberships``: ``(role, organisation_id,
-    profession)`` tuples, oldest first.
+    profession)`` tuples, oldest first. ``memberships`` passes those when the caller has
+    already read them (the bearer-token check does, in the same query as the token).
     """
+    if memberships is not None:
+        request.memberships = memberships
     if not roles:
         request.acting_role = ""
         return
     # One query for both the check and later use: (role, organisation id, profession) of each
     # active membership, oldest first, kept as ``request.memberships`` for this request.
-    rows = list(_active_memberships(user).order_by("pk")
-                .values_list("role", "organisation_id", "profession"))
+    rows = memberships if memberships is not None else list(
+        _active_memberships(user).order_by("pk")
+        .values_list("role", "organisation_id", "profession"))
     request.memberships = rows
     held = {row[0] for row in rows}
     role = next((role for role in roles if role in held), None)
@@ -132,13 +137,14 @@ class TokenAuth(HttpBearer):
         self.roles = tuple(roles)
 
     def authenticate(self, request: HttpRequest, token: str):
-        api_token = authenticate_token(token)
-        if api_token is None:
+        bearer = authenticate_bearer(token)
+        if bearer is None:
             return None
-        request.user = api_token.user
-        request.api_token = api_token
-        authorise(request, api_token.user, self.roles)
-        return api_token.user
+        user = bearer.token.user
+        request.user = user
+        request.api_token = bearer.token
+        authorise(request, user, self.roles, bearer.memberships)
+        return user
 
 
 class RoleAuth(TokenAuth):

@@ -156,6 +156,14 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 # Link workers ----------------------------------------------------------------------------------
 
 
+#: What the caseload table shows of a referral (and its link worker), and what it is ordered by:
+#: the page reads these columns only, not the whole record.
+CASELOAD_COLUMNS = (
+    "id", "is_synthetic", "given_name", "family_name", "status", "next_due", "created_at",
+    "safeguarding_concern", "risk_flag", "assigned_to__username", "assigned_to__display_name",
+)
+
+
 @never_cache
 @require_safe
 @role_required(Role.LINK_WORKER)
@@ -164,7 +172,8 @@ def caseload_page(request: HttpRequest) -> HttpResponse:
     each section shows its most urgent 25 and pages on (``?section=later&page=2``)."""
     from django.core.paginator import Paginator
 
-    groups = services.caseload_sections(request.user)
+    groups = {key: rows.only(*CASELOAD_COLUMNS)
+              for key, rows in services.caseload_sections(request.user).items()}
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="direct care: link worker caseload")
     paged = request.GET.get("section", "")
