@@ -32,6 +32,9 @@ Self-contained and loopback only:
    stored) or duplicated (one row per key; replays return the same id);
 6. stops the server and drops the database (also on an error; ``--keep`` keeps it).
 
+``--database NAME --reuse`` measures again on a database an earlier run kept (steps 3-5 only,
+with new sessions and tokens and this run's own idempotency keys; the database is kept).
+
 The server, client and table code is shared with ``load_oruk_api.py`` (``_loadlib.py``).
 
 This is a benchmark, not a test: it reports figures and checks answers, never asserts speed.
@@ -48,6 +51,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import nullcontext
 
 import numpy as np
 from _loadlib import (
@@ -78,12 +82,56 @@ def test_nhs_numbers(count: int) -> list[str]:
     return demo_nhs_numbers(count)
 
 
-def create_people(schemes: int) -> dict:
-    """Synthetic organisations and demo accounts; sessions and tokens for the load."""
+def session_for(user) -> str:
+    """A new signed-in session of ``user``; its key (the ``sessionid`` cookie)."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return store.session_key
+
+
+def find_people() -> dict:
+    """The synthetic organisations and accounts an earlier run left (``--keep``), with new
+    sessions and tokens, as :func:`create_people` returns them."""
+    from rescomm.web.accounts.models import Organisation, User
+    from rescomm.web.accounts.tokens import create_token
+
+    schemes = list(Organisation.objects.filter(name__startswith="Bench scheme ").order_by("pk"))
+    referrers = list(User.objects.filter(username__startswith="bench-referrer-").order_by("pk"))
+    if not schemes or not referrers:
+        raise SystemExit("--reuse: this database has no benchmark data (run once with --keep)")
+    worker = User.objects.get(username=f"bench-lw-{schemes[0].pk}-0")
+    return {
+        "schemes": schemes, "referrers": referrers,
+        "worker_session": session_for(worker),
+        "commissioner_session": session_for(User.objects.get(username="bench-commissioner")),
+        "tokens": [create_token(r, "benchmark") for r in referrers],
+    }
+
+
+def count_loaded() -> dict:
+    """What the database holds (``--reuse``), as :func:`bulk_referrals` counts it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM prescribing_referral), "
+                       "(SELECT count(*) FROM prescribing_referralevent), "
+                       "(SELECT count(*) FROM prescribing_outcomemeasure), "
+                       "(SELECT count(*) FROM prescribing_referral "
+                       " WHERE status NOT IN ('closed', 'declined'))")
+        referrals, events, outcomes, open_ = cursor.fetchone()
+    return {"referrals": referrals, "events": events, "outcomes": outcomes, "open": open_,
+            "seconds": None}
+
+
+def create_people(schemes: int) -> dict:
+    """Synthetic organisations and demo accounts; sessions and tokens for the load."""
     from rescomm.data import load_imd
     from rescomm.web.accounts.models import Membership, Organisation, User
     from rescomm.web.accounts.roles import OrganisationKind, Role
@@ -110,15 +158,6 @@ def create_people(schemes: int) -> dict:
                for s in scheme_orgs}
     icb = org("Bench ICB", OrganisationKind.ICB)
     commissioner = user("bench-commissioner", icb, Role.COMMISSIONER)
-
-    def session_for(u) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(u.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = u.get_session_auth_hash()
-        store.create()
-        return store.session_key
-
     return {
         "schemes": scheme_orgs, "practices": practices, "referrers": referrers,
         "workers": workers,
@@ -332,20 +371,33 @@ def main() -> None:
                         help="name of the scratch database to create on that server and drop "
                              "afterwards (it must not exist); default rescomm_bench_<pid>")
     parser.add_argument("--keep", action="store_true", help="Keep the database afterwards.")
+    parser.add_argument("--reuse", action="store_true",
+                        help="Measure again on the database --database that an earlier run "
+                             "kept (--keep): no migrate, no bulk load; it is kept afterwards")
     args = parser.parse_args()
+    if args.reuse and not args.database:
+        parser.error("--reuse needs --database NAME (a database kept with --keep)")
+    run = uuid.uuid4().hex[:8]  # idempotency keys of this run: bench-<run>-<i>
     rng = np.random.default_rng(20261126)
     load0 = os.getloadavg()[0]
-    with scratch_database(args.pg, args.database, keep=args.keep) as url:
-        migrate(url)
+    database = (nullcontext(f"{args.pg}/{args.database}") if args.reuse
+                else scratch_database(args.pg, args.database, keep=args.keep))
+    with database as url:
+        if not args.reuse:
+            migrate(url)
         from rescomm.cli.web import configure_django
 
         configure_django(url)
         from django.db import connection, connections
 
-        people = create_people(args.schemes)
-        print(f"database {url.rsplit('/', 1)[1]}: loading {args.referrals:,} SYNTHETIC "
-              "referrals", flush=True)
-        counts = bulk_referrals(people, args.referrals, rng)
+        if args.reuse:
+            people = find_people()
+            counts = count_loaded()
+        else:
+            people = create_people(args.schemes)
+            print(f"database {url.rsplit('/', 1)[1]}: loading {args.referrals:,} SYNTHETIC "
+                  "referrals", flush=True)
+            counts = bulk_referrals(people, args.referrals, rng)
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*) FROM prescribing_referral WHERE scheme_id = %s AND "
                            "status NOT IN ('closed', 'declined')", [people["schemes"][0].pk])
@@ -356,7 +408,9 @@ def main() -> None:
             pages = {"caseload": ("/prescribing/caseload/", people["worker_session"]),
                      "dashboard": ("/prescribing/dashboard/", people["commissioner_session"])}
             # The dashboard's first request in a worker computes the report (then cached 5 min):
-            # time it alone, before anything else has touched the data.
+            # time it alone, before anything else has touched the data (a reused database may
+            # hold the reports of the earlier run: empty the cache first).
+            clear_report_cache(url)
             cold = run_pages(args.port, *pages["dashboard"], 1, 1)
             for path, cookie in pages.values():  # warm up (imports, templates, connections)
                 run_pages(args.port, path, cookie, args.page_clients, args.page_clients * 2)
@@ -384,7 +438,7 @@ def main() -> None:
             postcodes = rng.choice(postcodes, 500)
             nhs = test_nhs_numbers(1000)
             bodies = [api_body(postcodes, nhs, i) for i in range(args.api_requests)]
-            keys = [f"bench-{i}" for i in range(args.api_requests)]
+            keys = [f"bench-{run}-{i}" for i in range(args.api_requests)]
             tokens = people["tokens"][: args.api_clients]
             api_base = run_pages(args.port, "/healthz", "", args.api_clients, args.api_requests)
             api = run_api(args.port, tokens, bodies, keys, args.api_clients)
@@ -401,7 +455,8 @@ def main() -> None:
         connection.connect()
         with connection.cursor() as cursor:
             cursor.execute("SELECT count(*), count(DISTINCT (referrer_id, idempotency_key)) "
-                           "FROM prescribing_referral WHERE idempotency_key LIKE 'bench-%%'")
+                           "FROM prescribing_referral WHERE idempotency_key LIKE %s",
+                           [f"bench-{run}-%"])
             stored, distinct = cursor.fetchone()
             created_ids = [i for i in api["ids"] if i]
             cursor.execute("SELECT count(*) FROM prescribing_referral WHERE id = ANY(%s::uuid[])",
@@ -413,9 +468,12 @@ def main() -> None:
           f"{sys.version.split()[0]}; load average {load0:.1f} before, {load_start:.1f} at "
           f"start of load, {load_end:.1f} at end; clients run on the same machine as the "
           "server and PostgreSQL)")
+    loaded = ("reused from an earlier run" if counts["seconds"] is None
+              else f"bulk-loaded in {counts['seconds']:.0f} s")
     print(f"{counts['referrals']:,} SYNTHETIC referrals, {counts['events']:,} events, "
-          f"{counts['outcomes']:,} outcome measures bulk-loaded in {counts['seconds']:.0f} s; "
-          f"{args.schemes} schemes; {counts['open']:,} open referrals, {caseload_size:,} on the "
+          f"{counts['outcomes']:,} outcome measures {loaded}; "
+          f"{len(people['schemes'])} schemes; {counts['open']:,} open referrals, "
+          f"{caseload_size:,} on the "
           f"measured link worker's caseload; gunicorn {args.workers} workers x 4 threads")
     print_table([report(f"/healthz (baseline, {args.page_clients} clients)", base),
                  report("link worker caseload page", measured["caseload"]),

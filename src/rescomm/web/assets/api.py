@@ -32,13 +32,14 @@ from rescomm.web.core.errors import json_error
 
 from . import documents, oruk
 from .models import AssetStatus, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from .opening import DAY_NAMES
 
 router = Router(tags=["Open Referral UK"])
 
 MAX_PER_PAGE = 1000
-DAYS = {"MO": "MO", "TU": "TU", "WE": "WE", "TH": "TH", "FR": "FR", "SA": "SA", "SU": "SU",
-        "MONDAY": "MO", "TUESDAY": "TU", "WEDNESDAY": "WE", "THURSDAY": "TH", "FRIDAY": "FR",
-        "SATURDAY": "SA", "SUNDAY": "SU"}
+#: ``?day=`` values: a day code (MO..SU) or a day's name, any case -> its day code.
+DAYS = {**{code: code for code in DAY_NAMES},
+        **{name.upper(): code for code, name in DAY_NAMES.items()}}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
 
 

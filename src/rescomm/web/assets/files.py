@@ -16,7 +16,6 @@ from pathlib import Path
 MAX_BYTES = 50 * 1024 * 1024
 ORUK_STATUSES = {"active": "published", "inactive": "hidden", "defunct": "closed",
                  "temporarily closed": "hidden"}
-DAYS = {"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
 
 
 class FileProblem(ValueError):
