@@ -19,8 +19,8 @@ files from ``../shared/data`` when present, else SYNTHETIC: bundled C&M rows res
 English LSOA 2021 codes and their LAs), each next to the per-area loop in the same run:
 
 - ``Build.explain_all()`` vs ``Build.explain(area)`` called for every area (checked equal);
-- the publishing rows (``publish._contribution_rows``) vs the previous implementation, which
-  called ``Build.explain`` once per area (checked equal);
+- the publishing columns (``publish._contribution_columns``) vs the earlier implementation,
+  which called ``Build.explain`` once per area (checked equal);
 - (C&M; England with ``--england-publish``) the whole ``publish`` of ``warm`` vs the same publish
   with the previous per-area rows.
 
@@ -48,7 +48,8 @@ def timed(function, *args, **kwargs):
 
 
 def per_area_rows(build, progress):
-    """The previous ``publish._contribution_rows``: ``Build.explain`` once per area."""
+    """The earlier ``publish._contribution_rows``: ``Build.explain`` once per area, one dict
+    per row; returned as the columns ``publish._contribution_columns`` gives."""
     from rescomm.web.insight.publish import _number
 
     rows = []
@@ -63,7 +64,10 @@ def per_area_rows(build, progress):
             rows.append((indicator, {"area_code": code, **fields}))
         if n % step == 0 or n == len(codes):
             progress(f"{build.spec.id}: contributions {n:,}/{len(codes):,} areas")
-    return rows
+    columns = {"indicator": [indicator for indicator, _ in rows]}
+    for key in ["area_code", *keys]:
+        columns[key] = [fields[key] for _, fields in rows]
+    return columns
 
 
 def explain_loop(build):
@@ -105,21 +109,21 @@ def contributions_bench(build, where, *, publish_too, line):
     looped, loop_t = timed(explain_loop, build)
     pd.testing.assert_frame_equal(table.drop(columns="area_code"), looped,
                                   check_exact=False, rtol=1e-12, atol=1e-12)
-    rows, rows_t = timed(service._contribution_rows, build, quiet)
+    rows, rows_t = timed(service._contribution_columns, build, quiet)
     before, before_t = timed(per_area_rows, build, quiet)
-    assert rows == before, "vectorised and per-area publishing rows differ"
+    assert rows == before, "vectorised and per-area publishing columns differ"
     print(f"\nwarm on {where}: {n:,} LSOAs x {m} indicators = {n * m:,} contributions")
     line("Build.explain_all() vs Build.explain per area", all_t, loop_t)
-    line("publishing rows (_contribution_rows) vs per-area version", rows_t, before_t)
+    line("publishing columns vs per-area rows", rows_t, before_t)
     if publish_too:
         options = {"source": "benchmark", "published_by": "bench"}
         service.publish(build, **options)  # so that both timed publishes replace a run
-        original = service._contribution_rows
-        service._contribution_rows = per_area_rows
+        original = service._contribution_columns
+        service._contribution_columns = per_area_rows
         try:
             _, old_t = timed(service.publish, build, **options)
         finally:
-            service._contribution_rows = original
+            service._contribution_columns = original
         run, new_t = timed(service.publish, build, **options)
         assert run.contributions.count() == n * m
         line("publish warm (explain_all) vs publish with per-area rows", new_t, old_t)

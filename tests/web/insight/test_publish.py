@@ -7,6 +7,8 @@ import math
 
 import pytest
 from django.db.models import Sum
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rescomm import data, measure
 from rescomm.web.accounts.models import AuditEvent
@@ -203,3 +205,36 @@ def test_an_indicator_given_as_a_count_says_what_it_is_divided_by(client):
     page = client.get("/index/counts/A2/").content.decode()
     assert "count, before dividing by people, x 1000" in page
     assert run.contributions.get(area_code="A2", indicator__node_id="cases").raw == 10
+
+
+@given(st.lists(st.one_of(st.floats(min_value=-1e15, max_value=1e15),
+                          st.sampled_from([0.5, 1.5, 2.5, -0.5, math.nan, math.inf])),
+                max_size=50))
+def test_whole_arrays_convert_like_single_values(values):
+    import numpy as np
+
+    array = np.array(values, dtype=float)
+    assert service._integers(array) == [
+        None if (n := service._number(v)) is None else int(round(n)) for v in values]
+    assert service._numbers(array) == [service._number(v) for v in values]
+
+
+def test_insert_refuses_columns_of_different_lengths():
+    with pytest.raises(ValueError, match=r"IndexValue: columns of different lengths \[1, 2\]"):
+        service._insert(IndexValue, {"area_code": ["a"], "score": [1.0, 2.0]}, stage="x",
+                        say=lambda line: None)
+
+
+@pytest.mark.django_db
+def test_an_area_without_a_median_rank_stores_no_5th_percentile_rank(demo_data, halton_build):
+    import dataclasses
+
+    result = halton_build.uncertainty(n=TEST_RUNS, seed=3)
+    summary = result.summary.copy()
+    summary.loc[summary.index[0], "median_rank"] = math.nan
+    result = dataclasses.replace(result, summary=summary)
+    run = service.publish(halton_build, uncertainty=result, source="t", published_by="t")
+    index = run.values.filter(node__kind="index").order_by("area_code")
+    first = index.get(area_code=str(halton_build.results["area_code"].iloc[0]))
+    assert first.rank_median is None and first.rank_p05 is None
+    assert index.filter(rank_p05__isnull=False).count() == index.count() - 1

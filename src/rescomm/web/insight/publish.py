@@ -14,6 +14,7 @@ a framework whose inputs and settings have not changed since it was published is
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import time
@@ -199,11 +200,6 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _integer(value: Any) -> int | None:
-    number = _number(value)
-    return None if number is None else int(round(number))
-
-
 def _plain(value: Any) -> Any:
     """JSON-safe copy of the build log (numpy scalars and arrays -> Python)."""
     return json.loads(json.dumps(value, default=_json_default))
@@ -262,48 +258,46 @@ def _denominator(indicator: Any) -> str:
     return f"{denominator.ref.column}, x {denominator.scale:g}"[:200]
 
 
-def _value_rows(
+def _value_columns(
     build: Build, uncertainties: dict[str, UncertaintyResult]
-) -> list[tuple[str, dict[str, Any]]]:
-    """``(node_id, field values)`` for every area and node."""
+) -> dict[str, list]:
+    """The ``IndexValue`` columns for every node and area, node by node (all areas of the first
+    node, then of the second, ...): ``node`` holds the node ids (mapped to the stored nodes'
+    keys when inserting), the others the field values. Uncertainty fields are ``None`` for
+    nodes without a Monte Carlo result, and ``rank_p05`` is ``None`` where the median or the
+    95th percentile rank is missing."""
     results = build.results
     codes = [str(code) for code in results["area_code"]]
     la_codes = [""] * len(codes)
     table = build.table()
     if "la_code" in table:
         la_codes = ["" if _is_missing(v) else str(v)[:MAX_CODE_LENGTH] for v in table["la_code"]]
-    rows = []
-    for node_id in build.spec.node_ids:
-        scores = results[f"{node_id}_score"].to_numpy(dtype=float, na_value=math.nan)
-        ranks = results[f"{node_id}_rank"].to_numpy(dtype=float, na_value=math.nan)
-        deciles = results[f"{node_id}_decile"].to_numpy(dtype=float, na_value=math.nan)
-        extra: dict[str, list] = {}
-        if node_id in uncertainties:
-            summary = uncertainties[node_id].summary
-            for field, column in (
-                ("rank_p05", "p05_rank"),
-                ("rank_median", "median_rank"),
-                ("rank_p95", "p95_rank"),
-                ("p_worst_decile", "p_worst_decile"),
-            ):
-                extra[field] = [_number(v) for v in summary[column]]
-        for i, code in enumerate(codes):
-            fields = {
-                "area_code": code,
-                "la_code": la_codes[i],
-                "score": _number(scores[i]),
-                "rank": _integer(ranks[i]),
-                "decile": _integer(deciles[i]),
-            }
-            for field, values in extra.items():
-                fields[field] = values[i]
-            if fields.get("rank_p05") is not None and None in (
-                fields.get("rank_median"),
-                fields.get("rank_p95"),
-            ):
-                fields["rank_p05"] = None
-            rows.append((node_id, fields))
-    return rows
+    node_ids = list(build.spec.node_ids)
+    columns: dict[str, list] = {
+        "node": [node_id for node_id in node_ids for _ in codes],
+        "area_code": codes * len(node_ids),
+        "la_code": la_codes * len(node_ids),
+        "score": [], "rank": [], "decile": [],
+        "rank_p05": [], "rank_median": [], "rank_p95": [], "p_worst_decile": [],
+    }
+    missing = [None] * len(codes)
+    for node_id in node_ids:
+        for field in ("score", "rank", "decile"):
+            values = results[f"{node_id}_{field}"].to_numpy(dtype=float, na_value=math.nan)
+            columns[field] += _numbers(values) if field == "score" else _integers(values)
+        if node_id not in uncertainties:
+            for field in ("rank_p05", "rank_median", "rank_p95", "p_worst_decile"):
+                columns[field] += missing
+            continue
+        summary = uncertainties[node_id].summary
+        p05, median, p95, worst = (
+            summary[column].to_numpy(dtype=float, na_value=math.nan)
+            for column in ("p05_rank", "median_rank", "p95_rank", "p_worst_decile"))
+        p05 = np.where(np.isfinite(median) & np.isfinite(p95), p05, math.nan)
+        for field, values in (("rank_p05", p05), ("rank_median", median), ("rank_p95", p95),
+                              ("p_worst_decile", worst)):
+            columns[field] += _numbers(values)
+    return columns
 
 
 def _is_missing(value: Any) -> bool:
@@ -313,11 +307,10 @@ def _is_missing(value: Any) -> bool:
         return True
 
 
-def _contribution_rows(
-    build: Build, progress: ProgressCallback
-) -> list[tuple[str, dict[str, Any]]]:
-    """``(indicator_id, field values)`` for every area and indicator, from one
-    :meth:`~rescomm.measure.Build.explain_all` call (vectorised over the areas)."""
+def _contribution_columns(build: Build, progress: ProgressCallback) -> dict[str, list]:
+    """The ``IndexContribution`` columns for every area and indicator, from one
+    :meth:`~rescomm.measure.Build.explain_all` call (vectorised over the areas); ``indicator``
+    holds the indicator ids (mapped to the stored nodes' keys when inserting)."""
     started = time.perf_counter()
     table = build.explain_all()
     areas, indicators = len(build.area_codes), len(build.spec.indicators)
@@ -326,31 +319,26 @@ def _contribution_rows(
         f"{areas:,} areas in {time.perf_counter() - started:.2f} s"
     )
     keys = ["raw", "normalised", "weight", "effective_weight", "contribution", "share"]
-    columns = [_numbers(table[key].to_numpy(dtype=float)) for key in keys]
-    return [
-        (
-            indicator,
-            {
-                "area_code": code,
-                "raw": raw,
-                "normalised": normalised,
-                "weight": weight,
-                "effective_weight": effective,
-                "contribution": contribution,
-                "share": share,
-            },
-        )
-        for indicator, code, raw, normalised, weight, effective, contribution, share in zip(
-            table["indicator"].tolist(), table["area_code"].astype(str).tolist(), *columns,
-            strict=True,
-        )
-    ]
+    return {
+        "indicator": table["indicator"].tolist(),
+        "area_code": table["area_code"].astype(str).tolist(),
+        **{key: _numbers(table[key].to_numpy(dtype=float)) for key in keys},
+    }
 
 
 def _numbers(values: np.ndarray) -> list[float | None]:
     """:func:`_number` for a whole float array: finite values as Python floats, else None."""
     out = values.astype(object)
     out[~np.isfinite(values)] = None
+    return out.tolist()
+
+
+def _integers(values: np.ndarray) -> list[int | None]:
+    """A whole float array as Python ints, rounded half to even (as ``round``); None where
+    not finite (NaN, missing)."""
+    finite = np.isfinite(values)
+    out = np.where(finite, np.rint(np.where(finite, values, 0)), 0).astype(np.int64).astype(object)
+    out[~finite] = None
     return out.tolist()
 
 
@@ -426,8 +414,8 @@ def publish(
     nodes = _nodes(build)
     for node in nodes:
         node.has_uncertainty = node.node_id in uncertainties
-    values = _value_rows(build, uncertainties)
-    contributions = _contribution_rows(build, say)
+    values = _value_columns(build, uncertainties)
+    contributions = _contribution_columns(build, say)
     run = IndexRun(
         framework=spec.id,
         name=spec.name[:200],
@@ -459,18 +447,12 @@ def publish(
             node.run = run
         IndexNode.objects.bulk_create(nodes)
         by_id = dict(IndexNode.objects.filter(run=run).values_list("node_id", "pk"))
-        _insert(
-            IndexValue,
-            [{"run_id": run.pk, "node_id": by_id[node], **fields} for node, fields in values],
-            stage=f"{spec.id}: values",
-            say=say,
-        )
+        values["node_id"] = [by_id[node] for node in values.pop("node")]
+        contributions["indicator_id"] = [by_id[node] for node in contributions.pop("indicator")]
+        _insert(IndexValue, {"run_id": run.pk, **values}, stage=f"{spec.id}: values", say=say)
         _insert(
             IndexContribution,
-            [
-                {"run_id": run.pk, "indicator_id": by_id[node], **fields}
-                for node, fields in contributions
-            ],
+            {"run_id": run.pk, **contributions},
             stage=f"{spec.id}: contributions",
             say=say,
         )
@@ -487,30 +469,38 @@ def publish(
     return run
 
 
-def _insert(model, rows: list[dict[str, Any]], *, stage: str, say: ProgressCallback) -> None:
-    """``INSERT`` ``rows`` (dicts of column values) with ``executemany``, in batches.
+def _insert(
+    model, columns: dict[str, Any], *, stage: str, say: ProgressCallback
+) -> None:
+    """``INSERT`` rows given as ``columns`` (column name -> list of values, all of one length,
+    or one value for every row) with ``executemany``, in batches.
 
     The ORM's ``bulk_create`` spends most of its time compiling SQL for every object; these
-    rows are already validated plain values, so one parametrised statement is reused. The
-    database still enforces the models' constraints (checks, uniques, foreign keys).
+    values are already validated, so one parametrised statement is reused, and the rows are
+    zipped from the columns in C rather than built as dicts. The database still enforces the
+    models' constraints (checks, uniques, foreign keys).
     """
-    total = len(rows)
+    lengths = {len(v) for v in columns.values() if isinstance(v, list)}
+    if len(lengths) > 1:
+        raise ValueError(f"{model.__name__}: columns of different lengths {sorted(lengths)}")
+    total = lengths.pop() if lengths else 0
     if not total:
         say(f"{stage}: 0/0")
         return
-    columns = list(dict.fromkeys(key for row in rows for key in row))
+    names = list(columns)
     known = {field.column for field in model._meta.concrete_fields}
-    if not set(columns) <= known:  # column names come from this module, never from input
-        raise ValueError(f"not columns of {model.__name__}: {sorted(set(columns) - known)}")
+    if not set(names) <= known:  # column names come from this module, never from input
+        raise ValueError(f"not columns of {model.__name__}: {sorted(set(names) - known)}")
     quote = connection.ops.quote_name
-    table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
-    marks = ", ".join(["%s"] * len(columns))
-    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 - names checked above
+    table, quoted = quote(model._meta.db_table), ", ".join(map(quote, names))
+    marks = ", ".join(["%s"] * len(names))
+    sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"  # noqa: S608 - names checked above
+    rows = zip(*(v if isinstance(v, list) else itertools.repeat(v, total)
+                 for v in columns.values()), strict=True)
     step = BATCH_SIZE * 10
     with connection.cursor() as cursor:
         for start in range(0, total, step):
-            batch = [[row.get(c) for c in columns] for row in rows[start : start + step]]
-            cursor.executemany(sql, batch)
+            cursor.executemany(sql, list(itertools.islice(rows, step)))
             say(f"{stage}: {min(start + step, total):,}/{total:,}")
 
 
