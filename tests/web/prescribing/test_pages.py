@@ -267,3 +267,30 @@ def test_a_large_caseload_is_paged_per_section(client, make_referral, link_worke
     table = second[second.index('data-section="new"'):second.index(
         "</table>", second.index('data-section="new"'))]
     assert table.count("<tr>") == 5 + 1
+
+
+def test_the_caseload_reads_the_same_statements_for_one_referral_as_for_a_full_page(
+        client, make_referral, link_worker, today):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from rescomm.web.prescribing import services
+    from rescomm.web.prescribing.models import Referral
+
+    def statements() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/prescribing/caseload/").status_code == 200
+        return len(queries.captured_queries)
+
+    def add(count: int) -> None:
+        """``count`` new referrals, and ``count`` assigned ones due today (the rows read the
+        link worker's name and the due date too)."""
+        made = [make_referral().pk for _ in range(2 * count)]
+        Referral.objects.filter(pk__in=made[count:]).update(
+            status="assigned", assigned_to=link_worker, next_due=today)
+
+    client.force_login(link_worker)
+    add(1)
+    one_each = statements()
+    add(services.CASELOAD_PAGE_SIZE)
+    assert statements() == one_each  # the columns shown come with the rows, none one by one
