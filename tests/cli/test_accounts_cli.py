@@ -124,3 +124,132 @@ def test_every_accounts_command_documents_database_url(path):
     assert result.exit_code == 0
     assert "--database-url" in result.output
     assert group.commands[name].help.strip()
+
+
+# Account administration ------------------------------------------------------------------------
+
+PASSWORD = "a long enough pass phrase"
+
+
+def test_the_cli_role_profession_and_kind_codes_are_the_models_codes():
+    from rescomm.cli import accounts
+    from rescomm.web.accounts.roles import OrganisationKind, Profession, Role
+
+    assert set(accounts.ROLE_CODES) == set(Role.values)
+    assert set(accounts.PROFESSION_CODES) == set(Profession.values)
+    assert set(accounts.KIND_CODES) == set(OrganisationKind.values)
+
+
+def test_an_administrator_sets_up_a_scheme_and_a_link_worker_from_the_command_line():
+    from rescomm.cli.accounts import organisations
+    from rescomm.web.accounts.models import AuditEvent, Organisation, User
+    from rescomm.web.accounts.permissions import has_role
+
+    added = run(organisations, "add", "--name", "Halton Social Prescribing", "--kind",
+                "social_prescribing_scheme", "--lad-code", "e06000006")
+    assert added.exit_code == 0, added.output
+    scheme = Organisation.objects.get(pk=int(added.stdout))
+    assert scheme.lad_code == "E06000006" and not scheme.is_demo
+    result = CliRunner().invoke(users, ["add", "sam", "--display-name", "Sam Jones",
+                                        "--email", "sam@example.org"],
+                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    sam = User.objects.get(username="sam")
+    assert sam.check_password(PASSWORD) and sam.is_active and not sam.is_demo
+    assert PASSWORD not in sam.password  # stored hashed (argon2 outside the tests)
+    granted = run(users, "grant", "sam", "--role", "link_worker", "--organisation",
+                  str(scheme.pk), "--reason", "new starter")
+    assert granted.exit_code == 0, granted.output
+    assert granted.stdout == "sam: link_worker@Halton Social Prescribing\n"
+    assert has_role(sam, "link_worker", scheme)
+    listed = run(organisations, "list")
+    assert f"{scheme.pk}\tsocial_prescribing_scheme\tHalton Social Prescribing\t-\tE06000006" \
+        in listed.stdout
+    assert "sam\t-\tlink_worker@Halton Social Prescribing" in run(users, "list").stdout
+    reasons = list(AuditEvent.objects.order_by("pk").values_list("action", "reason"))
+    assert reasons == [
+        ("create", "command line: rescomm organisations add"),
+        ("create", "command line: rescomm users add"),
+        ("role_granted", "command line: rescomm users grant: new starter"),
+    ]
+    ended = run(users, "end-role", "sam", "--role", "link_worker", "--organisation",
+                str(scheme.pk))
+    assert ended.exit_code == 0, ended.output
+    assert not has_role(sam, "link_worker", scheme)
+    assert sam.memberships.get().active is False  # kept, not deleted
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("short", "password: This password is too short. It must contain at least 12 characters."),
+    ("password1234", "password: This password is too common."),
+    ("sam-the-link-worker", "password: The password is too similar to the username."),
+])
+def test_a_weak_password_is_refused_in_one_line_and_no_account_is_made(password, message):
+    from rescomm.web.accounts.models import AuditEvent, User
+
+    username = "sam-the-link-worker" if "similar" in message else "sam"
+    result = CliRunner().invoke(users, ["add", username], input=f"{password}\n{password}\n")
+    assert result.exit_code == 2
+    assert result.stderr == f"rescomm: error: {message}\n"
+    assert not User.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_taken_username_and_a_bad_email_are_both_named():
+    make_user("sam")
+    result = CliRunner().invoke(users, ["add", "sam", "--email", "not-an-address"],
+                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 2
+    assert result.stderr == ("rescomm: error: email: Enter a valid email address.; username: A "
+                             "user with that username already exists.\n")
+
+
+def test_a_referrer_needs_a_profession_and_an_unknown_organisation_is_named():
+    from rescomm.cli.accounts import organisations
+    from rescomm.web.accounts.models import Membership
+
+    make_user("pat")
+    practice = int(run(organisations, "add", "--name", "Riverside Surgery", "--kind",
+                       "gp_practice", "--ods-code", "n81013").stdout)
+    result = run(users, "grant", "pat", "--role", "referrer", "--organisation", str(practice))
+    assert result.exit_code == 2
+    assert result.stderr == ("rescomm: error: Referrers need a profession; other roles "
+                             "have none.\n")
+    missing = run(users, "grant", "pat", "--role", "referrer", "--organisation", "999",
+                  "--profession", "gp")
+    assert missing.stderr == ("rescomm: error: no organisation with id 999; see "
+                              "`rescomm organisations list`\n")
+    assert not Membership.objects.exists()
+    assert run(users, "grant", "pat", "--role", "referrer", "--organisation", str(practice),
+               "--profession", "gp").exit_code == 0
+    not_held = run(users, "end-role", "pat", "--role", "link_worker", "--organisation",
+                   str(practice))
+    assert not_held.stderr == ("rescomm: error: pat does not hold the role link_worker at "
+                               "Riverside Surgery\n")
+
+
+def test_a_malformed_ods_code_is_refused_and_nothing_is_made():
+    from rescomm.cli.accounts import organisations
+    from rescomm.web.accounts.models import Organisation
+
+    result = run(organisations, "add", "--name", "X", "--kind", "gp_practice", "--ods-code",
+                 "not an ods code!")
+    assert result.exit_code == 2 and result.stderr.startswith("rescomm: error: ods_code: ")
+    assert not Organisation.objects.exists()
+
+
+def test_a_deactivated_user_cannot_use_their_token_or_session_until_reactivated(client):
+    from rescomm.web.accounts.models import AuditEvent
+    from rescomm.web.accounts.tokens import authenticate_token, create_token
+
+    user = make_user("alex")
+    plaintext = create_token(user, "x")
+    client.force_login(user)
+    assert run(users, "deactivate", "alex", "--reason", "left").stdout == "alex: deactivated\n"
+    assert authenticate_token(plaintext) is None
+    assert client.get("/api/accounts/me").status_code == 401
+    assert run(users, "deactivate", "alex").exit_code == 0  # again: nothing changes
+    assert run(users, "reactivate", "alex").stdout == "alex: active\n"
+    assert authenticate_token(plaintext) is not None
+    assert list(AuditEvent.objects.filter(action="update").values_list("reason", flat=True)
+                .order_by("pk")) == ["command line: rescomm users deactivate: left",
+                                     "command line: rescomm users reactivate"]

@@ -41,11 +41,12 @@ from .index_publish import publish_command  # noqa: E402
 cli.add_command(index)
 index.add_command(publish_command)
 
-from .accounts import token, users  # noqa: E402
+from .accounts import organisations, token, users  # noqa: E402
 from .assets import assets  # noqa: E402
 
 cli.add_command(token)
 cli.add_command(users)
+cli.add_command(organisations)
 cli.add_command(assets)
 
 from .referrals import referrals  # noqa: E402

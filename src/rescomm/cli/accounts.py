@@ -1,4 +1,5 @@
-"""Account commands: ``token create|list|revoke`` and ``users list|create-demo``.
+"""Account commands: ``token create|list|revoke``, ``users list|add|grant|end-role|deactivate|
+reactivate|create-demo`` and ``organisations list|add``.
 
 Every command sets up Django first (``--database-url`` or ``DATABASE_URL``, as the web commands).
 Changes made here are audited with the system as the actor and the command as the reason.
@@ -121,9 +122,185 @@ def token_list(username: str | None, database_url: str | None) -> None:
         )
 
 
+def _invalid(exc) -> NoReturn:
+    """Fail with a ``ValidationError``'s messages, each after the field it is about."""
+    details = getattr(exc, "message_dict", None) or {"": exc.messages}
+    _fail("; ".join(f"{field}: {' '.join(messages)}" if field and field != "__all__"
+                    else " ".join(messages) for field, messages in details.items()))
+
+
+def _reason(command: str, why: str) -> str:
+    """The audit log's reason: which command, and the user's words if they gave any."""
+    return f"command line: rescomm {command}" + (f": {why.strip()}" if why.strip() else "")
+
+
+def _get_organisation(organisation_id: int):
+    from rescomm.web.accounts.models import Organisation
+
+    organisation = Organisation.objects.filter(pk=organisation_id).first()
+    if organisation is None:
+        _fail(f"no organisation with id {organisation_id}; see `rescomm organisations list`")
+    return organisation
+
+
+# The codes of rescomm.web.accounts.roles, repeated so that `--help` needs no Django set-up
+# (tests/cli/test_accounts_cli.py checks they are the same).
+ROLE_CODES = ("referrer", "link_worker", "provider_staff", "service_manager", "commissioner",
+              "moderator", "contributor", "administrator")
+PROFESSION_CODES = ("gp", "practice_nurse", "pharmacist", "social_worker", "housing_officer",
+                    "other")
+KIND_CODES = ("council", "icb", "gp_practice", "pcn", "pharmacy", "social_prescribing_scheme",
+              "voluntary_organisation", "housing", "social_care", "other")
+
+
 @click.group()
 def users() -> None:
-    """List users and their roles; create the demo accounts."""
+    """Add users, grant and end their roles, deactivate them; list them; demo accounts."""
+
+
+@users.command("add")
+@click.argument("username")
+@click.option("--display-name", default="", help="The name shown on screen, e.g. 'Sam Jones'.")
+@click.option("--email", default="", help="Their e-mail address.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked for if not given (typed twice, not shown); at least 12 characters, "
+                   "not a common one. Reads standard input when it is not a terminal.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@database_url_option
+def users_add(username: str, display_name: str, email: str, password: str, reason: str,
+              database_url: str | None) -> None:
+    """Create the account USERNAME (active, no role yet: see `rescomm users grant`)."""
+    configure_django(database_url)
+    from django.core.exceptions import ValidationError
+
+    from rescomm.web.accounts.services import create_user
+
+    try:
+        user = create_user(username, password, display_name=display_name, email=email,
+                           reason=_reason("users add", reason))
+    except ValidationError as exc:
+        _invalid(exc)
+    click.echo(f"created user {user.username}")
+
+
+@users.command("grant")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLE_CODES),
+              help="The role to give (docs/accounts.md says what each may do).")
+@click.option("--organisation", "organisation_id", required=True, type=int, metavar="ID",
+              help="Where they hold it (`rescomm organisations list` shows the ids).")
+@click.option("--profession", default="", type=click.Choice(("", *PROFESSION_CODES)),
+              help="Referrers only (and required for them): their profession.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@database_url_option
+def users_grant(username: str, role: str, organisation_id: int, profession: str, reason: str,
+                database_url: str | None) -> None:
+    """Give USERNAME a role at an organisation (an ended one is restarted). Audited."""
+    configure_django(database_url)
+    from django.core.exceptions import ValidationError
+
+    from rescomm.web.accounts.services import grant_role
+
+    user, organisation = _get_user(username), _get_organisation(organisation_id)
+    try:
+        grant_role(user, organisation, role, profession=profession,
+                   reason=_reason("users grant", reason))
+    except ValidationError as exc:
+        _invalid(exc)
+    click.echo(f"{username}: {role}@{organisation.name}")
+
+
+@users.command("end-role")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(ROLE_CODES), help="The role to end.")
+@click.option("--organisation", "organisation_id", required=True, type=int, metavar="ID",
+              help="Where they hold it.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@database_url_option
+def users_end_role(username: str, role: str, organisation_id: int, reason: str,
+                   database_url: str | None) -> None:
+    """End USERNAME's role at an organisation (kept in the history, never deleted). Audited."""
+    configure_django(database_url)
+    from rescomm.web.accounts.models import Membership
+    from rescomm.web.accounts.services import end_role
+
+    user, organisation = _get_user(username), _get_organisation(organisation_id)
+    membership = Membership.objects.filter(user=user, organisation=organisation, role=role,
+                                           active=True).first()
+    if membership is None:
+        _fail(f"{username} does not hold the role {role} at {organisation.name}")
+    end_role(membership, reason=_reason("users end-role", reason))
+    click.echo(f"{username}: ended {role}@{organisation.name}")
+
+
+def _set_active(username: str, active: bool, reason: str, database_url: str | None) -> None:
+    configure_django(database_url)
+    from rescomm.web.accounts.services import set_active
+
+    command = "users reactivate" if active else "users deactivate"
+    user = set_active(_get_user(username), active, reason=_reason(command, reason))
+    click.echo(f"{user.username}: {'active' if user.is_active else 'deactivated'}")
+
+
+@users.command("deactivate")
+@click.argument("username")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@database_url_option
+def users_deactivate(username: str, reason: str, database_url: str | None) -> None:
+    """Stop USERNAME signing in or using API tokens (records and roles are kept). Audited."""
+    _set_active(username, False, reason, database_url)
+
+
+@users.command("reactivate")
+@click.argument("username")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@database_url_option
+def users_reactivate(username: str, reason: str, database_url: str | None) -> None:
+    """Let a deactivated USERNAME sign in again (their unexpired tokens work again). Audited."""
+    _set_active(username, True, reason, database_url)
+
+
+@click.group()
+def organisations() -> None:
+    """Add and list the organisations people work for (schemes, practices, providers, ...)."""
+
+
+@organisations.command("list")
+@database_url_option
+def organisations_list(database_url: str | None) -> None:
+    """List organisations, one per line, tab-separated: id, kind, name, ODS code, local
+    authority code (``-`` where empty)."""
+    configure_django(database_url)
+    from rescomm.web.accounts.models import Organisation
+
+    for org in Organisation.objects.order_by("pk"):
+        click.echo("\t".join([str(org.pk), org.kind, org.name, org.ods_code or "-",
+                              org.lad_code or "-"]))
+
+
+@organisations.command("add")
+@click.option("--name", required=True, help="Its name, e.g. 'Halton Social Prescribing'.")
+@click.option("--kind", required=True, type=click.Choice(KIND_CODES), help="What it is.")
+@click.option("--ods-code", default="", help="Its NHS ODS code, if it has one (e.g. N81013).")
+@click.option("--lad-code", default="",
+              help="The local authority it mainly serves (ONS code, e.g. E06000006); a social "
+                   "prescribing scheme receives the referrals of that area.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@database_url_option
+def organisations_add(name: str, kind: str, ods_code: str, lad_code: str, reason: str,
+                      database_url: str | None) -> None:
+    """Create an organisation and print its id. Audited."""
+    configure_django(database_url)
+    from django.core.exceptions import ValidationError
+
+    from rescomm.web.accounts.services import create_organisation
+
+    try:
+        organisation = create_organisation(name, kind, ods_code=ods_code, lad_code=lad_code,
+                                           reason=_reason("organisations add", reason))
+    except ValidationError as exc:
+        _invalid(exc)
+    click.echo(organisation.pk)
 
 
 @users.command("list")

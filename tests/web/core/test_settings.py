@@ -19,10 +19,13 @@ PROD_ENV = {
     "ALLOWED_HOSTS": "rescomm.example.org",
 }
 
+EMAIL_ENV = ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD", "EMAIL_USE_TLS",
+             "EMAIL_USE_SSL", "EMAIL_TIMEOUT", "DEFAULT_FROM_EMAIL")
+
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in (*PROD_ENV, "RESCOMM_HOME"):
+    for name in (*PROD_ENV, *EMAIL_ENV, "RESCOMM_HOME"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RESCOMM_HOME", str(tmp_path / "home"))
     # Settings modules read the environment when imported: import fresh copies for each test
@@ -91,3 +94,34 @@ def test_dev_sqlite_database_runs_in_wal_mode(tmp_path):
     )
     assert result.stdout.strip() == "wal"
     assert (tmp_path / "db.sqlite3").is_file()
+
+
+def test_production_e_mail_is_configured_from_the_environment(clean_env):
+    for name, value in PROD_ENV.items():
+        clean_env.setenv(name, value)
+    defaults = runpy.run_module("rescomm.web.settings.prod")
+    assert (defaults["EMAIL_HOST"], defaults["EMAIL_PORT"], defaults["EMAIL_TIMEOUT"]) == (
+        "localhost", 25, 30)
+    for name, value in {"EMAIL_HOST": "smtp.example.org", "EMAIL_PORT": "587",
+                        "EMAIL_HOST_USER": "rescomm", "EMAIL_HOST_PASSWORD": "s3cret",
+                        "EMAIL_USE_TLS": "yes",
+                        "DEFAULT_FROM_EMAIL": "rescomm@example.org"}.items():
+        clean_env.setenv(name, value)
+    settings = runpy.run_module("rescomm.web.settings.prod")
+    assert settings["EMAIL_HOST"] == "smtp.example.org" and settings["EMAIL_PORT"] == 587
+    assert settings["EMAIL_HOST_USER"] == "rescomm" and settings["EMAIL_HOST_PASSWORD"] == "s3cret"
+    assert settings["EMAIL_USE_TLS"] is True and settings["EMAIL_USE_SSL"] is False
+    assert settings["DEFAULT_FROM_EMAIL"] == "rescomm@example.org"
+
+
+@pytest.mark.parametrize(("variables", "message"), [
+    ({"EMAIL_PORT": "smtp"}, "EMAIL_PORT must be a whole number from 1 to 65535, not 'smtp'"),
+    ({"EMAIL_PORT": "0"}, "EMAIL_PORT must be a whole number from 1 to 65535, not '0'"),
+    ({"EMAIL_TIMEOUT": "-5"}, "EMAIL_TIMEOUT must be a whole number from 1 to 3600, not '-5'"),
+    ({"EMAIL_USE_TLS": "1", "EMAIL_USE_SSL": "1"}, "EMAIL_USE_TLS and EMAIL_USE_SSL are both on"),
+])
+def test_production_refuses_e_mail_settings_it_cannot_use(clean_env, variables, message):
+    for name, value in {**PROD_ENV, **variables}.items():
+        clean_env.setenv(name, value)
+    with pytest.raises(ImproperlyConfigured, match=message):
+        runpy.run_module("rescomm.web.settings.prod")

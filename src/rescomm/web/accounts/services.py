@@ -1,7 +1,9 @@
-"""Role services: grant and end memberships, atomically and audited."""
+"""Account services: create users and organisations, grant and end roles, deactivate and
+reactivate users; each atomic and audited."""
 
 from __future__ import annotations
 
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from .audit import Actor, audit
@@ -49,4 +51,70 @@ def end_role(membership: Membership, *, by: Actor = None, reason: str = "") -> M
             locked.active = False
             locked.save(update_fields=["active", "updated_at"])
             audit(by, AuditEvent.ROLE_ENDED, locked, reason)
+    return locked
+
+
+def create_organisation(
+    name: str, kind: str, *, ods_code: str = "", lad_code: str = "", by: Actor = None,
+    reason: str = "",
+) -> Organisation:
+    """Create a real (not demo) organisation; audited as ``create``.
+
+    Raises ``django.core.exceptions.ValidationError`` naming each bad field (an unknown kind, a
+    malformed ODS or local authority code, an empty or over-long name).
+    """
+    organisation = Organisation(name=name.strip(), kind=kind, ods_code=ods_code.strip().upper(),
+                                lad_code=lad_code.strip().upper())
+    with transaction.atomic():
+        organisation.full_clean()
+        organisation.save()
+        audit(by, AuditEvent.CREATE, organisation, reason or "organisation created")
+    return organisation
+
+
+def create_user(
+    username: str, password: str, *, display_name: str = "", email: str = "", by: Actor = None,
+    reason: str = "",
+) -> User:
+    """Create an active, real (not demo) user who signs in with ``password``; audited as
+    ``create``. The user holds no role until :func:`grant_role` gives one.
+
+    Raises ``django.core.exceptions.ValidationError`` naming each bad field: a username that is
+    taken or not of letters, digits and ``@.+-_``, a malformed e-mail address, or a password the
+    password validators refuse (shorter than 12 characters, common, all digits, or like the
+    username).
+    """
+    from django.core.exceptions import ValidationError
+
+    user = User(username=username.strip(), display_name=display_name.strip(),
+                email=email.strip())
+    errors: dict[str, list[str]] = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        audit(by, AuditEvent.CREATE, user, reason or "account created")
+    return user
+
+
+def set_active(user: User, active: bool, *, by: Actor = None, reason: str = "") -> User:
+    """Deactivate (``active=False``) or reactivate a user; audited as ``update`` when it
+    changes anything. A deactivated user cannot sign in, their sessions end at the next
+    request and their API tokens are refused; their records and memberships are kept."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if locked.is_active != active:
+            locked.is_active = active
+            locked.save(update_fields=["is_active"])
+            audit(by, AuditEvent.UPDATE, locked,
+                  reason or ("account reactivated" if active else "account deactivated"))
     return locked

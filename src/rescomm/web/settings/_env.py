@@ -29,6 +29,22 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int, *, low: int = 0, high: int = 65535) -> int:
+    """An environment variable read as a whole number from ``low`` to ``high``; ``default``
+    when unset or empty. Anything else stops start-up with one line naming the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        number = None
+    if number is None or not low <= number <= high:
+        raise ImproperlyConfigured(
+            f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return number
+
+
 def require_env(names: dict[str, str]) -> None:
     """Raise one ImproperlyConfigured line naming every unset variable (``name -> example``)."""
     missing = [
