@@ -253,3 +253,30 @@ def test_a_deactivated_user_cannot_use_their_token_or_session_until_reactivated(
     assert list(AuditEvent.objects.filter(action="update").values_list("reason", flat=True)
                 .order_by("pk")) == ["command line: rescomm users deactivate: left",
                                      "command line: rescomm users reactivate"]
+
+
+def test_an_administrator_resets_a_forgotten_password_and_the_rules_still_apply(client):
+    from rescomm.web.accounts.models import AuditEvent
+
+    user = make_user("alex")
+    client.force_login(user)
+    weak = CliRunner().invoke(users, ["set-password", "alex"], input="short\nshort\n")
+    assert weak.exit_code == 2
+    assert weak.stderr == ("rescomm: error: password: This password is too short. It must "
+                           "contain at least 12 characters.\n")
+    result = CliRunner().invoke(users, ["set-password", "alex", "--reason", "forgotten"],
+                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("alex: password changed\n")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)
+    assert client.get("/api/accounts/me").status_code == 401  # their session ended
+    assert AuditEvent.objects.get(action="update").reason == (
+        "command line: rescomm users set-password: forgotten")
+
+
+def test_the_shared_demo_password_is_not_reset_one_account_at_a_time():
+    make_user("demo-gp", is_demo=True)
+    result = CliRunner().invoke(users, ["set-password", "demo-gp"],
+                                input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 2 and "demo-gp is a demo account" in result.stderr

@@ -1,5 +1,5 @@
-"""Account commands: ``token create|list|revoke``, ``users list|add|grant|end-role|deactivate|
-reactivate|create-demo`` and ``organisations list|add``.
+"""Account commands: ``token create|list|revoke``, ``users list|add|grant|end-role|
+set-password|deactivate|reactivate|create-demo`` and ``organisations list|add``.
 
 Every command sets up Django first (``--database-url`` or ``DATABASE_URL``, as the web commands).
 Changes made here are audited with the system as the actor and the command as the reason.
@@ -231,6 +231,32 @@ def users_end_role(username: str, role: str, organisation_id: int, reason: str,
         _fail(f"{username} does not hold the role {role} at {organisation.name}")
     end_role(membership, reason=_reason("users end-role", reason))
     click.echo(f"{username}: ended {role}@{organisation.name}")
+
+
+@users.command("set-password")
+@click.argument("username")
+@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
+              help="Asked for if not given (typed twice, not shown); the password rules apply.")
+@click.option("--reason", default="", help="Why, for the audit log.")
+@database_url_option
+def users_set_password(username: str, password: str, reason: str,
+                       database_url: str | None) -> None:
+    """Reset USERNAME's password (e.g. forgotten); their sessions end. Audited. People change
+    their own password on /accounts/password/."""
+    configure_django(database_url)
+    from django.core.exceptions import ValidationError
+
+    from rescomm.web.accounts.services import set_password
+
+    user = _get_user(username)
+    if user.is_demo:
+        _fail(f"{username} is a demo account: demo accounts share $RESCOMM_DEMO_PASSWORD "
+              "(`rescomm users create-demo`)")
+    try:
+        set_password(user, password, reason=_reason("users set-password", reason))
+    except ValidationError as exc:
+        _invalid(exc)
+    click.echo(f"{username}: password changed")
 
 
 def _set_active(username: str, active: bool, reason: str, database_url: str | None) -> None:

@@ -45,6 +45,30 @@ def test_accounts_pages_have_no_serious_accessibility_violations(page, demo_acco
     assert {name: v for name, v in checked.items() if v} == {}
 
 
+def test_changing_your_password_with_a_mistake_then_right(page, demo_data, run_axe):
+    from .factories import PASSWORD, make_user
+
+    make_user("alex")
+    sign_in(page, "alex", PASSWORD)
+    page.wait_for_url("**/accounts/me/")
+    page.get_by_role("link", name="Change your password").click()
+    checked = {"change your password": run_axe(page)}
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("short")
+    page.get_by_label("New password again").fill("short")
+    page.get_by_role("button", name="Change password").click()
+    summary = page.locator("[data-error-summary]")
+    assert "too short" in summary.inner_text()
+    checked["with an error"] = run_axe(page)
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password", exact=True).fill("seven purple herons at dusk")
+    page.get_by_label("New password again").fill("seven purple herons at dusk")
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_url("**/accounts/password/changed/")
+    checked["changed"] = run_axe(page)
+    assert {name: v for name, v in checked.items() if v} == {}
+
+
 def test_demo_label_then_sign_out_from_the_header(page, demo_accounts):
     sign_in(page, "demo-linkworker", DEFAULT_DEMO_PASSWORD)
     page.wait_for_url("**/accounts/me/")

@@ -12,6 +12,8 @@ API_URLS = __name__.rsplit(".", 1)[0] + ".api_urls"
 
 PAGES = [
     restricted("/accounts/me/", None),
+    restricted("/accounts/password/", None),
+    restricted("/accounts/password/changed/", None),
     restricted("/accounts/audit/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/audit/?action=login&since=2026-01-01", (Role.ADMINISTRATOR,)),
     # Sign-in page: anyone; signed-in people are sent on to their account.

@@ -107,3 +107,62 @@ def test_audit_log_tells_the_system_from_people_not_signed_in():
     page = admin_client().get("/accounts/audit/").content.decode()
     assert "<td>System</td>" in page
     assert "<td>Not signed in</td>" in page
+
+
+# Change your password -------------------------------------------------------------------------
+
+NEW = "seven purple herons at dusk"
+
+
+def change(client: Client, old: str, new1: str, new2: str | None = None):
+    return client.post("/accounts/password/", {
+        "old_password": old, "new_password1": new1,
+        "new_password2": new1 if new2 is None else new2})
+
+
+def test_you_change_your_password_stay_signed_in_and_other_sessions_end():
+    from .factories import PASSWORD
+
+    user = make_user("alex")
+    here, elsewhere = signed_in(user), signed_in(user)
+    response = change(here, PASSWORD, NEW)
+    assert response.status_code == 302 and response["Location"] == "/accounts/password/changed/"
+    user.refresh_from_db()
+    assert user.check_password(NEW)
+    assert here.get("/accounts/me/").status_code == 200
+    assert elsewhere.get("/accounts/me/").status_code == 302  # signed out: back to sign in
+    event = AuditEvent.objects.get(action="update")
+    assert (event.actor, event.reason, event.object_id) == (user, "password changed", str(user.pk))
+    assert "Your password has been changed" in here.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(("old", "new1", "new2", "message"), [
+    ("wrong one", NEW, NEW, "Your current password is not right. Enter it again."),
+    (None, NEW, "a different new one", "The two new passwords are not the same."),
+    (None, "short", "short", "This password is too short. It must contain at least 12 "),
+    (None, "123456789012345", "123456789012345", "This password is entirely numeric."),
+    ("", "", "", "Enter your current password"),
+])
+def test_a_refused_password_change_says_why_and_changes_nothing(old, new1, new2, message):
+    from .factories import PASSWORD
+
+    user = make_user("alex")
+    response = change(signed_in(user), PASSWORD if old is None else old, new1, new2)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page.replace("&#x27;", "'")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD) and not AuditEvent.objects.filter(action="update")
+
+
+def test_demo_accounts_cannot_change_the_shared_demo_password():
+    demo = make_user("demo-someone", is_demo=True)
+    client = signed_in(demo)
+    assert client.get("/accounts/password/").status_code == 403
+    assert change(client, "x", NEW).status_code == 403
+    assert "Change your password" not in client.get("/accounts/me/").content.decode()
+
+
+def test_your_account_links_to_changing_your_password():
+    page = signed_in(make_user()).get("/accounts/me/").content.decode()
+    assert 'href="/accounts/password/"' in page

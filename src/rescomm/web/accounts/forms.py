@@ -1,17 +1,40 @@
-"""Forms: sign in (with throttling) and the audit log filters."""
+"""Forms: sign in (with throttling), change your password, and the audit log filters."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import throttle
 from .audit import audit, client_ip
 from .models import AuditEvent
+
+
+class ChangePasswordForm(PasswordChangeForm):
+    """Your current password, then the new one twice; the new one must pass the password rules
+    (at least 12 characters, not common, not all digits, not like your username)."""
+
+    error_messages = {
+        "password_incorrect": "Your current password is not right. Enter it again.",
+        "password_mismatch": "The two new passwords are not the same. Enter the new password "
+        "twice.",
+    }
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        labels = {"old_password": ("Current password", "Enter your current password"),
+                  "new_password1": ("New password", "Enter a new password"),
+                  "new_password2": ("New password again", "Enter the new password again")}
+        for name, (label, required) in labels.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. Not a common password, not only numbers, and not like "
+            "your username. A few unrelated words make a good one.")
 
 
 class SignInForm(AuthenticationForm):

@@ -118,3 +118,22 @@ def set_active(user: User, active: bool, *, by: Actor = None, reason: str = "") 
             audit(by, AuditEvent.UPDATE, locked,
                   reason or ("account reactivated" if active else "account deactivated"))
     return locked
+
+
+def set_password(user: User, password: str, *, by: Actor = None, reason: str = "") -> User:
+    """Give ``user`` a new password (an administrator's reset); audited as ``update``. Their
+    sessions end (Django's session check fails once the password changes); API tokens are not
+    affected. Raises ``django.core.exceptions.ValidationError`` (``password``) when the password
+    rules refuse it, with nothing changed."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": list(exc.messages)}) from None
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        locked.set_password(password)
+        locked.save(update_fields=["password"])
+        audit(by, AuditEvent.UPDATE, locked, reason or "password reset")
+    return locked

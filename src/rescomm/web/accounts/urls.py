@@ -8,5 +8,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
     path("me/", views.me, name="me"),
+    path("password/", views.ChangePasswordView.as_view(), name="password"),
+    path("password/changed/", views.PasswordChangedView.as_view(), name="password-changed"),
     path("audit/", views.audit_log, name="audit"),
 ]

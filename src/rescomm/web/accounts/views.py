@@ -1,18 +1,21 @@
-"""Accounts pages: sign in, sign out, your account, and the audit log (administrators)."""
+"""Accounts pages: sign in, sign out, your account, change your password, and the audit log
+(administrators)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .audit import audit
-from .forms import AuditFilterForm, SignInForm
+from .forms import AuditFilterForm, ChangePasswordForm, SignInForm
 from .models import AuditEvent
 from .permissions import role_required
 from .roles import ROLE_DESCRIPTIONS, Role
@@ -53,6 +56,39 @@ class SignOutView(_OwnSiteName, auth_views.LogoutView):
     """``/accounts/logout/`` (POST only): ends the session and says so."""
 
     template_name = "accounts/logged_out.html"
+
+
+class ChangePasswordView(_OwnSiteName, auth_views.PasswordChangeView):
+    """``/accounts/password/``: change your own password (signed in; not for the shared demo
+    accounts: 403). 400 with an error summary when a field is wrong; on success the change is
+    audited, you stay signed in here and your other sessions end."""
+
+    form_class = ChangePasswordForm
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:password-changed")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_demo:
+            raise PermissionDenied("Demo accounts share one password, so it cannot be changed "
+                                   "here.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: ChangePasswordForm) -> HttpResponse:
+        response = super().form_valid(form)
+        audit(self.request, AuditEvent.UPDATE, self.request.user, "password changed",
+              role="")
+        return response
+
+    def form_invalid(self, form: ChangePasswordForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+
+class PasswordChangedView(_OwnSiteName, auth_views.PasswordChangeDoneView):
+    """``/accounts/password/changed/``: says the password was changed."""
+
+    template_name = "accounts/password_changed.html"
 
 
 @never_cache
