@@ -42,6 +42,14 @@ def test_accounts_pages_have_no_serious_accessibility_violations(page, demo_acco
     checked["audit log with an error"] = run_axe(page)
     page.goto("/accounts/audit/")
     checked["audit log"] = run_axe(page)
+    page.goto("/accounts/me/")
+    page.get_by_role("link", name="People and roles").click()
+    checked["people and roles"] = run_axe(page)
+    page.get_by_role("link", name="demo-linkworker").click()
+    checked["a person"] = run_axe(page)
+    page.get_by_role("button", name="Give this role").click()
+    assert "Choose an organisation" in page.locator("[data-error-summary]").inner_text()
+    checked["a person, with an error"] = run_axe(page)
     assert {name: v for name, v in checked.items() if v} == {}
 
 

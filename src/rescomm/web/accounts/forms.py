@@ -1,4 +1,5 @@
-"""Forms: sign in (with throttling), change your password, and the audit log filters."""
+"""Forms: sign in (with throttling), change your password, give a role, and the audit log
+filters."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils import timezone
 
 from . import throttle
 from .audit import audit, client_ip
-from .models import AuditEvent
+from .models import AuditEvent, Organisation
+from .roles import Profession, Role
 
 
 class ChangePasswordForm(PasswordChangeForm):
@@ -35,6 +37,24 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["new_password1"].help_text = (
             "At least 12 characters. Not a common password, not only numbers, and not like "
             "your username. A few unrelated words make a good one.")
+
+
+class GrantRoleForm(forms.Form):
+    """An administrator gives a person a role at an organisation (a referrer's profession
+    too). The membership rules themselves are checked by ``services.grant_role``."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.order_by("name"), empty_label="Choose an organisation",
+        error_messages={"required": "Choose an organisation",
+                        "invalid_choice": "Choose an organisation from the list"})
+    role = forms.ChoiceField(
+        choices=[("", "Choose a role"), *Role.choices],
+        error_messages={"required": "Choose a role",
+                        "invalid_choice": "Choose a role from the list"})
+    profession = forms.ChoiceField(
+        choices=[("", "Not a referrer"), *Profession.choices], required=False,
+        help_text="Referrers only: their profession.",
+        error_messages={"invalid_choice": "Choose a profession from the list"})
 
 
 class SignInForm(AuthenticationForm):

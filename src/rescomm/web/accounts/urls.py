@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_people
 
 app_name = "accounts"
 
@@ -11,4 +11,6 @@ urlpatterns = [
     path("password/", views.ChangePasswordView.as_view(), name="password"),
     path("password/changed/", views.PasswordChangedView.as_view(), name="password-changed"),
     path("audit/", views.audit_log, name="audit"),
+    path("people/", views_people.people, name="people"),
+    path("people/<int:pk>/", views_people.person, name="person"),
 ]

@@ -105,6 +105,7 @@ def me(request: HttpRequest) -> HttpResponse:
             for m in memberships
         ],
         "tokens": user.api_tokens.all(),
+        "is_administrator": any(m.role == Role.ADMINISTRATOR for m in memberships),
     }
     return render(request, "accounts/me.html", context)
 

@@ -1,0 +1,154 @@
+"""Account administration pages: administrators see everyone's roles, give and end roles,
+deactivate and reactivate accounts; each change audited; refusals change nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from rescomm.web.accounts.models import AuditEvent, Membership
+from rescomm.web.accounts.roles import Role
+
+from .factories import make_member, make_organisation, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin():
+    return make_member(Role.ADMINISTRATOR).user
+
+
+@pytest.fixture
+def sam():
+    return make_member(Role.LINK_WORKER, user=make_user("sam", display_name="Sam Jones")).user
+
+
+def test_the_person_page_is_for_administrators_only(admin, sam):
+    url = f"/accounts/people/{sam.pk}/"
+    assert Client().get(url).status_code == 302
+    assert Client().post(url, {"action": "deactivate"}).status_code == 302
+    other = signed_in(make_member(Role.SERVICE_MANAGER).user)
+    assert other.get(url).status_code == 403
+    assert other.post(url, {"action": "deactivate"}).status_code == 403
+    assert signed_in(admin).get(url).status_code == 200
+    assert signed_in(admin).get("/accounts/people/999999/").status_code == 404
+    sam.refresh_from_db()
+    assert sam.is_active
+
+
+def test_the_people_list_shows_current_roles_finds_by_name_and_is_audited(admin, sam):
+    make_member(Role.COMMISSIONER, user=sam, active=False)
+    client = signed_in(admin)
+    page = client.get("/accounts/people/?q=jones").content.decode()
+    assert "sam" in page and "Link worker" in page and "Commissioner" not in page
+    assert admin.username not in page.split("<tbody>")[1]
+    event = AuditEvent.objects.get(action="view", object_type="accounts.user")
+    assert event.actor == admin and event.actor_role == Role.ADMINISTRATOR
+
+
+def test_an_administrator_gives_a_referrer_role_with_a_profession(admin, sam):
+    practice = make_organisation(name="Riverside Surgery")
+    client = signed_in(admin)
+    response = client.post(f"/accounts/people/{sam.pk}/", {
+        "action": "grant", "organisation": practice.pk, "role": Role.REFERRER,
+        "profession": "pharmacist"})
+    assert response.status_code == 302 and response["Location"] == f"/accounts/people/{sam.pk}/"
+    membership = Membership.objects.get(user=sam, organisation=practice)
+    assert (membership.role, membership.profession, membership.active) == (
+        Role.REFERRER, "pharmacist", True)
+    event = AuditEvent.objects.get(action="role_granted")
+    assert event.actor == admin and event.reason == "account administration"
+    assert "Riverside Surgery" in client.get(response["Location"]).content.decode()
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"role": Role.REFERRER}, "Choose an organisation"),
+    ({"organisation": "ORG", "role": ""}, "Choose a role"),
+    ({"organisation": "ORG", "role": "king"}, "Choose a role from the list"),
+    ({"organisation": "ORG", "role": Role.REFERRER},
+     "Referrers need a profession; other roles have none."),
+    ({"organisation": "ORG", "role": Role.LINK_WORKER, "profession": "gp"},
+     "Referrers need a profession; other roles have none."),
+])
+def test_a_role_that_breaks_a_rule_is_refused_with_the_reason(admin, sam, fields, message):
+    organisation = make_organisation()
+    data = {"action": "grant", **{k: (organisation.pk if v == "ORG" else v)
+                                  for k, v in fields.items()}}
+    before = Membership.objects.count()
+    response = signed_in(admin).post(f"/accounts/people/{sam.pk}/", data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and message in page
+    assert Membership.objects.count() == before
+    assert not AuditEvent.objects.filter(action="role_granted").exists()
+
+
+def test_an_administrator_ends_a_role_and_it_stays_in_the_history(admin, sam):
+    membership = sam.memberships.get()
+    client = signed_in(admin)
+    response = client.post(f"/accounts/people/{sam.pk}/", {"action": "end",
+                                                            "membership": membership.pk})
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert membership.active is False
+    assert "Ended" in client.get(f"/accounts/people/{sam.pk}/").content.decode()
+    again = client.post(f"/accounts/people/{sam.pk}/", {"action": "end",
+                                                         "membership": membership.pk})
+    assert again.status_code == 400
+    assert "That role has already ended or is not this person" in again.content.decode()
+    assert AuditEvent.objects.filter(action="role_ended").count() == 1
+
+
+def test_someone_elses_membership_cannot_be_ended_through_this_page(admin, sam):
+    other = make_member(Role.LINK_WORKER)
+    response = signed_in(admin).post(f"/accounts/people/{sam.pk}/", {
+        "action": "end", "membership": other.pk})
+    assert response.status_code == 400
+    other.refresh_from_db()
+    assert other.active
+
+
+def test_deactivating_ends_sign_in_and_reactivating_restores_it(admin, sam):
+    sams_session = signed_in(sam)
+    client = signed_in(admin)
+    assert client.post(f"/accounts/people/{sam.pk}/", {"action": "deactivate"}).status_code == 302
+    sam.refresh_from_db()
+    assert not sam.is_active
+    assert sams_session.get("/accounts/me/").status_code == 302  # signed out
+    assert client.post(f"/accounts/people/{sam.pk}/", {"action": "reactivate"}).status_code == 302
+    sam.refresh_from_db()
+    assert sam.is_active
+    assert list(AuditEvent.objects.filter(action="update").values_list("reason", flat=True)
+                .order_by("pk")) == ["account administration: deactivated",
+                                     "account administration: reactivated"]
+
+
+@pytest.mark.parametrize("data", [
+    {"action": "deactivate"},
+    {"action": "end", "membership": "OWN"},
+    {"action": "sing"},
+    {},
+])
+def test_an_administrator_cannot_lock_themselves_out_or_send_nonsense(admin, data):
+    own = admin.memberships.get()
+    payload = {k: (own.pk if v == "OWN" else v) for k, v in data.items()}
+    response = signed_in(admin).post(f"/accounts/people/{admin.pk}/", payload)
+    assert response.status_code == 400
+    assert "Nothing changed." in response.content.decode()
+    admin.refresh_from_db()
+    own.refresh_from_db()
+    assert admin.is_active and own.active
+
+
+def test_your_account_links_administrators_to_people_and_the_audit_log(admin, sam):
+    mine = signed_in(admin).get("/accounts/me/").content.decode()
+    assert 'href="/accounts/people/"' in mine and 'href="/accounts/audit/"' in mine
+    theirs = signed_in(sam).get("/accounts/me/").content.decode()
+    assert 'href="/accounts/people/"' not in theirs
