@@ -280,3 +280,17 @@ def test_the_shared_demo_password_is_not_reset_one_account_at_a_time():
     result = CliRunner().invoke(users, ["set-password", "demo-gp"],
                                 input=f"{PASSWORD}\n{PASSWORD}\n")
     assert result.exit_code == 2 and "demo-gp is a demo account" in result.stderr
+
+
+def test_a_script_gives_the_password_on_standard_input_once():
+    from rescomm.web.accounts.models import User
+
+    result = CliRunner().invoke(users, ["add", "robin", "--password-stdin"],
+                                input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "created user robin\n"  # no prompt, no warning
+    assert User.objects.get(username="robin").check_password(PASSWORD)
+    reset = CliRunner().invoke(users, ["set-password", "robin", "--password-stdin"],
+                               input="another long pass phrase\n")
+    assert reset.stdout == "robin: password changed\n"
+    assert User.objects.get(username="robin").check_password("another long pass phrase")

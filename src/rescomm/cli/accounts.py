@@ -8,6 +8,7 @@ Errors a user can fix print one line, ``rescomm: error: ...``, and exit with sta
 
 from __future__ import annotations
 
+import sys
 from datetime import timedelta
 from typing import NoReturn
 
@@ -129,6 +130,23 @@ def _invalid(exc) -> NoReturn:
                     else " ".join(messages) for field, messages in details.items()))
 
 
+#: ``--reason``: the user's own words for the audit log, after the command's name.
+reason_option = click.option("--reason", default="", help="Why, for the audit log.")
+
+#: ``--password-stdin``: for scripts; without it the password is asked for twice, not shown.
+password_stdin_option = click.option(
+    "--password-stdin", is_flag=True,
+    help="Read the password from the first line of standard input (for scripts) instead of "
+         "asking for it twice. Never put a password on the command line.")
+
+
+def _read_password(from_stdin: bool, prompt: str = "Password") -> str:
+    """The password from standard input's first line, or asked for twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt(prompt, hide_input=True, confirmation_prompt=True)
+
+
 def _reason(command: str, why: str) -> str:
     """The audit log's reason: which command, and the user's words if they gave any."""
     return f"command line: rescomm {command}" + (f": {why.strip()}" if why.strip() else "")
@@ -162,14 +180,15 @@ def users() -> None:
 @click.argument("username")
 @click.option("--display-name", default="", help="The name shown on screen, e.g. 'Sam Jones'.")
 @click.option("--email", default="", help="Their e-mail address.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked for if not given (typed twice, not shown); at least 12 characters, "
-                   "not a common one. Reads standard input when it is not a terminal.")
-@click.option("--reason", default="", help="Why, for the audit log.")
+@password_stdin_option
+@reason_option
 @database_url_option
-def users_add(username: str, display_name: str, email: str, password: str, reason: str,
+def users_add(username: str, display_name: str, email: str, password_stdin: bool, reason: str,
               database_url: str | None) -> None:
-    """Create the account USERNAME (active, no role yet: see `rescomm users grant`)."""
+    """Create the account USERNAME (active, no role yet: see `rescomm users grant`). The
+    password is asked for (at least 12 characters, not a common one, not only numbers, not
+    like the username)."""
+    password = _read_password(password_stdin)
     configure_django(database_url)
     from django.core.exceptions import ValidationError
 
@@ -191,7 +210,7 @@ def users_add(username: str, display_name: str, email: str, password: str, reaso
               help="Where they hold it (`rescomm organisations list` shows the ids).")
 @click.option("--profession", default="", type=click.Choice(("", *PROFESSION_CODES)),
               help="Referrers only (and required for them): their profession.")
-@click.option("--reason", default="", help="Why, for the audit log.")
+@reason_option
 @database_url_option
 def users_grant(username: str, role: str, organisation_id: int, profession: str, reason: str,
                 database_url: str | None) -> None:
@@ -215,7 +234,7 @@ def users_grant(username: str, role: str, organisation_id: int, profession: str,
 @click.option("--role", required=True, type=click.Choice(ROLE_CODES), help="The role to end.")
 @click.option("--organisation", "organisation_id", required=True, type=int, metavar="ID",
               help="Where they hold it.")
-@click.option("--reason", default="", help="Why, for the audit log.")
+@reason_option
 @database_url_option
 def users_end_role(username: str, role: str, organisation_id: int, reason: str,
                    database_url: str | None) -> None:
@@ -235,14 +254,14 @@ def users_end_role(username: str, role: str, organisation_id: int, reason: str,
 
 @users.command("set-password")
 @click.argument("username")
-@click.option("--password", prompt="New password", hide_input=True, confirmation_prompt=True,
-              help="Asked for if not given (typed twice, not shown); the password rules apply.")
-@click.option("--reason", default="", help="Why, for the audit log.")
+@password_stdin_option
+@reason_option
 @database_url_option
-def users_set_password(username: str, password: str, reason: str,
+def users_set_password(username: str, password_stdin: bool, reason: str,
                        database_url: str | None) -> None:
-    """Reset USERNAME's password (e.g. forgotten); their sessions end. Audited. People change
-    their own password on /accounts/password/."""
+    """Reset USERNAME's password (e.g. forgotten); their sessions end. Audited. The new
+    password is asked for; the password rules apply. People change their own password on
+    /accounts/password/."""
     configure_django(database_url)
     from django.core.exceptions import ValidationError
 
@@ -252,6 +271,7 @@ def users_set_password(username: str, password: str, reason: str,
     if user.is_demo:
         _fail(f"{username} is a demo account: demo accounts share $RESCOMM_DEMO_PASSWORD "
               "(`rescomm users create-demo`)")
+    password = _read_password(password_stdin, "New password")
     try:
         set_password(user, password, reason=_reason("users set-password", reason))
     except ValidationError as exc:
@@ -270,7 +290,7 @@ def _set_active(username: str, active: bool, reason: str, database_url: str | No
 
 @users.command("deactivate")
 @click.argument("username")
-@click.option("--reason", default="", help="Why, for the audit log.")
+@reason_option
 @database_url_option
 def users_deactivate(username: str, reason: str, database_url: str | None) -> None:
     """Stop USERNAME signing in or using API tokens (records and roles are kept). Audited."""
@@ -279,7 +299,7 @@ def users_deactivate(username: str, reason: str, database_url: str | None) -> No
 
 @users.command("reactivate")
 @click.argument("username")
-@click.option("--reason", default="", help="Why, for the audit log.")
+@reason_option
 @database_url_option
 def users_reactivate(username: str, reason: str, database_url: str | None) -> None:
     """Let a deactivated USERNAME sign in again (their unexpired tokens work again). Audited."""
@@ -311,7 +331,7 @@ def organisations_list(database_url: str | None) -> None:
 @click.option("--lad-code", default="",
               help="The local authority it mainly serves (ONS code, e.g. E06000006); a social "
                    "prescribing scheme receives the referrals of that area.")
-@click.option("--reason", default="", help="Why, for the audit log.")
+@reason_option
 @database_url_option
 def organisations_add(name: str, kind: str, ods_code: str, lad_code: str, reason: str,
                       database_url: str | None) -> None:
