@@ -152,3 +152,18 @@ def test_your_account_links_administrators_to_people_and_the_audit_log(admin, sa
     assert 'href="/accounts/people/"' in mine and 'href="/accounts/audit/"' in mine
     theirs = signed_in(sam).get("/accounts/me/").content.decode()
     assert 'href="/accounts/people/"' not in theirs
+
+
+def test_a_demo_administrator_sees_and_manages_demo_accounts_only(sam):
+    demo_admin = make_member(Role.ADMINISTRATOR, user=make_user("demo-boss", is_demo=True),
+                             organisation=make_organisation(name="Demo Council (synthetic)",
+                                                            is_demo=True)).user
+    demo_user = make_user("demo-someone", is_demo=True)
+    client = signed_in(demo_admin)
+    listed = client.get("/accounts/people/").content.decode()
+    assert "demo-someone" in listed and "Sam Jones" not in listed
+    assert client.get(f"/accounts/people/{demo_user.pk}/").status_code == 200
+    assert client.get(f"/accounts/people/{sam.pk}/").status_code == 404
+    assert client.post(f"/accounts/people/{sam.pk}/", {"action": "deactivate"}).status_code == 404
+    sam.refresh_from_db()
+    assert sam.is_active

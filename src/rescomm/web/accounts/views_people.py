@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
@@ -30,10 +30,13 @@ ACTIVE_MEMBERSHIPS = Prefetch(
 @role_required(Role.ADMINISTRATOR)
 def people(request: HttpRequest) -> HttpResponse:
     """``/accounts/people/?q=sam``: every account with its active roles, 50 a page; ``q``
-    narrows to usernames and names containing it. Reading it is audited."""
+    narrows to usernames and names containing it (a demo administrator sees demo accounts
+    only). Reading it is audited."""
     audit(request, AuditEvent.VIEW, object_type="accounts.user", reason="account administration")
     query = request.GET.get("q", "").strip()[:150]
     accounts = User.objects.order_by("username").prefetch_related(ACTIVE_MEMBERSHIPS)
+    if request.user.is_demo:  # a demo administrator sees and manages demo accounts only
+        accounts = accounts.filter(is_demo=True)
     if query:
         accounts = accounts.filter(Q(username__icontains=query)
                                    | Q(display_name__icontains=query))
@@ -50,8 +53,11 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     administrator may change. POST ``action``: ``grant`` (organisation, role, profession),
     ``end`` (``membership``), ``deactivate`` or ``reactivate``; each audited, then back here
     (302). Refusals (a broken membership rule, an unknown membership, locking yourself out)
-    are 400 with the reason, and change nothing."""
+    are 400 with the reason, and change nothing. A demo administrator gets 404 for a real
+    account."""
     account = get_object_or_404(User, pk=pk)
+    if request.user.is_demo and not account.is_demo:
+        raise Http404("No such account.")  # demo administrators manage demo accounts only
     form = GrantRoleForm()
     problem = ""
     if request.method == "POST":
