@@ -53,6 +53,27 @@ def test_accounts_pages_have_no_serious_accessibility_violations(page, demo_acco
     assert {name: v for name, v in checked.items() if v} == {}
 
 
+def test_organisations_page_with_and_without_an_error(page, demo_data, run_axe):
+    from rescomm.web.accounts.roles import Role
+
+    from .factories import PASSWORD, make_member, make_user
+
+    make_member(Role.ADMINISTRATOR, user=make_user("alex"))
+    sign_in(page, "alex", PASSWORD)
+    page.wait_for_url("**/accounts/me/")
+    page.get_by_role("link", name="Organisations").click()
+    checked = {"organisations": run_axe(page)}
+    page.get_by_role("button", name="Add organisation").click()
+    assert "Enter the organisation's name" in page.locator("[data-error-summary]").inner_text()
+    checked["with an error"] = run_axe(page)
+    page.get_by_role("textbox", name="Name").fill("Halton Social Prescribing")
+    page.get_by_label("What it is").select_option("social_prescribing_scheme")
+    page.get_by_label("Local authority code (optional)").fill("E06000006")
+    page.get_by_role("button", name="Add organisation").click()
+    assert page.get_by_role("cell", name="Halton Social Prescribing").is_visible()
+    assert {name: v for name, v in checked.items() if v} == {}
+
+
 def test_changing_your_password_with_a_mistake_then_right(page, demo_data, run_axe):
     from .factories import PASSWORD, make_user
 

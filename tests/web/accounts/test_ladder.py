@@ -16,6 +16,7 @@ PAGES = [
     restricted("/accounts/password/changed/", None),
     restricted("/accounts/people/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/people/?q=demo&page=2", (Role.ADMINISTRATOR,)),
+    restricted("/accounts/organisations/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/audit/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/audit/?action=login&since=2026-01-01", (Role.ADMINISTRATOR,)),
     # Sign-in page: anyone; signed-in people are sent on to their account.

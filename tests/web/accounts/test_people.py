@@ -167,3 +167,62 @@ def test_a_demo_administrator_sees_and_manages_demo_accounts_only(sam):
     assert client.post(f"/accounts/people/{sam.pk}/", {"action": "deactivate"}).status_code == 404
     sam.refresh_from_db()
     assert sam.is_active
+
+
+# Organisations ---------------------------------------------------------------------------------
+
+
+def test_an_administrator_adds_a_scheme_and_sees_who_works_where(admin, sam):
+    from rescomm.web.accounts.models import Organisation
+
+    client = signed_in(admin)
+    response = client.post("/accounts/organisations/", {
+        "name": "Halton Social Prescribing", "kind": "social_prescribing_scheme",
+        "ods_code": "", "lad_code": "e06000006"})
+    assert response.status_code == 302 and response["Location"] == "/accounts/organisations/"
+    scheme = Organisation.objects.get(name="Halton Social Prescribing")
+    assert scheme.lad_code == "E06000006" and not scheme.is_demo
+    event = AuditEvent.objects.get(action="create", object_type="accounts.organisation")
+    assert event.actor == admin and event.object_id == str(scheme.pk)
+    page = client.get("/accounts/organisations/").content.decode()
+    assert "Halton Social Prescribing" in page and "E06000006" in page
+    assert sam.memberships.get().organisation.name in page
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"name": "", "kind": "gp_practice"}, "Enter the organisation&#x27;s name"),
+    ({"name": "X", "kind": ""}, "Choose what the organisation is"),
+    ({"name": "X", "kind": "castle"}, "Choose what the organisation is from the list"),
+    ({"name": "X", "kind": "gp_practice", "ods_code": "not ods!"}, "ODS code"),
+    ({"name": "X", "kind": "council", "lad_code": "Liverpool"}, "local authority code"),
+    ({"name": "X", "kind": "gp_practice", "ods_code": "n81013"},
+     "The ODS code N81013 is already used by Riverside Surgery."),
+])
+def test_an_organisation_with_a_wrong_field_is_refused_and_nothing_is_added(admin, fields,
+                                                                               message):
+    from rescomm.web.accounts.models import Organisation
+
+    make_organisation(name="Riverside Surgery", ods_code="N81013")
+    before = Organisation.objects.count()
+    response = signed_in(admin).post("/accounts/organisations/", {
+        "ods_code": "", "lad_code": "", **fields})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is a problem" in page and message.lower() in page.lower()
+    assert Organisation.objects.count() == before
+    assert not AuditEvent.objects.filter(action="create").exists()
+
+
+def test_a_demo_administrator_lists_demo_organisations_only_and_cannot_add(sam):
+    from rescomm.web.accounts.models import Organisation
+
+    demo_org = make_organisation(name="Demo Council (synthetic)", is_demo=True)
+    demo_admin = make_member(Role.ADMINISTRATOR, user=make_user("demo-boss", is_demo=True),
+                             organisation=demo_org).user
+    client = signed_in(demo_admin)
+    page = client.get("/accounts/organisations/").content.decode()
+    assert "Demo Council (synthetic)" in page
+    assert sam.memberships.get().organisation.name not in page
+    assert "Add an organisation" not in page
+    response = client.post("/accounts/organisations/", {"name": "X", "kind": "council"})
+    assert response.status_code == 403 and not Organisation.objects.filter(name="X").exists()

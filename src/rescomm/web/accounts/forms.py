@@ -13,7 +13,7 @@ from django.utils import timezone
 from . import throttle
 from .audit import audit, client_ip
 from .models import AuditEvent, Organisation
-from .roles import Profession, Role
+from .roles import OrganisationKind, Profession, Role
 
 
 class ChangePasswordForm(PasswordChangeForm):
@@ -55,6 +55,28 @@ class GrantRoleForm(forms.Form):
         choices=[("", "Not a referrer"), *Profession.choices], required=False,
         help_text="Referrers only: their profession.",
         error_messages={"invalid_choice": "Choose a profession from the list"})
+
+
+class OrganisationForm(forms.Form):
+    """An administrator adds an organisation; the model's own rules (codes' format, a unique
+    ODS code) are checked by ``services.create_organisation``."""
+
+    name = forms.CharField(max_length=200, error_messages={
+        "required": "Enter the organisation's name",
+        "max_length": "The name must be 200 characters or fewer"})
+    kind = forms.ChoiceField(
+        label="What it is", choices=[("", "Choose what it is"), *OrganisationKind.choices],
+        error_messages={"required": "Choose what the organisation is",
+                        "invalid_choice": "Choose what the organisation is from the list"})
+    ods_code = forms.CharField(
+        label="ODS code (optional)", max_length=10, required=False,
+        help_text="Its NHS Organisation Data Service code, if it has one, e.g. N81013.",
+        error_messages={"max_length": "An ODS code is 10 characters or fewer"})
+    lad_code = forms.CharField(
+        label="Local authority code (optional)", max_length=9, required=False,
+        help_text="The local authority it mainly serves (ONS code, e.g. E06000006). A social "
+                  "prescribing scheme receives the referrals of this area.",
+        error_messages={"max_length": "A local authority code is 9 characters, e.g. E06000006"})
 
 
 class SignInForm(AuthenticationForm):

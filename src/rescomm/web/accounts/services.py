@@ -61,11 +61,19 @@ def create_organisation(
     """Create a real (not demo) organisation; audited as ``create``.
 
     Raises ``django.core.exceptions.ValidationError`` naming each bad field (an unknown kind, a
-    malformed ODS or local authority code, an empty or over-long name).
+    malformed ODS or local authority code, an ODS code another organisation has, an empty or
+    over-long name).
     """
+    from django.core.exceptions import ValidationError
+
     organisation = Organisation(name=name.strip(), kind=kind, ods_code=ods_code.strip().upper(),
                                 lad_code=lad_code.strip().upper())
     with transaction.atomic():
+        taken = (Organisation.objects.filter(ods_code=organisation.ods_code).first()
+                 if organisation.ods_code else None)
+        if taken is not None:  # the database's unique constraint still guards a race
+            raise ValidationError({"ods_code": [
+                f"The ODS code {organisation.ods_code} is already used by {taken.name}."]})
         organisation.full_clean()
         organisation.save()
         audit(by, AuditEvent.CREATE, organisation, reason or "organisation created")

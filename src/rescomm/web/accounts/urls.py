@@ -13,4 +13,5 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit"),
     path("people/", views_people.people, name="people"),
     path("people/<int:pk>/", views_people.person, name="person"),
+    path("organisations/", views_people.organisations, name="organisations"),
 ]

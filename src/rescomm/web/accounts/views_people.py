@@ -1,12 +1,12 @@
 """Account administration pages (administrators): everyone's accounts and roles; give and end
-roles, deactivate and reactivate accounts. Creating accounts and organisations is done with the
-CLI (``rescomm users add``, ``rescomm organisations add``), which asks for the password."""
+roles, deactivate and reactivate accounts; list and add organisations. Accounts are created with
+the CLI (``rescomm users add``), which asks for the password."""
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from . import services
 from .audit import audit
-from .forms import GrantRoleForm
-from .models import AuditEvent, Membership, User
+from .forms import GrantRoleForm, OrganisationForm
+from .models import AuditEvent, Membership, Organisation, User
 from .permissions import role_required
 from .roles import Role
 
@@ -109,6 +109,39 @@ def _change(request: HttpRequest, account: User, action: str) -> tuple[GrantRole
                             reason=f"account administration: {action}d")
         return None, ""
     return None, "Choose what to change. Nothing changed."
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@role_required(Role.ADMINISTRATOR)
+def organisations(request: HttpRequest) -> HttpResponse:
+    """``/accounts/organisations/``: every organisation (a demo administrator: demo ones only)
+    with how many people hold a role there; POST adds one (audited) and comes back here, or
+    answers 400 naming each wrong field, adding nothing. Demo administrators cannot add (403)."""
+    form = OrganisationForm()
+    status = 200
+    if request.method == "POST":
+        if request.user.is_demo:
+            raise PermissionDenied("Demo accounts cannot add organisations.")
+        form = OrganisationForm(request.POST)
+        if form.is_valid():
+            try:
+                services.create_organisation(**form.cleaned_data, by=request,
+                                             reason="account administration")
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                return redirect(request.path)
+        status = 400
+    listed = Organisation.objects.annotate(
+        people=Count("memberships", filter=Q(memberships__active=True))).order_by("name")
+    if request.user.is_demo:
+        listed = listed.filter(is_demo=True)
+    return render(request, "accounts/organisations.html", {
+        "organisations": listed, "form": form, "can_add": not request.user.is_demo,
+    }, status=status)
 
 
 def _integer(value: str | None) -> int | None:
