@@ -166,3 +166,19 @@ def test_demo_accounts_cannot_change_the_shared_demo_password():
 def test_your_account_links_to_changing_your_password():
     page = signed_in(make_user()).get("/accounts/me/").content.decode()
     assert 'href="/accounts/password/"' in page
+
+
+def test_a_demo_administrator_reads_only_what_demo_accounts_did():
+    real = make_user("real-person")
+    audit(real, "export", make_organisation(), "real export")
+    demo = make_user("demo-person", is_demo=True)
+    audit(demo, "export", make_organisation(), "demo export")
+    audit(None, "anonymise", make_organisation(), "system job")
+    demo_admin = make_member(Role.ADMINISTRATOR, user=make_user("demo-boss", is_demo=True),
+                             organisation=make_organisation(name="Demo (synthetic)",
+                                                            is_demo=True)).user
+    page = signed_in(demo_admin).get("/accounts/audit/").content.decode()
+    assert "demo export" in page
+    assert "real export" not in page and "real-person" not in page and "system job" not in page
+    full = admin_client().get("/accounts/audit/").content.decode()
+    assert "real export" in full and "demo export" in full and "system job" in full

@@ -116,7 +116,8 @@ def me(request: HttpRequest) -> HttpResponse:
 def audit_log(request: HttpRequest) -> HttpResponse:
     """``/accounts/audit/``: the audit log, newest first, filterable and paginated (read only).
 
-    Reading it is itself audited (action ``view`` on ``accounts.auditevent``).
+    Reading it is itself audited (action ``view`` on ``accounts.auditevent``). A demo
+    administrator reads only what demo accounts did.
     """
     # Recorded first, so the page (counted and sliced below) is consistent and includes it.
     audit(request, AuditEvent.VIEW, object_type="accounts.auditevent", reason="audit log review")
@@ -124,6 +125,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     page_number = params.pop("page", ["1"])[-1]
     form = AuditFilterForm(params or None)
     events = AuditEvent.objects.select_related("actor")
+    if request.user.is_demo:  # a demo administrator reads what demo accounts did, nothing else
+        events = events.filter(actor__is_demo=True)
     status = 200
     if form.is_bound:
         if form.is_valid():
