@@ -301,8 +301,9 @@ def clear_report_cache(url: str) -> None:
 def refresh_job(url: str) -> float:
     """Run the scheduled job ``rescomm referrals refresh-reports`` once; seconds, wall."""
     started = time.perf_counter()
-    subprocess.run([*RESCOMM, "referrals", "refresh-reports"], env=server_env(url), check=True,
-                   stdout=subprocess.DEVNULL)
+    job = job_process(url)
+    if job.wait():
+        raise subprocess.CalledProcessError(job.returncode, job.args)
     return time.perf_counter() - started
 
 

@@ -73,9 +73,9 @@ def authorise(request: HttpRequest, user, roles: tuple[str, ...],
     profession)`` tuples, oldest first. ``memberships`` passes those when the caller has
     already read them (the bearer-token check does, in the same query as the token).
     """
-    if memberships is not None:
-        request.memberships = memberships
     if not roles:
+        if memberships is not None:
+            request.memberships = memberships
         request.acting_role = ""
         return
     # One query for both the check and later use: (role, organisation id, profession) of each

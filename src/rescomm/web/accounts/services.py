@@ -4,6 +4,7 @@ reactivate users; each atomic and audited."""
 from __future__ import annotations
 
 from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from .audit import Actor, audit
@@ -64,8 +65,6 @@ def create_organisation(
     malformed ODS or local authority code, an ODS code another organisation has, an empty or
     over-long name).
     """
-    from django.core.exceptions import ValidationError
-
     organisation = Organisation(name=name.strip(), kind=kind, ods_code=ods_code.strip().upper(),
                                 lad_code=lad_code.strip().upper())
     with transaction.atomic():
@@ -92,8 +91,6 @@ def create_user(
     password validators refuse (shorter than 12 characters, common, all digits, or like the
     username).
     """
-    from django.core.exceptions import ValidationError
-
     user = User(username=username.strip(), display_name=display_name.strip(),
                 email=email.strip())
     errors: dict[str, list[str]] = {}
@@ -133,8 +130,6 @@ def set_password(user: User, password: str, *, by: Actor = None, reason: str = "
     sessions end (Django's session check fails once the password changes); API tokens are not
     affected. Raises ``django.core.exceptions.ValidationError`` (``password``) when the password
     rules refuse it, with nothing changed."""
-    from django.core.exceptions import ValidationError
-
     try:
         validate_password(password, user)
     except ValidationError as exc:
