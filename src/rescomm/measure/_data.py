@@ -85,6 +85,25 @@ def numeric_column(frame: pd.DataFrame, column: str, what: str, codes: np.ndarra
     return out.to_numpy(dtype=float, na_value=np.nan)
 
 
+def numeric_block(frame: pd.DataFrame, columns: list[tuple[str, str]],
+                  codes: np.ndarray) -> np.ndarray:
+    """``(column, what)`` pairs as the columns of one float array (n x len(columns)).
+
+    Numeric columns are taken in one step; any other column goes through
+    :func:`numeric_column`, which names its non-numeric cells.
+    """
+    names = [c for c, _ in columns]
+    if frame.columns.is_unique:
+        block = frame[names]
+        # integer, unsigned or float (numpy or nullable extension dtypes), never bool
+        if all(getattr(dtype, "kind", "O") in "iuf" for dtype in block.dtypes):
+            return block.to_numpy(dtype=float, na_value=np.nan)
+    out = np.empty((len(frame), len(columns)))
+    for j, (column, what) in enumerate(columns):
+        out[:, j] = numeric_column(frame, column, what, codes)
+    return out
+
+
 @cache
 def _lsoa_sets() -> tuple[pd.Index, pd.Index]:
     from rescomm.data import load_lsoa11_lsoa21_lookup
@@ -182,23 +201,30 @@ def prepare(spec: IndexSpec, data: pd.DataFrame | str | Path) -> Prepared:
     codes = _text(frame[code_col])
     check_area_codes(codes, geography=spec.area.geography, column=code_col)
     n, k = len(frame), len(spec.indicators)
-    raw = np.empty((n, k))
-    rank = np.full((n, k), np.nan)
-    den = np.full((n, k), np.nan)
+    raw_cols: list[tuple[str, str]] = []
+    rank_cols: dict[int, tuple[str, str]] = {}
+    den_cols: dict[int, tuple[str, str]] = {}
     for j, ind in enumerate(spec.indicators):
         what = f"indicator {ind.id!r}"
         col = resolve_column(frame, ind.source, what)
         used[ind.id] = col
-        raw[:, j] = numeric_column(frame, col, what, codes)
+        raw_cols.append((col, what))
         if ind.rank is not None:
             rcol = next((c for c in ind.rank.names if c in frame.columns), None)
             if rcol is not None:
                 used[f"{ind.id}.rank"] = rcol
-                rank[:, j] = numeric_column(frame, rcol, f"published rank of {ind.id!r}", codes)
+                rank_cols[j] = (rcol, f"published rank of {ind.id!r}")
         if ind.denominator is not None:
             dcol = resolve_column(frame, ind.denominator.ref, f"denominator of {ind.id!r}")
             used[f"{ind.id}.denominator"] = dcol
-            den[:, j] = numeric_column(frame, dcol, f"denominator of {ind.id!r}", codes)
+            den_cols[j] = (dcol, f"denominator of {ind.id!r}")
+    raw = numeric_block(frame, raw_cols, codes)
+    rank = np.full((n, k), np.nan)
+    den = np.full((n, k), np.nan)
+    if rank_cols:
+        rank[:, list(rank_cols)] = numeric_block(frame, list(rank_cols.values()), codes)
+    if den_cols:
+        den[:, list(den_cols)] = numeric_block(frame, list(den_cols.values()), codes)
     la = None
     if spec.area.la is not None:
         lcol = resolve_column(frame, spec.area.la, "local authority (area.la)")
