@@ -21,11 +21,15 @@ from ._spec import ColumnRef, IndexSpec
 _MAX_LISTED = 5
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read CSV (optionally gzip), Parquet or Excel into a DataFrame (area codes as text)."""
+def read_table(path: str | Path, *, spec: IndexSpec | None = None) -> pd.DataFrame:
+    """Read CSV (optionally gzip), Parquet or Excel into a DataFrame (area codes as text).
+
+    A missing file is an :class:`IndexDataError` that says, for a ``spec`` with a
+    ``data_source``, where the official data come from.
+    """
     p = Path(path)
     if not p.is_file():
-        raise IndexDataError(f"data file {p} does not exist")
+        raise IndexDataError(f"data file {p} does not exist{_where_from(spec)}")
     name = p.name.lower()
     try:
         if name.endswith((".parquet", ".pq")):
@@ -35,6 +39,17 @@ def read_table(path: str | Path) -> pd.DataFrame:
         return pd.read_csv(p, low_memory=False, encoding="utf-8-sig")
     except (ValueError, OSError, UnicodeDecodeError) as exc:
         raise IndexDataError(f"cannot read {p}: {exc}") from None
+
+
+def _where_from(spec: IndexSpec | None) -> str:
+    """``"; framework X reads ... (or leave the data out ...)"`` for a missing data file."""
+    if spec is None or not spec.data_source:
+        return ""
+    from ._frameworks import has_bundled_inputs
+
+    bundled = (" (or leave the data out to use its bundled Cheshire & Merseyside inputs)"
+               if has_bundled_inputs(spec) else "")
+    return f"; framework {spec.id} reads {spec.data_source}{bundled}"
 
 
 def _rows(idx: np.ndarray, codes: np.ndarray | None = None) -> str:
@@ -188,7 +203,7 @@ def prepare(spec: IndexSpec, data: pd.DataFrame | str | Path) -> Prepared:
     IndexDataError
         On any missing/misspelt column, non-numeric value or bad area code.
     """
-    frame = read_table(data) if isinstance(data, str | Path) else data
+    frame = read_table(data, spec=spec) if isinstance(data, str | Path) else data
     if not isinstance(frame, pd.DataFrame):
         raise IndexDataError(f"data must be a pandas DataFrame or a file path, "
                              f"not {type(frame).__name__}")

@@ -38,7 +38,8 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _POLARITIES = ("higher_is_better", "higher_is_worse")
 _GEOGRAPHIES = ("lsoa11", "lsoa21", "none")
 _TOP_KEYS = {
-    "spec_version", "id", "name", "version", "description", "references", "polarity", "area",
+    "spec_version", "id", "name", "version", "description", "references", "data_source",
+    "polarity", "area",
     "index", "groups", "indicators", "steps",
 }
 _INDICATOR_KEYS = {
@@ -178,6 +179,7 @@ class IndexSpec:
     references: tuple[str, ...] = ()
     source: str = "<dict>"
     text: str | None = None  # the YAML text exactly as given, when loaded from YAML
+    data_source: str = ""  # where the official input data come from (said when it is missing)
 
     # ---- structure -------------------------------------------------------------------------
     # The spec is frozen, so its tree is worked out once (a build asks for parents, children
@@ -546,7 +548,8 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "<dict>",
         id=spec_id, name=str(top.get("name", spec_id)), version=str(top.get("version", "")),
         polarity=polarity, area=area, indicators=tuple(indicators), groups=tuple(groups),
         steps=steps, raw=copy.deepcopy(dict(top)), description=str(top.get("description", "")),
-        references=tuple(str(r) for r in references), source=source)
+        references=tuple(str(r) for r in references), source=source,
+        data_source=" ".join(str(top.get("data_source", "") or "").split()))
 
 
 def load_spec(source: str | Path | Mapping[str, Any] | IndexSpec) -> IndexSpec:
