@@ -26,7 +26,7 @@ _SUBMODULE_NAMES = {
     "_audit": ["audit", "cronbach_alpha", "indicator_stats", "leave_one_out"],
     "_build": ["Build", "build"],
     "_comparators": [
-        "COMPARATORS", "DEFAULT_NEIGHBOUR_VARIABLES", "comparator_labels",
+        "COMPARATORS", "DEFAULT_NEIGHBOUR_VARIABLES", "comparator_labels", "coverage",
         "statistical_neighbours",
     ],
     "_denominate": ["denominate", "denominate_table"],
