@@ -113,8 +113,9 @@ def profile_command(framework: str, data: str | None, area: str, comparator: str
         sel = table[table["status"] == status]
         click.echo(f"\n{title} ({len(sel)}):")
         for r in sel.itertuples():
-            click.echo(f"  {r.domain:<8} {r.name}: {r.value:.4g} (expected {r.expected:.4g}, "
-                       f"{r.better_is} is better)")
+            unit = f" {r.unit}" if r.unit else ""
+            click.echo(f"  {r.domain:<8} {r.name}: {r.value:.4g}{unit} (expected "
+                       f"{r.expected:.4g}, {r.better_is} is better)")
     other = table[~table["status"].isin(["asset", "vulnerability"])]
     click.echo(f"\nAs expected or not compared ({len(other)}): "
                + ", ".join(other["indicator"]))

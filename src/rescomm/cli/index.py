@@ -314,7 +314,11 @@ def sensitivity_command(framework: str, data: str, base: int, seed: int | None,
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
 def explain_command(framework: str, data: str | None, area: str, fmt: str) -> None:
-    """Show how each indicator contributes to one area's index score."""
+    """Show how each indicator contributes to one area's index score.
+
+    Each indicator's value is in its unit (a count divided by its denominator, e.g. percent of
+    residents), the same number `rescomm index profile` and the web pages show.
+    """
     from rescomm.measure import IndexDataError
 
     result = _run_build(framework, data)
@@ -336,8 +340,8 @@ def explain_command(framework: str, data: str | None, area: str, fmt: str) -> No
     click.echo(f"{area}  {result.spec.name}: score {row['index_score']:.3f}, "
                f"rank {int(row['index_rank'])} of {n} (1 = most deprived / least resilient), "
                f"decile {int(row['index_decile'])}")
-    shown = table[["indicator", "raw", "normalised", "effective_weight", "contribution",
-                   "share"]].copy()
+    shown = table[["indicator", "value", "unit", "normalised", "effective_weight",
+                   "contribution", "share"]].copy()
     shown["share"] = (shown["share"] * 100).round(1).astype(str) + "%"
     click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 

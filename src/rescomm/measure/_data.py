@@ -119,6 +119,28 @@ def numeric_block(frame: pd.DataFrame, columns: list[tuple[str, str]],
     return out
 
 
+def indicator_values(spec: IndexSpec, raw: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Each indicator in its ``unit``: a count divided by its denominator and multiplied by
+    the spec's scale (``x / d * scale``, missing where ``d`` is 0 or missing), any other
+    indicator as read. The one definition of "the value of an indicator" that explanations,
+    profiles, tables and pages show (before imputation, treatment and normalisation).
+
+    Parameters
+    ----------
+    spec : IndexSpec
+    raw, denominator : array (n, m)
+        Source values and denominators of n areas, one column per indicator in spec order.
+    """
+    from ._denominate import denominate
+
+    values = np.array(raw, dtype=float, copy=True)
+    for j, ind in enumerate(spec.indicators):
+        if ind.denominator is not None:
+            values[:, j] = denominate(values[:, j], denominator[:, j],
+                                      scale=ind.denominator.scale)[0]
+    return values
+
+
 @cache
 def _lsoa_sets() -> tuple[pd.Index, pd.Index]:
     from rescomm.data import load_lsoa11_lsoa21_lookup

@@ -159,8 +159,9 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "all",
     Returns
     -------
     DataFrame
-        One row per area and indicator: ``area_code, indicator, name, domain, value, lower,
-        upper`` (interval where the indicator has counts), ``expected``, ``comparator``,
+        One row per area and indicator: ``area_code, indicator, name, domain, value, unit,
+        lower, upper`` (interval where the indicator has counts; ``value`` in the indicator's
+        ``unit``, the same number :meth:`Build.explain` shows), ``expected``, ``comparator``,
         ``method`` (``"wilson_ci_vs_expected"`` or ``"standardised_residual"``), ``statistic``
         (z: score statistic (p - e)/sqrt(e(1 - e)/n) for counts, standardised residual
         otherwise), ``confidence``, ``better_is`` (``"higher"``/``"lower"``) and ``status``
@@ -301,6 +302,7 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "all",
         "area_code": np.tile(codes[keep], len(parts)),
         "indicator": const([i.id for i in inds]), "name": const([i.name for i in inds]),
         "domain": const([i.parent for i in inds]), "value": cat([p[3] for p in parts]),
+        "unit": const([i.unit for i in inds]),
         "lower": cat([p[4] for p in parts]), "upper": cat([p[5] for p in parts]),
         "expected": cat([p[6] for p in parts]), "comparator": const([label] * len(parts)),
         "method": const([p[1] for p in parts]), "statistic": cat([p[7] for p in parts]),

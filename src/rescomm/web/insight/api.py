@@ -11,7 +11,7 @@ from datetime import datetime
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from rescomm.web.core.errors import ApiError
 from rescomm.web.core.schemas import ErrorOut
@@ -105,7 +105,10 @@ class ContributionOut(Schema):
     indicator: str
     name: str
     parent: str
-    raw: float | None
+    value: float | None = Field(
+        description="The indicator in its unit (a count divided by its denominator), the "
+                    "number `rescomm index explain` and `rescomm index profile` show")
+    unit: str
     normalised: float | None
     weight: float | None
     effective_weight: float | None
@@ -337,7 +340,8 @@ def index_area(
                 "indicator": c.indicator.node_id,
                 "name": c.indicator.name,
                 "parent": c.indicator.parent_id,
-                "raw": c.raw,
+                "value": c.value,
+                "unit": c.indicator.unit,
                 "normalised": c.normalised,
                 "weight": c.weight,
                 "effective_weight": c.effective_weight,
