@@ -2,7 +2,7 @@
 
 Browser tests are marked ``browser``. When ``/usr/bin/chromium`` or ``node_modules`` is missing
 they FAIL with the command that installs it (CI installs both); set ``RESCOMM_SKIP_BROWSER=1`` to
-skip them instead.
+skip every browser test instead (``tests/conftest.py``).
 """
 
 from __future__ import annotations
