@@ -125,3 +125,23 @@ def test_production_refuses_e_mail_settings_it_cannot_use(clean_env, variables, 
         clean_env.setenv(name, value)
     with pytest.raises(ImproperlyConfigured, match=message):
         runpy.run_module("rescomm.web.settings.prod")
+
+
+def test_the_demo_app_starts_without_a_warning_about_a_missing_static_folder(tmp_path):
+    """`rescomm serve` on a fresh RESCOMM_HOME: static files come from the apps and node_modules
+    (WhiteNoise finders), so no warning about `staticfiles/`, which only collectstatic makes."""
+    code = ("from rescomm.cli.web import configure_django\nconfigure_django()\n"
+            "from rescomm.web.wsgi import application\n"
+            "from django.conf import settings\nprint(settings.STATIC_ROOT)")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_SETTINGS_MODULE", "STATIC_ROOT", "DATABASE_URL")}
+    env["RESCOMM_HOME"] = str(tmp_path / "home")
+    proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", code],
+                          capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "None"
+    assert "No directory at" not in proc.stderr
+    (tmp_path / "home" / "staticfiles").mkdir()  # after collectstatic: used
+    proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", code],
+                          capture_output=True, text=True, env=env, check=True)
+    assert proc.stdout.strip() == str(tmp_path / "home" / "staticfiles")

@@ -130,6 +130,15 @@ USE_THOUSAND_SEPARATOR = False
 # (never copied into the repository). A missing node_modules only removes the enhancements.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or RESCOMM_HOME / "staticfiles")
+
+
+def finder_static_root(root: Path) -> Path | None:
+    """``STATIC_ROOT`` for settings that serve static files straight from the apps and
+    node_modules (WhiteNoise finders: dev, test): the collected folder only once it exists, or
+    when ``STATIC_ROOT`` is set in the environment, else none, so WhiteNoise does not warn about
+    a folder that nothing needs. Production collects into ``STATIC_ROOT`` and keeps it."""
+    return root if os.environ.get("STATIC_ROOT") or root.is_dir() else None
+
 NODE_MODULES = Path(os.environ.get("RESCOMM_NODE_MODULES") or REPO_DIR / "node_modules")
 #: npm package folder -> static prefix, e.g. ``node_modules/leaflet/dist`` -> ``vendor/leaflet``.
 NPM_STATIC = {"leaflet/dist": "vendor/leaflet",
