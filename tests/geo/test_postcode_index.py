@@ -118,6 +118,15 @@ def test_a_small_bundled_index_of_a_few_postcodes_finds_them_as_the_whole_one_do
     table = small.lookup(["L1 8JQ", "CH1 1AA", "nope", "ZZ9 9ZZ"])
     assert table["status"].tolist() == ["ok", "terminated", "invalid", "unknown"]
     assert len(PostcodeIndex.bundled(only=[])) == 0
+    # every field as the whole index gives it, on a sample from each local authority and the
+    # postcodes whose LSOA 2021 is missing (own-LA fallback) or terminated
+    whole = PostcodeIndex.bundled()
+    table = whole.table
+    sample = (table.sample(400, random_state=1)["postcode"].astype(str).tolist()
+              + table.groupby("lad_code", observed=True).head(2)["postcode"].astype(str).tolist()
+              + ["CH41 1EL", "CH1 1AA"])
+    pd.testing.assert_frame_equal(PostcodeIndex.bundled(only=sample).lookup(sample),
+                                  whole.lookup(sample), check_categorical=False)
     assert PostcodeIndex.bundled(only=[]).lookup(["L1 8JQ"])["status"].tolist() == ["unknown"]
 
 

@@ -23,7 +23,7 @@ from pandas.api.extensions import ExtensionArray, take
 
 from rescomm.data import CM_LOCAL_AUTHORITIES, read_onspd
 
-from ._areas import AreaHierarchy
+from ._areas import AreaHierarchy, bundled_hierarchy_part
 from ._arrow import categorical, read_bundled, string_array, to_arrow_strings
 from ._errors import GeoError, Hint, TerminatedPostcodeError, UnknownPostcodeError
 from ._postcode import (
@@ -137,9 +137,11 @@ class PostcodeIndex:
         if only is None:
             return _bundled_index()
         wanted = normalise_postcodes(list(only)).dropna().unique().tolist()
-        return cls(read_bundled("postcodes_cm", list(_INPUT_COLUMNS),
-                                filters=pc.field("postcode").isin(pa.array(wanted, pa.string()))),
-                   source=BUNDLED_SOURCE)
+        table = read_bundled("postcodes_cm", list(_INPUT_COLUMNS),
+                             filters=pc.field("postcode").isin(pa.array(wanted, pa.string())))
+        hierarchy = bundled_hierarchy_part(table["lsoa21_code"].dropna().tolist(),
+                                           table["lad_code"].dropna().tolist())
+        return cls(table, source=BUNDLED_SOURCE, hierarchy=hierarchy)
 
     @classmethod
     def from_onspd(cls, path: str | Path, *, lads: Iterable[str] | None = None) -> PostcodeIndex:
