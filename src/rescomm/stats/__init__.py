@@ -14,9 +14,12 @@ from rescomm.stats._errors import (
     ApproximationWarning,
     DegenerateDataWarning,
     IncompleteResponseWarning,
+    InvalidDataWarning,
+    MissingDataWarning,
     SmallCountWarning,
     StatsWarning,
     TooFewValuesWarning,
+    UnreliableEstimateWarning,
     ZeroDenominatorWarning,
 )
 from rescomm.stats._esp2013 import ESP2013, ESP2013_BANDS, ESP2013_SOURCE
@@ -41,6 +44,7 @@ from rescomm.stats._paired import PairedChange, paired_change
 from rescomm.stats._proportion import proportion, wilson_ci
 from rescomm.stats._quantiles import phe_quantile, quantile_of
 from rescomm.stats._rate import byars_ci, exact_poisson_ci, rate
+from rescomm.stats._sii import phe_sii, sii
 from rescomm.stats._suppress import SuppressedCounts, suppress_small
 
 __all__ = [
@@ -52,11 +56,14 @@ __all__ = [
     "ApproximationWarning",
     "DegenerateDataWarning",
     "IncompleteResponseWarning",
+    "InvalidDataWarning",
+    "MissingDataWarning",
     "PairedChange",
     "SmallCountWarning",
     "StatsWarning",
     "SuppressedCounts",
     "TooFewValuesWarning",
+    "UnreliableEstimateWarning",
     "ZeroDenominatorWarning",
     "benchmark_comparison",
     "byars_ci",
@@ -75,11 +82,13 @@ __all__ = [
     "phe_isratio",
     "phe_mean",
     "phe_quantile",
+    "phe_sii",
     "poisson_control_limits",
     "proportion",
     "proportion_control_limits",
     "quantile_of",
     "rate",
+    "sii",
     "smr",
     "suppress_small",
     "swemwbs_metric",
