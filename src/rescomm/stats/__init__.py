@@ -30,6 +30,7 @@ from rescomm.stats._funnel import (
     proportion_control_limits,
 )
 from rescomm.stats._isr import expected_events, isr, phe_israte, phe_isratio, smr
+from rescomm.stats._life_expectancy import AGE_BANDS, life_expectancy, phe_life_expectancy
 from rescomm.stats._mean import mean_ci, phe_mean, t_interval
 from rescomm.stats._outcomes import (
     ONS4_ITEMS,
@@ -48,6 +49,7 @@ from rescomm.stats._sii import phe_sii, sii
 from rescomm.stats._suppress import SuppressedCounts, suppress_small
 
 __all__ = [
+    "AGE_BANDS",
     "ESP2013",
     "ESP2013_BANDS",
     "ESP2013_SOURCE",
@@ -74,11 +76,13 @@ __all__ = [
     "funnel_limits",
     "funnel_significance",
     "isr",
+    "life_expectancy",
     "mean_ci",
     "ons4_band",
     "paired_change",
     "phe_dsr",
     "phe_israte",
+    "phe_life_expectancy",
     "phe_isratio",
     "phe_mean",
     "phe_quantile",
