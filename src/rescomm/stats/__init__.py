@@ -47,6 +47,7 @@ from rescomm.stats._quantiles import phe_quantile, quantile_of
 from rescomm.stats._rate import byars_ci, exact_poisson_ci, rate
 from rescomm.stats._sii import phe_sii, sii
 from rescomm.stats._suppress import SuppressedCounts, suppress_small
+from rescomm.stats._trend import proportion_trend_chi_squared, recent_trend, trend_chi_squared
 
 __all__ = [
     "AGE_BANDS",
@@ -90,14 +91,17 @@ __all__ = [
     "poisson_control_limits",
     "proportion",
     "proportion_control_limits",
+    "proportion_trend_chi_squared",
     "quantile_of",
     "rate",
+    "recent_trend",
     "sii",
     "smr",
     "suppress_small",
     "swemwbs_metric",
     "swemwbs_total",
     "t_interval",
+    "trend_chi_squared",
     "ucla3_lonely",
     "ucla3_total",
     "wilson_ci",
