@@ -21,6 +21,14 @@ def phe_file(name: str) -> Path:
     return reference_file(f"reference/phe_methods/{name}")
 
 
+def shared_file(*parts: str) -> Path:
+    """A file under ``shared/data`` (e.g. ``"timeseries", "x.csv.gz"``), or skip when absent."""
+    path = shared_dir().joinpath("data", *parts)
+    if not path.exists():
+        pytest.skip(f"shared data file {'/'.join(parts)} is not available at {path}")
+    return path
+
+
 def read_sheet(workbook: str, sheet: str) -> pd.DataFrame:
     """One sheet of a PHE test workbook (header in row 1), with empty columns and rows dropped."""
     openpyxl = require_module("openpyxl")

@@ -14,9 +14,12 @@ from rescomm.stats._errors import (
     ApproximationWarning,
     DegenerateDataWarning,
     IncompleteResponseWarning,
+    InvalidDataWarning,
+    MissingDataWarning,
     SmallCountWarning,
     StatsWarning,
     TooFewValuesWarning,
+    UnreliableEstimateWarning,
     ZeroDenominatorWarning,
 )
 from rescomm.stats._esp2013 import ESP2013, ESP2013_BANDS, ESP2013_SOURCE
@@ -27,6 +30,7 @@ from rescomm.stats._funnel import (
     proportion_control_limits,
 )
 from rescomm.stats._isr import expected_events, isr, phe_israte, phe_isratio, smr
+from rescomm.stats._life_expectancy import AGE_BANDS, life_expectancy, phe_life_expectancy
 from rescomm.stats._mean import mean_ci, phe_mean, t_interval
 from rescomm.stats._outcomes import (
     ONS4_ITEMS,
@@ -41,9 +45,12 @@ from rescomm.stats._paired import PairedChange, paired_change
 from rescomm.stats._proportion import proportion, wilson_ci
 from rescomm.stats._quantiles import phe_quantile, quantile_of
 from rescomm.stats._rate import byars_ci, exact_poisson_ci, rate
+from rescomm.stats._sii import phe_sii, sii
 from rescomm.stats._suppress import SuppressedCounts, suppress_small
+from rescomm.stats._trend import proportion_trend_chi_squared, recent_trend, trend_chi_squared
 
 __all__ = [
+    "AGE_BANDS",
     "ESP2013",
     "ESP2013_BANDS",
     "ESP2013_SOURCE",
@@ -52,11 +59,14 @@ __all__ = [
     "ApproximationWarning",
     "DegenerateDataWarning",
     "IncompleteResponseWarning",
+    "InvalidDataWarning",
+    "MissingDataWarning",
     "PairedChange",
     "SmallCountWarning",
     "StatsWarning",
     "SuppressedCounts",
     "TooFewValuesWarning",
+    "UnreliableEstimateWarning",
     "ZeroDenominatorWarning",
     "benchmark_comparison",
     "byars_ci",
@@ -67,24 +77,31 @@ __all__ = [
     "funnel_limits",
     "funnel_significance",
     "isr",
+    "life_expectancy",
     "mean_ci",
     "ons4_band",
     "paired_change",
     "phe_dsr",
     "phe_israte",
+    "phe_life_expectancy",
     "phe_isratio",
     "phe_mean",
     "phe_quantile",
+    "phe_sii",
     "poisson_control_limits",
     "proportion",
     "proportion_control_limits",
+    "proportion_trend_chi_squared",
     "quantile_of",
     "rate",
+    "recent_trend",
+    "sii",
     "smr",
     "suppress_small",
     "swemwbs_metric",
     "swemwbs_total",
     "t_interval",
+    "trend_chi_squared",
     "ucla3_lonely",
     "ucla3_total",
     "wilson_ci",
