@@ -312,8 +312,8 @@ def test_the_coverage_page_summarises_deserts_for_a_local_authority(client, db):
     response = client.get("/assets/coverage/", {"area": "E06000006"})
     assert response.status_code == 200
     rows = {r["group"]: r for r in response.context["rows"]}
-    assert rows["Gp practice"]["areas"] == 80
-    assert 0 < rows["Gp practice"]["median_m"] < 3000
+    assert rows["GP practice"]["areas"] == 80
+    assert 0 < rows["GP practice"]["median_m"] < 3000
     assert 0 <= rows["Green space"]["desert_population"] <= 130_000
     assert b"Halton" in response.content
 

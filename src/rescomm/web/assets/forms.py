@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from .labels import category_choices
 from .models import ProblemReport
 from .services import shipped_taxonomies
 
@@ -35,8 +36,7 @@ class AssetSearchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["capital"].choices = _term_choices("community_capitals")
         self.fields["need"].choices = _term_choices("social_prescribing_needs")
-        self.fields["category"].choices = [("", "Any")] + [
-            (c, c.replace("_", " ").capitalize()) for c in categories]
+        self.fields["category"].choices = [("", "Any"), *category_choices(categories)]
 
     def clean_postcode(self) -> str:
         from rescomm.geo import GeoError, lookup_postcode

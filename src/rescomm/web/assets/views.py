@@ -25,6 +25,7 @@ from rescomm.web.accounts.roles import Role
 
 from . import opening, services
 from .forms import AssetSearchForm, ProblemReportForm
+from .labels import category_label
 from .models import AssetStatus, Service
 
 PAGE_SIZE = 25
@@ -159,12 +160,16 @@ def _within(qs, east: float, north: float,
 
 
 def _markers(points: list[dict]) -> list[dict]:
-    """Map markers (name, WGS84 latitude and longitude, page address) of assets whose location
-    may be shown."""
+    """Map markers (name, category label, WGS84 latitude and longitude, page address) of assets
+    whose location may be shown."""
     url = reverse("assets:detail", args=["00000000-0000-0000-0000-000000000000"])
-    return [{"name": p["name"], "lat": p["lat"], "lon": p["lon"],
+    shown = [p for p in points if p["lat"] is not None and not p["hidden"]]
+    categories = dict(Service.objects.filter(id__in=[p["id"] for p in shown])
+                      .values_list("id", "category")) if shown else {}
+    return [{"name": p["name"], "category": category_label(categories.get(p["id"])),
+             "lat": p["lat"], "lon": p["lon"],
              "url": url.replace("00000000-0000-0000-0000-000000000000", str(p["id"]))}
-            for p in points if p["lat"] is not None and not p["hidden"]]
+            for p in shown]
 
 
 def _published_or_404(asset_id) -> Service:
@@ -409,7 +414,7 @@ def freshness(request: HttpRequest) -> HttpResponse:
 
     by_area = table("service_at_locations__location__lad_code",
                     lambda c: CM_LOCAL_AUTHORITIES.get(c, c or "No local authority"))
-    by_category = table("category", lambda c: (c or "none").replace("_", " ").capitalize())
+    by_category = table("category", lambda c: category_label(c) or "No category")
     return render(request, "assets/freshness.html",
                   {"by_area": by_area, "by_category": by_category, "today": today})
 

@@ -40,12 +40,20 @@
     : L.layerGroup();
   var bounds = [];
   markers.forEach(function (m) {
+    // Text, never HTML: the asset's name as a link, then its category's label.
+    var popup = document.createElement("div");
     var link = document.createElement("a");
     link.href = m.url;
-    link.textContent = m.name; // text, never HTML
+    link.textContent = m.name;
+    popup.appendChild(link);
+    if (m.category) {
+      var kind = document.createElement("div");
+      kind.textContent = m.category;
+      popup.appendChild(kind);
+    }
     layer.addLayer(
       L.circleMarker([m.lat, m.lon], { radius: 7, color: "#1d70b8", weight: 2, fillOpacity: 0.7 })
-        .bindPopup(link)
+        .bindPopup(popup)
     );
     bounds.push([m.lat, m.lon]);
   });
