@@ -24,7 +24,7 @@ from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
 
 from . import opening, services
-from .forms import AssetSearchForm, ProblemReportForm
+from .forms import DEFAULT_RADIUS, AssetSearchForm, ProblemReportForm, radius_label
 from .labels import category_label
 from .models import AssetStatus, Service
 
@@ -76,19 +76,21 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     qs = qs.distinct()
     choices = []
     if data.get("place") and form.place_choices:
+        # Each choice carries the radius in use, so the page it opens searches that radius.
         base = [(k, v) for k, v in request.GET.items()
-                if k not in ("page", "place_code", "place") and v]
+                if k not in ("page", "place_code", "place", "radius") and v]
         choices = [{"label": p.label, "query": urlencode(
-            [*base, ("place", p.name), ("place_code", p.code)])} for p in form.place_choices]
+            [*base, ("radius", data["radius"]), ("place", p.name), ("place_code", p.code)])}
+            for p in form.place_choices]
     # Several places match the name: the page offers the choice and lists nothing yet.
     near_ids: list[tuple[object, float]] | None = [] if choices else None
     near_points: dict[object, dict] = {}
     if not choices and (data.get("postcode") or data.get("place")):
-        radius = float(data.get("radius") or 2000)
+        radius = data["radius"]
         east, north = form.point
         label = data["postcode"] or form.place.label
-        searched_near = {"label": label, "radius": radius}
-        near_ids, near_points = _within(qs, east, north, radius)
+        searched_near = _searched(label, east, north, radius)
+        near_ids, near_points = _within(qs, east, north, float(radius))
     if near_ids is not None:
         total = len(near_ids)
         page = Paginator(near_ids, PAGE_SIZE).get_page(request.GET.get("page") or 1)
@@ -114,8 +116,22 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
         "markers": markers, "map_all": map_all, "map_limit": MAP_LIMIT, "total": total,
+        "map_config": {"searched": searched_near and {
+            k: searched_near[k] for k in ("label", "radius", "lat", "lon")}},
         "place_choices": choices, "place_query": data.get("place", ""),
+        "radius_label": radius_label(data.get("radius") or DEFAULT_RADIUS),
     }, status=status)
+
+
+def _searched(label: str, east: float, north: float, radius: int) -> dict:
+    """The searched point for the heading and the map: its label, radius (metres) and the words
+    for it, British National Grid metres and WGS84 degrees."""
+    from rescomm.geo import bng_to_wgs84
+
+    lon, lat = bng_to_wgs84(east, north)
+    return {"label": label, "radius": radius, "radius_label": radius_label(radius),
+            "easting": east, "northing": north, "lat": round(float(lat), 6),
+            "lon": round(float(lon), 6)}
 
 
 def _points(qs, wanted: set | None) -> list[dict]:
