@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rescomm.web.accounts.audit import client_ip
 from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
+from rescomm.web.core.maptiles import tile_layer
 
 from . import opening, services
 from .forms import DEFAULT_RADIUS, AssetSearchForm, ProblemReportForm, radius_label
@@ -116,7 +117,7 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
         "markers": markers, "map_all": map_all, "map_limit": MAP_LIMIT, "total": total,
-        "map_config": {"searched": searched_near and {
+        "map_config": {"tiles": tile_layer(), "searched": searched_near and {
             k: searched_near[k] for k in ("label", "radius", "lat", "lon")}},
         "place_choices": choices, "place_query": data.get("place", ""),
         "radius_label": radius_label(data.get("radius") or DEFAULT_RADIUS),

@@ -22,8 +22,26 @@
   }
   holder.setAttribute("role", "region");
   holder.setAttribute("aria-label", "Map of the assets on this page (the list below has the same assets)");
+  var tiles = config.tiles;
   // The cluster plugin needs a maximum zoom.
-  var map = L.map(holder, { scrollWheelZoom: false, maxZoom: 18, zoomSnap: 0.25 });
+  var map = L.map(holder, {
+    scrollWheelZoom: false,
+    maxZoom: 18,
+    minZoom: tiles ? tiles.minZoom : 0,
+    zoomSnap: 0.25
+  });
+  if (tiles) {
+    // The configured tile service (OpenStreetMap unless the council set another). Tiles are
+    // fetched only for the view, as it is shown (no prefetching), from the URL as given (so
+    // browsers cache them), with the site's origin as the Referer.
+    L.tileLayer(tiles.url, {
+      attribution: tiles.attribution,
+      minZoom: tiles.minZoom,
+      maxNativeZoom: tiles.maxZoom,
+      maxZoom: 18,
+      referrerPolicy: tiles.referrerPolicy
+    }).addTo(map);
+  }
 
   // Leaflet.markercluster (npm, optional): nearby markers are grouped into one numbered
   // cluster until the map is zoomed in; without it every marker is drawn.
