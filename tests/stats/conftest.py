@@ -22,11 +22,9 @@ def phe_file(name: str) -> Path:
 
 
 def shared_file(*parts: str) -> Path:
-    """A file under ``shared/data`` (e.g. ``"timeseries", "x.csv.gz"``), or skip when absent."""
-    path = shared_dir().joinpath("data", *parts)
-    if not path.exists():
-        pytest.skip(f"shared data file {'/'.join(parts)} is not available at {path}")
-    return path
+    """A file under ``shared/data`` (e.g. ``"timeseries", "x.csv.gz"``): skip when absent, fail
+    in CI (``tests/reference_data.py``)."""
+    return reference_file("/".join(parts))
 
 
 def read_sheet(workbook: str, sheet: str) -> pd.DataFrame:
