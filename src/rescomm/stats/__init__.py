@@ -17,13 +17,15 @@ _SUBMODULE_NAMES = {
     "_dsr": ["dsr", "phe_dsr"],
     "_errors": [
         "ApproximationWarning", "DegenerateDataWarning", "IncompleteResponseWarning",
-        "SmallCountWarning", "StatsWarning", "TooFewValuesWarning", "ZeroDenominatorWarning",
+        "InvalidDataWarning", "MissingDataWarning", "SmallCountWarning", "StatsWarning",
+        "TooFewValuesWarning", "UnreliableEstimateWarning", "ZeroDenominatorWarning",
     ],
     "_esp2013": ["ESP2013", "ESP2013_BANDS", "ESP2013_SOURCE"],
     "_funnel": [
         "funnel_limits", "funnel_significance", "poisson_control_limits",
         "proportion_control_limits",
     ],
+    "_life_expectancy": ["AGE_BANDS", "life_expectancy", "phe_life_expectancy"],
     "_isr": ["expected_events", "isr", "phe_israte", "phe_isratio", "smr"],
     "_mean": ["mean_ci", "phe_mean", "t_interval"],
     "_outcomes": [
@@ -34,7 +36,9 @@ _SUBMODULE_NAMES = {
     "_proportion": ["proportion", "wilson_ci"],
     "_quantiles": ["phe_quantile", "quantile_of"],
     "_rate": ["byars_ci", "exact_poisson_ci", "rate"],
+    "_sii": ["phe_sii", "sii"],
     "_suppress": ["SuppressedCounts", "suppress_small"],
+    "_trend": ["proportion_trend_chi_squared", "recent_trend", "trend_chi_squared"],
 }
 
 __getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_SUBMODULE_NAMES)
