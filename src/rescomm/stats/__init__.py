@@ -25,6 +25,7 @@ from rescomm.stats._errors import (
 from rescomm.stats._esp2013 import ESP2013, ESP2013_BANDS, ESP2013_SOURCE
 from rescomm.stats._funnel import (
     funnel_limits,
+    funnel_points,
     funnel_significance,
     poisson_control_limits,
     proportion_control_limits,
@@ -40,6 +41,11 @@ from rescomm.stats._outcomes import (
     swemwbs_total,
     ucla3_lonely,
     ucla3_total,
+)
+from rescomm.stats._overdispersion import (
+    funnel_overdispersion,
+    overdispersed_limits,
+    overdispersion,
 )
 from rescomm.stats._paired import PairedChange, paired_change
 from rescomm.stats._proportion import proportion, wilson_ci
@@ -75,11 +81,15 @@ __all__ = [
     "exact_poisson_ci",
     "expected_events",
     "funnel_limits",
+    "funnel_overdispersion",
+    "funnel_points",
     "funnel_significance",
     "isr",
     "life_expectancy",
     "mean_ci",
     "ons4_band",
+    "overdispersed_limits",
+    "overdispersion",
     "paired_change",
     "phe_dsr",
     "phe_israte",
