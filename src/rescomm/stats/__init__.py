@@ -22,7 +22,7 @@ _SUBMODULE_NAMES = {
     ],
     "_esp2013": ["ESP2013", "ESP2013_BANDS", "ESP2013_SOURCE"],
     "_funnel": [
-        "funnel_limits", "funnel_significance", "poisson_control_limits",
+        "funnel_limits", "funnel_points", "funnel_significance", "poisson_control_limits",
         "proportion_control_limits",
     ],
     "_life_expectancy": ["AGE_BANDS", "life_expectancy", "phe_life_expectancy"],
@@ -32,6 +32,7 @@ _SUBMODULE_NAMES = {
         "ONS4_ITEMS", "SWEMWBS_RELIABLE_CHANGE", "ons4_band", "swemwbs_metric", "swemwbs_total",
         "ucla3_lonely", "ucla3_total",
     ],
+    "_overdispersion": ["funnel_overdispersion", "overdispersed_limits", "overdispersion"],
     "_paired": ["PairedChange", "paired_change"],
     "_proportion": ["proportion", "wilson_ci"],
     "_quantiles": ["phe_quantile", "quantile_of"],
