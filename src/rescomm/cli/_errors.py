@@ -11,9 +11,9 @@ EXIT_USER_ERROR = 2
 
 
 def _user_error_types() -> tuple[type[BaseException], ...]:
-    from rescomm.data import DataFileMissingError
+    from rescomm.data import DataFileMissingError, DataFormatError, FileEncodingError
 
-    types: list[type[BaseException]] = [DataFileMissingError]
+    types: list[type[BaseException]] = [DataFileMissingError, DataFormatError, FileEncodingError]
     try:
         from rescomm.geo import GeoError
 

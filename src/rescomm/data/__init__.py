@@ -42,6 +42,7 @@ from ._bundled import (
     load_postcodes,
     manifest,
 )
+from ._encoding import FileEncodingError, find_encoding_error, read_text_file
 from ._errors import (
     AssetCoordinateError,
     AssetFileError,
@@ -101,6 +102,9 @@ __all__ = [
     "AssetFileError",
     "DataFileMissingError",
     "DataFormatError",
+    "FileEncodingError",
+    "find_encoding_error",
+    "read_text_file",
     "asset_tags",
     "attributions",
     "bundled_path",
