@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from measure_helpers import SPECS, make_spec
 
-from rescomm.measure import IndexSpecError, frameworks, load_spec
+from rescomm.measure import IndexSpecError, _spec, frameworks, load_spec
 
 GOOD = """\
 spec_version: 1
@@ -179,9 +179,15 @@ def test_a_spec_file_that_is_not_utf8_names_the_byte(tmp_path):
     assert "save it as UTF-8" in message
 
 
+def test_deep_flow_nesting_stops_early_with_either_yaml_parser(monkeypatch):
+    text = "x: " + "[" * 100_000 + "\n"
+    assert "nesting depth" in _error(text)  # libyaml: exceeded maximum nesting depth
+    monkeypatch.setattr(_spec, "_YAML_LOADER", _spec._SpecLoader)  # PyYAML without libyaml
+    assert "line 1: nested more than 50 levels deep" in _error(text + "# pure Python\n")
+
+
 @pytest.mark.parametrize(("text", "expected"), [
-    ("x: " + "[" * 100_000 + "\n", "line 1: nested more than 50 levels deep"),
-    ("".join(f"{'  ' * i}k{i}:\n" for i in range(60)), "line 50: nested more than 50 levels"),
+    ("".join(f"{'  ' * i}k{i}:\n" for i in range(60)), "line 51: nested more than 50 levels"),
     ("? [a, b]\n: 1\n", "a key must be a name, not a list"),
 ])
 def test_odd_yaml_is_refused_with_one_line(text, expected):

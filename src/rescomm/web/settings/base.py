@@ -13,6 +13,9 @@ Environment variables (all documented in ``docs/web.md``):
     How many proxies in front of the server append to ``X-Forwarded-For`` (default 0: the
     header is ignored and the client address is ``REMOTE_ADDR``); 0-5, anything else stops
     start-up.
+``RESCOMM_MAP_TILES_URL``, ``RESCOMM_MAP_TILES_KEY``, ``RESCOMM_MAP_TILES_ATTRIBUTION``, ...
+    The base map's tile layer (default OpenStreetMap; ``off`` for the offline layer only); see
+    ``_maps.py``.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 import dj_database_url
 
 from ._env import env_int, env_list, rescomm_home
+from ._maps import map_tiles
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = WEB_DIR.parent.parent.parent
@@ -146,6 +150,9 @@ STATICFILES_DIRS = [
     for package, prefix in NPM_STATIC.items()
     if (NODE_MODULES / package).is_dir()
 ]
+#: The base map's tile layer (``_maps.map_tiles``), or None: the offline layer only.
+MAP_TILES = map_tiles()
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -9,6 +9,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 DATABASES = {"default": database_from_env(sqlite_database(":memory:"))}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 WHITENOISE_USE_FINDERS = True
+#: Tests never fetch map tiles from the internet: the offline layer, unless a test points the
+#: map at its own local tile server.
+MAP_TILES = None
 WHITENOISE_AUTOREFRESH = True
 CACHES = {
     "default": {
