@@ -294,3 +294,45 @@ def test_documents_check_finds_stale_ones_and_the_default_builds_missing_ones(tm
     assert run("documents", "--check").exit_code == 0
     both = run("documents", "--check", "--rebuild")
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def write_cp1252_csv(path: Path) -> Path:
+    write_csv(path, [{**ROW, "name": "Café in the Park"}])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    return path
+
+
+@pytest.mark.django_db
+def test_a_csv_that_is_not_utf8_is_one_line_naming_the_line_and_the_fix(tmp_path):
+    from rescomm.web.assets.models import Service
+
+    result = run("import", write_cp1252_csv(tmp_path / "excel.csv"))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert ("excel.csv is not UTF-8 text (line 2: byte 0xe9 at offset" in result.output
+            and "--encoding cp1252" in result.output)
+    assert not Service.objects.filter(source_id="csv:1").exists()
+
+
+@pytest.mark.django_db
+def test_encoding_reads_a_csv_saved_by_excel(tmp_path):
+    from rescomm.web.assets.models import Service
+
+    result = run("import", "--encoding", "cp1252", write_cp1252_csv(tmp_path / "excel.csv"))
+    assert result.exit_code == 0, result.output
+    assert Service.objects.get(source_id="csv:1").name == "Café in the Park"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ((), "bad.json is not UTF-8 text (line 1: byte 0xe9 at offset 19); save it as UTF-8 "
+         "(JSON is always UTF-8)"),
+    (("--encoding", "cp1252"), "bad.json: JSON is always UTF-8; the encoding is for CSV files"),
+    (("--encoding", "klingon"), "--encoding klingon: not an encoding Python knows"),
+])
+@pytest.mark.django_db
+def test_json_must_be_utf8_and_an_unknown_encoding_is_named(tmp_path, args, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes('[{"source_id": "Caf\xe9"}]'.encode("cp1252"))
+    result = run("import", *args, path)
+    assert result.exit_code == 2
+    assert message in result.output and result.output.count("\n") == 1

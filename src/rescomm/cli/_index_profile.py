@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .index import _DATA, _FRAMEWORK, IndexCommandError, _run_build
+from .index import _DATA, _FRAMEWORK, IndexCommandError, _message, _run_build, data_table
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,9 +35,10 @@ def _neighbour_data(data: str | None) -> pd.DataFrame:
             return load_indicators()
         if Path(data).is_dir():
             return read_indicators(data)
-        return read_table(data)
+        table = data_table(data)  # read in --encoding, if given
+        return read_table(data) if table is data else table
     except (IndicatorFileError, IndexDataError) as exc:
-        raise IndexCommandError(str(exc)) from None
+        raise IndexCommandError(_message(exc)) from None
 
 
 @click.command("profile")

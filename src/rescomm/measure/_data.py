@@ -7,6 +7,7 @@ duplicate or empty area codes, unknown codes, LSOA 2011 and 2021 codes mixed).
 
 from __future__ import annotations
 
+import codecs
 import difflib
 from dataclasses import dataclass
 from functools import cache
@@ -15,17 +16,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rescomm.data import find_encoding_error
+
 from ._errors import IndexDataError
 from ._spec import ColumnRef, IndexSpec
 
 _MAX_LISTED = 5
 
 
-def read_table(path: str | Path, *, spec: IndexSpec | None = None) -> pd.DataFrame:
+def read_table(path: str | Path, *, spec: IndexSpec | None = None,
+               encoding: str = "utf-8") -> pd.DataFrame:
     """Read CSV (optionally gzip), Parquet or Excel into a DataFrame (area codes as text).
 
     A missing file is an :class:`IndexDataError` that says, for a ``spec`` with a
-    ``data_source``, where the official data come from.
+    ``data_source``, where the official data come from. CSV text is decoded as ``encoding``
+    (default UTF-8, a byte-order mark allowed); a file in another encoding is refused naming
+    its first undecodable line and byte.
     """
     p = Path(path)
     if not p.is_file():
@@ -36,9 +42,19 @@ def read_table(path: str | Path, *, spec: IndexSpec | None = None) -> pd.DataFra
             return pd.read_parquet(p)
         if name.endswith((".xlsx", ".xls")):
             return pd.read_excel(p)
-        return pd.read_csv(p, low_memory=False, encoding="utf-8-sig")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        return pd.read_csv(p, low_memory=False, encoding=_csv_encoding(encoding))
+    except UnicodeDecodeError:
+        problem = find_encoding_error(p, encoding)
+        raise IndexDataError(str(problem or f"{p} is not {encoding} text")) from None
+    except LookupError:
+        raise IndexDataError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252)") from None
+    except (ValueError, OSError) as exc:
         raise IndexDataError(f"cannot read {p}: {exc}") from None
+
+
+def _csv_encoding(encoding: str) -> str:
+    """``utf-8-sig`` for UTF-8 (drops a byte-order mark), else ``encoding``."""
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
 
 
 def _where_from(spec: IndexSpec | None) -> str:

@@ -5,6 +5,12 @@ goalposts and published rank column), the groups above them (any depth, one root
 ``index``), and the method of every pipeline step, with overrides per level and per node.
 Validation errors name the offending key and, for YAML, its line: ``spec.yaml:14:
 indicators[2].direction: must be 1 or -1, not 2``.
+
+Spec files are read as UTF-8 and may be at most :data:`MAX_SPEC_BYTES` long, nest at most
+:data:`MAX_SPEC_DEPTH` deep and expand to at most :data:`MAX_SPEC_VALUES` values: YAML aliases
+(``*name``) repeat a block without copying its text, so a few lines of nested aliases ("billion
+laughs") would otherwise expand to billions of values, and PyYAML scans deeply nested flow
+collections in quadratic time. Each limit refuses the file with one line.
 """
 
 from __future__ import annotations
@@ -49,12 +55,37 @@ _INDICATOR_KEYS = {
 }
 _GROUP_KEYS = {"id", "name", "description", "parent", "weight", *INDICATOR_STEPS, *GROUP_STEPS}
 _ROOT_KEYS = {"name", "description", *INDICATOR_STEPS, *GROUP_STEPS}
+#: Largest spec file read, in bytes (the built-in frameworks are about 7 kB).
+MAX_SPEC_BYTES = 1_000_000
+#: Most values (mappings, lists and scalars, aliases counted each time they are used) a spec
+#: may expand to (the built-in frameworks have about 1,000).
+MAX_SPEC_VALUES = 50_000
+#: Deepest nesting of mappings and lists (the built-in frameworks nest 4 deep).
+MAX_SPEC_DEPTH = 50
 
 
 # --------------------------------------------------------------------------- YAML with lines
+class _SpecLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than :data:`MAX_SPEC_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self._depth >= MAX_SPEC_DEPTH:
+            line = self.peek_event().start_mark.line + 1
+            raise IndexSpecError(f"line {line}: nested more than {MAX_SPEC_DEPTH} levels deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 #: libyaml's parser where PyYAML was built with it (about 30x faster than the pure-Python one,
 #: which made parsing the spec most of the cost of building a small index); same tags and marks.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: libyaml refuses nesting over 1,000 levels itself; the pure-Python parser, which would scan
+#: deep flow nesting in quadratic time, stops at :data:`MAX_SPEC_DEPTH` (``_SpecLoader``).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", None) or _SpecLoader
 _SCALARS = yaml.SafeLoader.yaml_constructors
 
 
@@ -64,6 +95,7 @@ class _Marked:
     def __init__(self, text: str) -> None:
         self.lines: dict[tuple, int] = {}
         self._loader = yaml.SafeLoader("")
+        self._values = 0
         node = yaml.compose(text, Loader=_YAML_LOADER)
         self.value = self._convert(node, ()) if node is not None else None
 
@@ -76,11 +108,24 @@ class _Marked:
         return construct(self._loader, node)
 
     def _convert(self, node: yaml.Node, path: tuple) -> Any:
+        self._values += 1
+        if self._values > MAX_SPEC_VALUES:
+            raise IndexSpecError(
+                f"line {node.start_mark.line + 1}: the spec expands to more than "
+                f"{MAX_SPEC_VALUES:,} values (YAML aliases repeating large blocks?); "
+                "write it out without nested aliases")
+        if len(path) >= MAX_SPEC_DEPTH:
+            raise IndexSpecError(f"line {node.start_mark.line + 1}: nested more than "
+                                 f"{MAX_SPEC_DEPTH} levels deep")
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 key = self._scalar(key_node)
+                if not isinstance(key, str | int | float | bool | None):
+                    line = key_node.start_mark.line + 1
+                    raise IndexSpecError(f"line {line}: a key must be a name, not a "
+                                         f"{type(key).__name__}")
                 if key in out:
                     line = key_node.start_mark.line + 1
                     raise IndexSpecError(f"line {line}: duplicate key {key!r}")
@@ -90,6 +135,58 @@ class _Marked:
         if isinstance(node, yaml.SequenceNode):
             return [self._convert(v, (*path, i)) for i, v in enumerate(node.value)]
         return self._scalar(node)
+
+
+def read_spec_text(path: Path, *, what: str = "spec file") -> str:
+    """The text of a YAML file, refused with one line if it is over :data:`MAX_SPEC_BYTES` or
+    not UTF-8.
+
+    Raises
+    ------
+    IndexSpecError
+        Too large, not UTF-8 (names the first bad byte and its offset), or unreadable.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise IndexSpecError(f"{what} {path} is {size:,} bytes; a spec may be at most "
+                                 f"{MAX_SPEC_BYTES:,} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IndexSpecError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise IndexSpecError(
+            f"{what} {path} is not UTF-8 text (line {line}: byte 0x{data[exc.start]:02x} at "
+            f"offset {exc.start}); save it as UTF-8") from None
+
+
+def parse_yaml(text: str, *, name: str = "<yaml>") -> tuple[Any, dict[tuple, int]]:
+    """YAML text as plain Python values and a ``path -> line`` table, within the limits above
+    (safe tags only, duplicate keys refused).
+
+    Raises
+    ------
+    IndexSpecError
+        ``name:line: ...`` for invalid YAML, a duplicate key, or too many values.
+    """
+    if len(text) > MAX_SPEC_BYTES:
+        raise IndexSpecError(f"{name}: the spec is {len(text):,} characters; a spec may be at "
+                             f"most {MAX_SPEC_BYTES:,}")
+    try:
+        marked = _Marked(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise IndexSpecError(f"{name}{line}: not valid YAML: "
+                             f"{getattr(exc, 'problem', exc)}") from None
+    except IndexSpecError as exc:
+        raise IndexSpecError(f"{name}: {exc}") from None
+    except RecursionError:
+        raise IndexSpecError(f"{name}: the YAML is nested too deeply") from None
+    return marked.value, marked.lines
 
 
 def _dotted(path: tuple) -> str:
@@ -582,7 +679,7 @@ def load_spec(source: str | Path | Mapping[str, Any] | IndexSpec) -> IndexSpec:
 
         raise IndexSpecError(f"{text_source!r} is neither a built-in framework "
                              f"({', '.join(frameworks())}) nor a .yaml file")
-    text = path.read_text(encoding="utf-8") if path is not None else text_source
+    text = read_spec_text(path) if path is not None else text_source
     name = path.name if path is not None else "<yaml>"
     return _parse_text(text, name)
 
@@ -591,14 +688,5 @@ def load_spec(source: str | Path | Mapping[str, Any] | IndexSpec) -> IndexSpec:
 def _parse_text(text: str, name: str) -> IndexSpec:
     """The spec in YAML ``text`` (from ``name``). Specs are immutable, so the same text is
     parsed once per process (a Monte Carlo or a test suite builds the same spec many times)."""
-    try:
-        marked = _Marked(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise IndexSpecError(f"{name}{line}: not valid YAML: "
-                             f"{getattr(exc, 'problem', exc)}") from None
-    except IndexSpecError as exc:
-        raise IndexSpecError(f"{name}: {exc}") from None
-    return dataclasses.replace(parse_spec(marked.value, source=name, lines=marked.lines),
-                               text=text)
+    value, lines = parse_yaml(text, name=name)
+    return dataclasses.replace(parse_spec(value, source=name, lines=lines), text=text)

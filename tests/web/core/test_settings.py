@@ -25,7 +25,7 @@ EMAIL_ENV = ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in (*PROD_ENV, *EMAIL_ENV, "RESCOMM_HOME"):
+    for name in (*PROD_ENV, *EMAIL_ENV, "RESCOMM_HOME", "TRUSTED_PROXY_COUNT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RESCOMM_HOME", str(tmp_path / "home"))
     # Settings modules read the environment when imported: import fresh copies for each test
@@ -145,3 +145,23 @@ def test_the_demo_app_starts_without_a_warning_about_a_missing_static_folder(tmp
     proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", code],
                           capture_output=True, text=True, env=env, check=True)
     assert proc.stdout.strip() == str(tmp_path / "home" / "staticfiles")
+
+
+def test_trusted_proxies_default_to_none_and_are_read_from_the_environment(clean_env):
+    for name, value in PROD_ENV.items():
+        clean_env.setenv(name, value)
+    assert runpy.run_module("rescomm.web.settings.prod")["TRUSTED_PROXY_COUNT"] == 0
+    clean_env.setenv("TRUSTED_PROXY_COUNT", "1")
+    clean_env.delitem(sys.modules, "rescomm.web.settings.base")  # read the environment again
+    assert runpy.run_module("rescomm.web.settings.prod")["TRUSTED_PROXY_COUNT"] == 1
+
+
+@pytest.mark.parametrize("value", ["yes", "-1", "6"])
+@pytest.mark.parametrize("module", ["prod", "dev"])
+def test_a_trusted_proxy_count_that_is_not_0_to_5_stops_start_up(clean_env, module, value):
+    for name, env_value in PROD_ENV.items():
+        clean_env.setenv(name, env_value)
+    clean_env.setenv("TRUSTED_PROXY_COUNT", value)
+    message = f"TRUSTED_PROXY_COUNT must be a whole number from 0 to 5, not '{value}'"
+    with pytest.raises(ImproperlyConfigured, match=message):
+        runpy.run_module(f"rescomm.web.settings.{module}")

@@ -7,6 +7,7 @@ works without JavaScript: the map is an enhancement over the list.
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from rescomm.web.accounts import throttle
 from rescomm.web.accounts.audit import client_ip
 from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
@@ -34,8 +36,6 @@ PAGE_SIZE = 25
 MAP_LIMIT = 2000
 #: What the list shows of each asset's locations.
 LOCATIONS = "service_at_locations__location__addresses"
-#: Problem reports allowed per IP address per hour.
-REPORTS_PER_HOUR = 5
 
 
 def open_at(when) -> Q:
@@ -228,15 +228,6 @@ def asset_detail(request: HttpRequest, asset_id) -> HttpResponse:
                   {**_detail_context(service), "form": ProblemReportForm()})
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    key = f"assets:report:{client_ip(request) or 'unknown'}"
-    count = cache.get(key, 0)
-    if count >= REPORTS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
-
-
 @require_POST
 def report_problem(request: HttpRequest, asset_id) -> HttpResponse:
     service = _published_or_404(asset_id)
@@ -244,11 +235,12 @@ def report_problem(request: HttpRequest, asset_id) -> HttpResponse:
     if not form.is_valid():
         return render(request, "assets/detail.html", {**_detail_context(service), "form": form},
                       status=400)
-    if _rate_limited(request):
+    wait = throttle.take_report(client_ip(request))
+    if wait is not None:
         form.add_error(None, "You have sent several reports in the last hour. Please try "
                              "again later.")
-        return render(request, "assets/detail.html",
-                      {**_detail_context(service), "form": form}, status=429)
+        return _retry_after(render(request, "assets/detail.html",
+                                   {**_detail_context(service), "form": form}, status=429), wait)
     services.report_problem(service, kind=form.cleaned_data["kind"],
                             details=form.cleaned_data["details"],
                             email=form.cleaned_data["email"], request=request)
@@ -307,16 +299,11 @@ def still_correct(request: HttpRequest, asset_id, token: str) -> HttpResponse:
 
 # Suggestions and moderation ---------------------------------------------------------------------
 
-SUGGESTIONS_PER_HOUR = 5
-
-
-def _suggest_limited(request: HttpRequest) -> bool:
-    key = f"assets:suggest:{client_ip(request) or 'unknown'}"
-    count = cache.get(key, 0)
-    if count >= SUGGESTIONS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
+def _retry_after(response: HttpResponse, wait: timedelta | None) -> HttpResponse:
+    """A 429 response says when to try again (whole seconds, rounded up)."""
+    if wait is not None:
+        response["Retry-After"] = str(max(1, math.ceil(wait.total_seconds())))
+    return response
 
 
 def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
@@ -330,10 +317,11 @@ def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
             f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in snap["opening_times"])
         initial["accessibility"] = "; ".join(snap["accessibility"])
     form = SuggestionForm(request.POST or None, initial=initial)
-    status = 200
+    status, wait = 200, None
     if request.method == "POST":
         if form.is_valid():
-            if _suggest_limited(request):
+            wait = throttle.take_suggestion(client_ip(request))
+            if wait is not None:
                 form.add_error(None, "You have sent several suggestions in the last hour. "
                                      "Please try again later.")
                 status = 429
@@ -349,8 +337,8 @@ def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
                 return redirect("assets:list")
         else:
             status = 400
-    return render(request, "assets/suggest.html", {"form": form, "service": service},
-                  status=status)
+    return _retry_after(render(request, "assets/suggest.html", {"form": form, "service": service},
+                               status=status), wait)
 
 
 @require_http_methods(["GET", "POST"])

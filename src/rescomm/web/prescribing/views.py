@@ -366,7 +366,11 @@ def _suggested_service(referral: Referral, service_id: str):
 
 
 def _refused(request, referral, errors, status, *, problem: str = "") -> HttpResponse:
+    """The record again with why the step was refused; showing it is a view like any other,
+    so it is audited."""
     referral = Referral.objects.get(pk=referral.pk)  # show the current state, never ours
+    services.record_view(request, referral,
+                         f"direct care: referral record re-shown after a refused step ({status})")
     context = _detail_context(request, referral, errors=errors, problem=problem,
                               error_summary=_summary(errors, ACTION_FIELDS))
     return render(request, "prescribing/referral_detail.html", context, status=status)
@@ -419,6 +423,8 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
             problem, status = str(exc), 400
         else:
             return redirect(reverse("prescribing:referral-detail", args=[referral.pk]))
+        services.record_view(request, referral, f"direct care: outcome form re-shown after a "
+                                                f"refused entry ({status})")
     else:
         services.record_view(request, referral, "direct care: outcome form opened")
     referral.refresh_from_db()
@@ -483,6 +489,12 @@ def provider_onward(request: HttpRequest) -> HttpResponse:
     return render(request, "prescribing/onward.html", _provider_context(request))
 
 
+def _audit_provider_list(request: HttpRequest, status: int) -> None:
+    services.audit(request, "view", object_type="prescribing.onwardreferral",
+                   reason=f"direct care: provider list re-shown after a refused response "
+                          f"({status})")
+
+
 @never_cache
 @require_POST
 @role_required(Role.PROVIDER_STAFF)
@@ -497,9 +509,11 @@ def onward_respond(request: HttpRequest, public_id) -> HttpResponse:
         services.respond_onward(request, onward.pk, accept_it=decision == "accept",
                                 reason=request.POST.get("reason", ""))
     except services.CapacityFull as exc:
+        _audit_provider_list(request, 409)
         context = _provider_context(request, problem=str(exc))
         return render(request, "prescribing/onward.html", context, status=409)
     except (services.ReferralInvalid, pathway.PathwayError) as exc:
+        _audit_provider_list(request, 400)
         errors = getattr(exc, "fields", {})
         context = _provider_context(request, errors=errors, problem="" if errors else str(exc),
                                     error_summary=_summary(errors, ("decision", "reason")))

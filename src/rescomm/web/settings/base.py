@@ -9,6 +9,10 @@ Environment variables (all documented in ``docs/web.md``):
     A dj-database-url URL (``postgres://user@host:5432/name``) that replaces the SQLite database.
 ``RESCOMM_NODE_MODULES``
     Where ``npm ci`` put third-party browser assets (default ``<repo>/node_modules``).
+``TRUSTED_PROXY_COUNT``
+    How many proxies in front of the server append to ``X-Forwarded-For`` (default 0: the
+    header is ignored and the client address is ``REMOTE_ADDR``); 0-5, anything else stops
+    start-up.
 ``RESCOMM_MAP_TILES_URL``, ``RESCOMM_MAP_TILES_KEY``, ``RESCOMM_MAP_TILES_ATTRIBUTION``, ...
     The base map's tile layer (default OpenStreetMap; ``off`` for the offline layer only); see
     ``_maps.py``.
@@ -21,7 +25,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from ._env import env_list, rescomm_home
+from ._env import env_int, env_list, rescomm_home
 from ._maps import map_tiles
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -30,6 +34,9 @@ RESCOMM_HOME = rescomm_home()
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+#: Proxies whose ``X-Forwarded-For`` entries are believed (rescomm.web.accounts.audit.client_ip):
+#: the client address used in the audit log and by the per-address limits.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, low=0, high=5)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
