@@ -1,5 +1,5 @@
 """Account commands: ``token create|list|revoke``, ``users list|add|grant|end-role|
-set-password|deactivate|reactivate|create-demo`` and ``organisations list|add``.
+set-password|reset-2fa|deactivate|reactivate|create-demo`` and ``organisations list|add``.
 
 Every command sets up Django first (``--database-url`` or ``DATABASE_URL``, as the web commands).
 Changes made here are audited with the system as the actor and the command as the reason.
@@ -277,6 +277,23 @@ def users_set_password(username: str, password_stdin: bool, reason: str,
     except ValidationError as exc:
         _invalid(exc)
     click.echo(f"{username}: password changed")
+
+
+@users.command("reset-2fa")
+@click.argument("username")
+@reason_option
+@database_url_option
+def users_reset_2fa(username: str, reason: str, database_url: str | None) -> None:
+    """Remove USERNAME's authenticator app and recovery codes (a lost or replaced phone).
+    Audited. At their next sign-in they set up an app again if their role needs one; their
+    current sessions are sent to set it up at their next request."""
+    configure_django(database_url)
+    from rescomm.web.accounts import two_factor
+
+    user = _get_user(username)
+    removed = two_factor.reset(user, reason=_reason("users reset-2fa", reason))
+    click.echo(f"{username}: two-factor sign-in reset" if removed
+               else f"{username}: had no authenticator app or recovery codes; nothing to reset")
 
 
 def _set_active(username: str, active: bool, reason: str, database_url: str | None) -> None:

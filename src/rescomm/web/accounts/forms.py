@@ -114,8 +114,13 @@ class SignInForm(AuthenticationForm):
             throttle.record_failure(username, ip)
             self._refuse_if_locked(username, ip, audited=True)
             raise
-        throttle.clear_failures(username, ip)
         return cleaned
+
+    def clear_failures(self) -> None:
+        """Forget this username's failures from this address: called once sign-in is complete
+        (after the second factor, for people who have one), so that a right password cannot
+        reset the count of wrong codes."""
+        throttle.clear_failures(self.cleaned_data["username"], client_ip(self.request))
 
     def _refuse_if_locked(self, username: str, ip: str | None, *, audited: bool = False) -> None:
         remaining = throttle.lock_remaining(username, ip)

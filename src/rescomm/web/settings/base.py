@@ -18,7 +18,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from ._env import env_list, rescomm_home
+from ._env import env_bool, env_list, rescomm_home
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = WEB_DIR.parent.parent.parent
@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves its bundled Swagger UI assets locally (no CDN)
+    "django_otp",  # two-factor sign-in: authenticator apps and recovery codes (decision NN)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rescomm.web.core",
     "rescomm.web.accounts",
     "rescomm.web.areas",
@@ -52,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rescomm.web.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -165,6 +170,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor sign-in (docs/accounts.md): every real account holding a role that can see personal
+# data must use an authenticator app; demo accounts never do. On unless RESCOMM_REQUIRE_2FA=0.
+RESCOMM_REQUIRE_2FA = env_bool("RESCOMM_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Resilient Communities"  # the name people see in their authenticator app
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
