@@ -182,3 +182,37 @@ def test_setting_up_two_factor_then_signing_in_with_a_code(browser, live_server,
     page.wait_for_url("**/accounts/me/")
     context.close()
     assert {name: v for name, v in checked.items() if v} == {}
+
+
+def test_single_sign_on_from_the_sign_in_page(page, settings, run_axe):
+    """The provider's button, the trip to the (fake) provider and back, and a refusal."""
+    from rescomm.web.accounts.roles import Role
+    from rescomm.web.settings._oidc import backends, oidc_settings
+
+    from .factories import make_member, make_user
+    from .fake_oidc import FakeProvider
+
+    provider = FakeProvider().start()
+    try:
+        values = oidc_settings(provider.env())
+        for name, value in values.items():
+            setattr(settings, name, value)
+        settings.AUTHENTICATION_BACKENDS = backends(
+            ["rescomm.web.accounts.backends.AccountsBackend"], values)
+        make_member(Role.COMMISSIONER, user=make_user("pat", email="pat@example.nhs.uk"))
+        provider.claims = {"sub": "uuid-1", "email": "pat@example.nhs.uk"}
+        page.goto("/accounts/login/")
+        checked = {"sign in with a provider": run_axe(page)}
+        page.get_by_role("link", name="Sign in with Test Care Identity").click()
+        page.wait_for_url("**/accounts/me/")
+        assert "pat" in page.locator("main").inner_text()
+        page.get_by_role("button", name="Sign out").click()
+        provider.claims = {"sub": "uuid-2", "email": "someone.else@example.nhs.uk"}
+        page.goto("/accounts/login/")
+        page.get_by_role("link", name="Sign in with Test Care Identity").click()
+        summary = page.locator("[data-error-summary]")
+        assert "is not linked to an account here" in summary.inner_text()
+        checked["not linked"] = run_axe(page)
+    finally:
+        provider.stop()
+    assert {name: v for name, v in checked.items() if v} == {}

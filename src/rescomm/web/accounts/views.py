@@ -14,7 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from . import two_factor
+from . import sso, two_factor
 from .audit import audit
 from .demo_policy import demo_accounts_allowed
 from .forms import AuditFilterForm, ChangePasswordForm, SignInForm
@@ -49,6 +49,7 @@ class SignInView(_OwnSiteName, auth_views.LoginView):
         # Said on the page wherever demo accounts may sign in (never in production).
         context["demo_accounts"] = (demo_accounts_allowed()
                                     and User.objects.filter(is_demo=True).exists())
+        context["sso_provider"] = sso.provider_name()  # "" when single sign-on is off
         return context
 
     def form_valid(self, form: SignInForm) -> HttpResponse:

@@ -19,6 +19,7 @@ from pathlib import Path
 import dj_database_url
 
 from ._env import env_bool, env_list, rescomm_home
+from ._oidc import backends, oidc_settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = WEB_DIR.parent.parent.parent
@@ -154,7 +155,12 @@ STORAGES = {
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = None
-AUTHENTICATION_BACKENDS = ["rescomm.web.accounts.backends.AccountsBackend"]
+# Single sign-on through OpenID Connect, when RESCOMM_OIDC_ISSUER and its companions are set
+# (settings/_oidc.py): mozilla-django-oidc's OIDC_* settings and RESCOMM_OIDC (None when off).
+RESCOMM_OIDC = None
+_OIDC = oidc_settings()
+globals().update(_OIDC)
+AUTHENTICATION_BACKENDS = backends(["rescomm.web.accounts.backends.AccountsBackend"], _OIDC)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

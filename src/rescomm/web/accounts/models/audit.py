@@ -39,6 +39,7 @@ class AuditEvent(models.Model):
     TWO_FACTOR_ENROLLED, TWO_FACTOR_PASSED = "two_factor_enrolled", "two_factor_passed"
     TWO_FACTOR_FAILED, TWO_FACTOR_RESET = "two_factor_failed", "two_factor_reset"
     RECOVERY_CODE_USED, RECOVERY_CODES_RENEWED = "recovery_code_used", "recovery_codes_renewed"
+    SSO_LINKED, SSO_UNLINKED = "sso_linked", "sso_unlinked"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
