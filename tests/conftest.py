@@ -10,9 +10,15 @@ ones.
 from __future__ import annotations
 
 import pytest
+from tests.reference_data import check_marker
 
 #: Local authorities loaded into the test database: Halton (small) and Liverpool (has L1 8JQ).
 TEST_LADS = ("E06000006", "E08000012")
+
+
+def pytest_runtest_setup(item):
+    """``@requires(...)`` (tests/reference_data.py): skip, or in CI fail, when data is missing."""
+    check_marker(item)
 
 
 @pytest.fixture(autouse=True)

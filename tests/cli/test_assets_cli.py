@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.reference_data import requires, shared_data_dir
 
 from rescomm.cli.assets import assets
 
-SHARED_ASSETS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "assets"
+SHARED_ASSETS = shared_data_dir() / "assets"
 NORTH_LINCS = SHARED_ASSETS / "oruk_services_north_lincolnshire_2024-12.json.gz"
 BRISTOL = SHARED_ASSETS / "oruk_services_bristol_2024-12.json.gz"
+needs_oruk_exports = requires("assets/oruk_services_north_lincolnshire_2024-12.json.gz",
+                              "assets/oruk_services_bristol_2024-12.json.gz")
 
 
 def run(*args):
@@ -98,7 +101,7 @@ def test_import_an_oruk_page_of_services(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not NORTH_LINCS.exists(), reason="../shared/data/assets is not available")
+@needs_oruk_exports
 @pytest.mark.parametrize(("path", "problems"), [(NORTH_LINCS, 1), (BRISTOL, 9)])
 def test_real_oruk_exports_with_bad_records_are_refused_whole(tmp_path, path, problems):
     """The real North Lincolnshire and Bristol exports hold a few invalid records (an e-mail
@@ -116,7 +119,7 @@ def test_real_oruk_exports_with_bad_records_are_refused_whole(tmp_path, path, pr
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not NORTH_LINCS.exists(), reason="../shared/data/assets is not available")
+@needs_oruk_exports
 @pytest.mark.parametrize(("path", "services", "problems"),
                          [(NORTH_LINCS, 738, 1), (BRISTOL, 819, 9)])
 def test_skip_invalid_imports_the_valid_records_of_real_exports_and_reports_the_rest(

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from tests.reference_data import reference_file
 
 from rescomm.cli.index import index
-
-SHARED = Path(os.environ.get("RESCOMM_SHARED",
-                             Path(__file__).resolve().parents[3] / "shared")) / "data"
-IOD2019 = SHARED / "deprivation" / "iod2019_lsoa11_england.csv.gz"
 
 
 def _run(*args: str) -> click.testing.Result:
@@ -24,9 +20,7 @@ def _run(*args: str) -> click.testing.Result:
 
 @pytest.fixture(scope="module")
 def iod2019_csv() -> Path:
-    if not IOD2019.is_file():
-        pytest.skip("shared IoD2019 file not available")
-    return IOD2019
+    return reference_file("deprivation/iod2019_lsoa11_england.csv.gz")
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 import shapely
+from tests.reference_data import require_module
 
 from rescomm.data import DataFileMissingError
 from rescomm.geo import (
@@ -110,7 +111,7 @@ def test_bng_geojson_without_a_crs_member_is_refused_with_a_hint(tmp_path, bundl
 
 
 def test_geopackage_in_bng_as_published_by_ons(tmp_path, bundled_bng):
-    pyogrio = pytest.importorskip("pyogrio")
+    pyogrio = require_module("pyogrio")
     codes, names, geoms = bundled_bng
     path = tmp_path / "LSOA_2021_EW_BFC.gpkg"
     pyogrio.raw.write(

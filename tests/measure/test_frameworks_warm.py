@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 import yaml
 from measure_helpers import SHARED_DATA, make_data, make_spec
+from tests.reference_data import requires
 
 from rescomm.data import INDICATOR_COLUMNS, load_imd, load_indicators
 from rescomm.measure import (
@@ -145,7 +146,7 @@ def test_la_level_indicators_are_as_expected_against_their_own_la(warm):
         "as expected"}
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "indicators").is_dir(), reason="shared data absent")
+@requires("indicators")
 def test_warm_builds_all_england_from_the_folder_of_official_files():
     b = build("warm", SHARED_DATA)
     r = b.results

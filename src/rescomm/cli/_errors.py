@@ -23,6 +23,31 @@ def _user_error_types() -> tuple[type[BaseException], ...]:
     return tuple(types)
 
 
+#: Where the official ONS Postcode Directory comes from (said wherever a hint names --onspd).
+ONSPD_SOURCE = ("'ONS Postcode Directory (<Month> <Year>) for the UK' from the ONS Open "
+                "Geography Portal, https://geoportal.statistics.gov.uk")
+
+#: How the command line words the core's hints (``rescomm.geo.Hint.action`` -> text): the
+#: options of ``rescomm geo lookup`` instead of the Python calls the library names.
+CLI_HINTS = {
+    "full_postcode_directory": f"look it up in the full ONS Postcode Directory with --onspd FILE "
+                               f"({ONSPD_SOURCE})",
+    "allow_terminated": "add --allow-terminated to use its last known location",
+}
+
+
+def user_message(exc: BaseException) -> str:
+    """The one-line message for a user error, with the core's hints worded for the command line
+    (``rescomm.geo`` errors carry them as data: ``problem`` and ``hints``)."""
+    hints = getattr(exc, "hints", None)
+    problem = getattr(exc, "problem", None)
+    if hints is None or problem is None:
+        return str(exc)
+    from rescomm.geo import hint_text
+
+    return hint_text(problem, hints, CLI_HINTS)
+
+
 def run_guarded(command: click.Command) -> None:
     """Run a click command; print known user errors as ``rescomm: error: ...`` and exit 2."""
     try:
@@ -30,5 +55,5 @@ def run_guarded(command: click.Command) -> None:
     except Exception as exc:  # SystemExit (e.g. after --help) passes through untouched
         if not isinstance(exc, _user_error_types()):
             raise
-        click.echo(f"rescomm: error: {exc}", err=True)
+        click.echo(f"rescomm: error: {user_message(exc)}", err=True)
         sys.exit(EXIT_USER_ERROR)

@@ -19,7 +19,7 @@ from .index import _DATA, _FRAMEWORK, IndexCommandError, _run_build
 if TYPE_CHECKING:
     import pandas as pd
 
-_COMPARATORS = ("england", "region", "la", "neighbours")
+_COMPARATORS = ("all", "region", "la", "neighbours")
 
 
 def _neighbour_data(data: str | None) -> pd.DataFrame:
@@ -44,9 +44,11 @@ def _neighbour_data(data: str | None) -> pd.DataFrame:
 @_FRAMEWORK
 @_DATA
 @click.option("--area", required=True, metavar="CODE", help="The area (LSOA 2021 code).")
-@click.option("--comparator", "-c", default="england", show_default=True,
-              help="Comparable areas: england (all areas in the data), region, la, neighbours, "
-                   "or a data column of group labels.")
+@click.option("--comparator", "-c", default="all", show_default=True,
+              help="Comparable areas: all (every area in the build: Cheshire & Merseyside for "
+                   "the bundled inputs, England with --data of all England), region, la, "
+                   "neighbours, or a data column of group labels; england is accepted for a "
+                   "build of all of England.")
 @click.option("--expected", type=click.Choice(["mean", "regression"]), default="mean",
               show_default=True,
               help="Expected value: the comparator mean, or a regression on the IMD score.")
@@ -62,8 +64,8 @@ def profile_command(framework: str, data: str | None, area: str, comparator: str
 
     An indicator is an asset where the area is significantly better than expected for
     comparable areas, a vulnerability where significantly worse (Wilson interval for counts,
-    standardised residual otherwise). Without --data the bundled C&M inputs are used, so
-    "england" then means all C&M areas.
+    standardised residual otherwise). Without --data the bundled C&M inputs are used, so the
+    default comparator, all, then means all 1,601 C&M areas ("compared with:" says which).
     """
     from rescomm.measure import (
         IndexDataError,

@@ -187,7 +187,7 @@ def postcode_detail(request: HttpRequest, postcode: str):
             f"{postcodes.terminated_when(exc)} and is no longer in use; use a current postcode.",
         ) from exc
     except other as exc:
-        raise ApiError(400, "invalid_postcode", str(exc)) from exc
+        raise ApiError(400, "invalid_postcode", postcodes.api_message(exc)) from exc
     fields = postcodes.record_as_dict(record)
     fields.setdefault("lsoa21_exact", getattr(record, "lsoa21_exact", None))
     lsoa21 = fields.get("lsoa21_code")

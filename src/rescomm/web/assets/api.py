@@ -280,11 +280,12 @@ def _sal_item(sal_id) -> dict:
 def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float]:
     """BNG easting and northing of a postcode's centre, or :class:`BadParameter`."""
     from rescomm.geo import GeoError, lookup_postcode
+    from rescomm.web.areas.postcodes import api_message
 
     try:
         record = lookup_postcode(postcode)
     except GeoError as exc:
-        raise BadParameter(field, str(exc)) from exc
+        raise BadParameter(field, api_message(exc, field)) from exc
     if record.easting is None:
         raise BadParameter(field, f"postcode {record.postcode} has no grid reference")
     return float(record.easting), float(record.northing)

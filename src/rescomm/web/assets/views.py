@@ -22,9 +22,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rescomm.web.accounts.audit import client_ip
 from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
+from rescomm.web.core.maptiles import tile_layer
 
 from . import opening, services
-from .forms import AssetSearchForm, ProblemReportForm
+from .forms import DEFAULT_RADIUS, AssetSearchForm, ProblemReportForm, radius_label
+from .labels import category_label
 from .models import AssetStatus, Service
 
 PAGE_SIZE = 25
@@ -75,19 +77,21 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     qs = qs.distinct()
     choices = []
     if data.get("place") and form.place_choices:
+        # Each choice carries the radius in use, so the page it opens searches that radius.
         base = [(k, v) for k, v in request.GET.items()
-                if k not in ("page", "place_code", "place") and v]
+                if k not in ("page", "place_code", "place", "radius") and v]
         choices = [{"label": p.label, "query": urlencode(
-            [*base, ("place", p.name), ("place_code", p.code)])} for p in form.place_choices]
+            [*base, ("radius", data["radius"]), ("place", p.name), ("place_code", p.code)])}
+            for p in form.place_choices]
     # Several places match the name: the page offers the choice and lists nothing yet.
     near_ids: list[tuple[object, float]] | None = [] if choices else None
     near_points: dict[object, dict] = {}
     if not choices and (data.get("postcode") or data.get("place")):
-        radius = float(data.get("radius") or 2000)
+        radius = data["radius"]
         east, north = form.point
         label = data["postcode"] or form.place.label
-        searched_near = {"label": label, "radius": radius}
-        near_ids, near_points = _within(qs, east, north, radius)
+        searched_near = _searched(label, east, north, radius)
+        near_ids, near_points = _within(qs, east, north, float(radius))
     if near_ids is not None:
         total = len(near_ids)
         page = Paginator(near_ids, PAGE_SIZE).get_page(request.GET.get("page") or 1)
@@ -113,8 +117,22 @@ def asset_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
         "markers": markers, "map_all": map_all, "map_limit": MAP_LIMIT, "total": total,
+        "map_config": {"tiles": tile_layer(), "searched": searched_near and {
+            k: searched_near[k] for k in ("label", "radius", "lat", "lon")}},
         "place_choices": choices, "place_query": data.get("place", ""),
+        "radius_label": radius_label(data.get("radius") or DEFAULT_RADIUS),
     }, status=status)
+
+
+def _searched(label: str, east: float, north: float, radius: int) -> dict:
+    """The searched point for the heading and the map: its label, radius (metres) and the words
+    for it, British National Grid metres and WGS84 degrees."""
+    from rescomm.geo import bng_to_wgs84
+
+    lon, lat = bng_to_wgs84(east, north)
+    return {"label": label, "radius": radius, "radius_label": radius_label(radius),
+            "easting": east, "northing": north, "lat": round(float(lat), 6),
+            "lon": round(float(lon), 6)}
 
 
 def _points(qs, wanted: set | None) -> list[dict]:
@@ -159,12 +177,16 @@ def _within(qs, east: float, north: float,
 
 
 def _markers(points: list[dict]) -> list[dict]:
-    """Map markers (name, WGS84 latitude and longitude, page address) of assets whose location
-    may be shown."""
+    """Map markers (name, category label, WGS84 latitude and longitude, page address) of assets
+    whose location may be shown."""
     url = reverse("assets:detail", args=["00000000-0000-0000-0000-000000000000"])
-    return [{"name": p["name"], "lat": p["lat"], "lon": p["lon"],
+    shown = [p for p in points if p["lat"] is not None and not p["hidden"]]
+    categories = dict(Service.objects.filter(id__in=[p["id"] for p in shown])
+                      .values_list("id", "category")) if shown else {}
+    return [{"name": p["name"], "category": category_label(categories.get(p["id"])),
+             "lat": p["lat"], "lon": p["lon"],
              "url": url.replace("00000000-0000-0000-0000-000000000000", str(p["id"]))}
-            for p in points if p["lat"] is not None and not p["hidden"]]
+            for p in shown]
 
 
 def _published_or_404(asset_id) -> Service:
@@ -409,7 +431,7 @@ def freshness(request: HttpRequest) -> HttpResponse:
 
     by_area = table("service_at_locations__location__lad_code",
                     lambda c: CM_LOCAL_AUTHORITIES.get(c, c or "No local authority"))
-    by_category = table("category", lambda c: (c or "none").replace("_", " ").capitalize())
+    by_category = table("category", lambda c: category_label(c) or "No category")
     return render(request, "assets/freshness.html",
                   {"by_area": by_area, "by_category": by_category, "today": today})
 

@@ -9,6 +9,9 @@ Environment variables (all documented in ``docs/web.md``):
     A dj-database-url URL (``postgres://user@host:5432/name``) that replaces the SQLite database.
 ``RESCOMM_NODE_MODULES``
     Where ``npm ci`` put third-party browser assets (default ``<repo>/node_modules``).
+``RESCOMM_MAP_TILES_URL``, ``RESCOMM_MAP_TILES_KEY``, ``RESCOMM_MAP_TILES_ATTRIBUTION``, ...
+    The base map's tile layer (default OpenStreetMap; ``off`` for the offline layer only); see
+    ``_maps.py``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 import dj_database_url
 
 from ._env import env_bool, env_list, rescomm_home
+from ._maps import map_tiles
 from ._oidc import backends, oidc_settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent
@@ -145,6 +149,9 @@ STATICFILES_DIRS = [
     for package, prefix in NPM_STATIC.items()
     if (NODE_MODULES / package).is_dir()
 ]
+#: The base map's tile layer (``_maps.map_tiles``), or None: the offline layer only.
+MAP_TILES = map_tiles()
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -10,6 +10,9 @@ DATABASES = {"default": database_from_env(sqlite_database(":memory:"))}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 RESCOMM_REQUIRE_2FA = True  # as in production, whatever the environment says
 WHITENOISE_USE_FINDERS = True
+#: Tests never fetch map tiles from the internet: the offline layer, unless a test points the
+#: map at its own local tile server.
+MAP_TILES = None
 WHITENOISE_AUTOREFRESH = True
 CACHES = {
     "default": {
