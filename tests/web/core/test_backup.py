@@ -160,16 +160,19 @@ def test_a_backup_of_the_other_kind_of_database_is_refused(db, tmp_path):
         backup.restore(path, replace=True)
 
 
-def test_a_sqlite_file_that_is_not_a_rescomm_database_is_refused(db, tmp_path):
+def test_a_sqlite_file_that_is_not_a_rescomm_database_is_refused(tmp_path):
     import sqlite3
 
-    if connections["default"].vendor != "sqlite":
-        pytest.skip("a SQLite file is refused on PostgreSQL before this check")
     path = tmp_path / "other.sqlite3"
     with sqlite3.connect(path) as other:
         other.execute("CREATE TABLE notes (text)")
-    with pytest.raises(backup.BackupError, match="not a rescomm backup"):
-        backup.restore(path, replace=True)
+    other.close()
+    with pytest.raises(backup.BackupError, match="a SQLite database but not a rescomm backup"):
+        backup._check_sqlite_backup(path)  # what restore checks before touching SQLite
+    damaged = tmp_path / "damaged.sqlite3"
+    damaged.write_bytes(backup.SQLITE_MAGIC + b"\x10\x00" + b"\xff" * 200)
+    with pytest.raises(backup.BackupError, match="damaged SQLite file"):
+        backup._check_sqlite_backup(damaged)
 
 
 def test_missing_postgresql_client_tools_are_named_with_how_to_install_them(monkeypatch,
