@@ -114,8 +114,14 @@ class SignInForm(AuthenticationForm):
         except ValidationError:
             self._refuse_if_locked(throttle.lock_remaining(username, ip), audited=True)
             raise
-        throttle.clear_failures(username, ip)
+        throttle.password_accepted(username, ip)
         return cleaned
+
+    def clear_failures(self) -> None:
+        """Forget this username's failures from this address: called once sign-in is complete
+        (after the second factor, for people who have one), so that a right password cannot
+        reset the count of wrong codes."""
+        throttle.clear_failures(self.cleaned_data["username"], client_ip(self.request))
 
     def _refuse_if_locked(self, remaining: timedelta | None, *, audited: bool = False) -> None:
         if remaining is None:

@@ -16,9 +16,12 @@ Limits in use:
 - ``login``: ``ACCOUNTS_LOGIN_MAX_FAILURES`` (default 5) failed sign-ins for one username from
   one IP address within ``ACCOUNTS_LOGIN_LOCK_SECONDS`` (default 900, 15 minutes) lock that pair,
   even with the right password, until the oldest of those failures is older than the window.
-  Every attempt is counted *before* the password is checked (:func:`start_sign_in`), and a
-  successful sign-in forgets the pair (:func:`clear_failures`), so parallel guesses cannot
-  slip past the lock while the first ones are still being checked.
+  Every attempt (a password, or a second-factor code) is counted *before* it is checked
+  (:func:`start_sign_in`), so parallel guesses cannot slip past the lock while the first ones
+  are still being checked; a right password takes its own attempt back
+  (:func:`password_accepted`) and a complete sign-in (after the second factor, for people who
+  have one) forgets the pair (:func:`clear_failures`), so a right password cannot reset the
+  count of wrong codes.
 
 The client address comes from :func:`rescomm.web.accounts.audit.client_ip`, which reads
 ``X-Forwarded-For`` only when ``TRUSTED_PROXY_COUNT`` says how many proxies set it.
@@ -90,6 +93,19 @@ def retry_after(scope: str, subject: str, *, limit: int, period: timedelta) -> t
     return _until(hits[-limit], now, period) if len(hits) >= limit else None
 
 
+def refund(scope: str, subject: str) -> None:
+    """Take back the newest counted hit of ``subject`` under ``scope`` (an attempt counted by
+    :func:`take` that turned out not to count, e.g. a right password before its second
+    factor), atomically; nothing happens if there is none."""
+    with transaction.atomic():
+        bucket = ThrottleBucket.objects.select_for_update().filter(
+            scope=scope, key=_key(scope, subject)).first()
+        if bucket is None or not bucket.hits:
+            return
+        bucket.hits = sorted(bucket.hits)[:-1]
+        bucket.save(update_fields=["hits"])
+
+
 def forget(scope: str, subject: str) -> None:
     """Drop every counted hit of ``subject`` under ``scope``."""
     ThrottleBucket.objects.filter(scope=scope, key=_key(scope, subject)).delete()
@@ -156,6 +172,13 @@ def lock_remaining(username: str, ip: str | None) -> timedelta | None:
     """How long ``username`` from ``ip`` stays locked, or ``None`` if it may try now."""
     return retry_after("login", _login_subject(username, ip), limit=max_failures(),
                        period=window())
+
+
+def password_accepted(username: str, ip: str | None) -> None:
+    """The password of this attempt was right: it is not a failure, but earlier failures
+    (wrong second-factor codes included) stay counted until :func:`clear_failures` follows a
+    complete sign-in."""
+    refund("login", _login_subject(username, ip))
 
 
 def clear_failures(username: str, ip: str | None) -> None:

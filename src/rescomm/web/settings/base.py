@@ -25,8 +25,9 @@ from pathlib import Path
 
 import dj_database_url
 
-from ._env import env_int, env_list, rescomm_home
+from ._env import env_bool, env_int, env_list, rescomm_home
 from ._maps import map_tiles
+from ._oidc import backends, oidc_settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = WEB_DIR.parent.parent.parent
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves its bundled Swagger UI assets locally (no CDN)
+    "django_otp",  # two-factor sign-in: authenticator apps and recovery codes (decision NN)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rescomm.web.core",
     "rescomm.web.accounts",
     "rescomm.web.areas",
@@ -63,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rescomm.web.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -172,7 +178,12 @@ STORAGES = {
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = None
-AUTHENTICATION_BACKENDS = ["rescomm.web.accounts.backends.AccountsBackend"]
+# Single sign-on through OpenID Connect, when RESCOMM_OIDC_ISSUER and its companions are set
+# (settings/_oidc.py): mozilla-django-oidc's OIDC_* settings and RESCOMM_OIDC (None when off).
+RESCOMM_OIDC = None
+_OIDC = oidc_settings()
+globals().update(_OIDC)
+AUTHENTICATION_BACKENDS = backends(["rescomm.web.accounts.backends.AccountsBackend"], _OIDC)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -188,6 +199,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor sign-in (docs/accounts.md): every real account holding a role that can see personal
+# data must use an authenticator app; demo accounts never do. On unless RESCOMM_REQUIRE_2FA=0.
+RESCOMM_REQUIRE_2FA = env_bool("RESCOMM_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Resilient Communities"  # the name people see in their authenticator app
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
