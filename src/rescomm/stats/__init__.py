@@ -41,7 +41,12 @@ from rescomm.stats._paired import PairedChange, paired_change
 from rescomm.stats._proportion import proportion, wilson_ci
 from rescomm.stats._quantiles import phe_quantile, quantile_of
 from rescomm.stats._rate import byars_ci, exact_poisson_ci, rate
-from rescomm.stats._suppress import SuppressedCounts, suppress_small
+from rescomm.stats._suppress import (
+    SharedTotalSuppression,
+    SuppressedCounts,
+    suppress_shared_total,
+    suppress_small,
+)
 
 __all__ = [
     "ESP2013",
@@ -53,6 +58,7 @@ __all__ = [
     "DegenerateDataWarning",
     "IncompleteResponseWarning",
     "PairedChange",
+    "SharedTotalSuppression",
     "SmallCountWarning",
     "StatsWarning",
     "SuppressedCounts",
@@ -81,6 +87,7 @@ __all__ = [
     "quantile_of",
     "rate",
     "smr",
+    "suppress_shared_total",
     "suppress_small",
     "swemwbs_metric",
     "swemwbs_total",
