@@ -188,6 +188,21 @@ def test_the_dashboard_shows_counts_with_small_ones_hidden(client, commissioner,
     assert "Testy" not in page and "McTestface" not in page
 
 
+def test_history_and_referrer_are_shown_by_their_labels_never_codes(client, link_worker,
+                                                                   make_referral,
+                                                                   provider_org):
+    from .test_pathway import walk_to
+
+    referral = walk_to(make_referral(), link_worker, provider_org, "first_conversation")
+    client.force_login(link_worker)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
+    history = page[page.index(">History<"):page.index("</ol>", page.index(">History<"))]
+    assert "First conversation held by" in history and "Assigned to a link worker" in history
+    for code in ("first_conversation", "assigned", "accepted", "received"):
+        assert f": {code}" not in history
+    assert "(GP)" in page and "(gp)" not in page
+
+
 def test_the_referrer_gets_a_summary_with_support_and_paired_outcome(
     client, gp, link_worker, make_referral, provider_org
 ):

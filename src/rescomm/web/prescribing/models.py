@@ -135,6 +135,13 @@ class Referral(models.Model):
     def display_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
 
+    @property
+    def referrer_profession_label(self) -> str:
+        """The referrer's profession in plain words ("Self-referral" for a self-referral)."""
+        from rescomm.web.accounts.roles import profession_label
+
+        return profession_label(self.referrer_profession)
+
 
 class ReferralEvent(models.Model):
     """A status change (or a coded event): from, to, when, who, and the SNOMED CT code if coded."""
@@ -157,6 +164,13 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        """The status it moved to, in plain words (as everywhere on screen)."""
+        from .pathway import status_label
+
+        return status_label(self.to_status)
 
 
 class ContactAttempt(models.Model):

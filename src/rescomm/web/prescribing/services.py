@@ -531,7 +531,8 @@ def log_contact_attempt(request, referral_id, version: int, *, method: str, outc
         if outcome != ContactAttempt.Outcome.REACHED and unanswered >= MAX_CONTACT_ATTEMPTS:
             to = Status.UNABLE_TO_CONTACT
         return _move(request, referral, "contact_attempt", user, to_status=to,
-                     note=f"contact attempt: {outcome}", reason="direct care: contact attempt")
+                     note=f"contact attempt: {ContactAttempt.Outcome(outcome).label}",
+                     reason="direct care: contact attempt")
 
 
 def first_conversation(request, referral_id, version: int, *, note: str = "") -> Referral:
