@@ -121,6 +121,10 @@ class Referral(models.Model):
             models.Index(fields=["scheme", "next_due"],
                          condition=~Q(status__in=["declined", "closed"]),
                          name="referral_open_by_scheme_due"),
+            # Possible duplicates: open referrals of one NHS number in a scheme.
+            models.Index(fields=["scheme", "nhs_number"],
+                         condition=~Q(status__in=["declined", "closed"]),
+                         name="referral_open_by_scheme_nhs"),
         ]
 
     def __str__(self) -> str:  # never personal data: this ends up in logs and admin titles

@@ -28,6 +28,7 @@ from rescomm.web.accounts.permissions import organisations_for
 from rescomm.web.accounts.roles import Role
 
 from . import lookups, pathway
+from .duplicates import has_possible_duplicate, notices, possible_duplicates
 from .errors import CapacityFull, IdempotencyConflict, ReferralInvalid, StaleEditError
 from .models import (
     ContactAttempt,
@@ -59,8 +60,9 @@ from .retention import ANONYMISED_NAME, DEFAULT_RETENTION_DAYS, anonymise_finish
 __all__ = [
     "ANONYMISED_NAME", "DEFAULT_RESPONSE_DAYS", "DEFAULT_RETENTION_DAYS", "CapacityFull",
     "IdempotencyConflict", "ReferralInvalid", "StaleEditError", "anonymise_finished", "audit",
-    "capacity_overview", "escalate_overdue_onward", "get_onward", "onward_for_provider",
-    "respond_onward", "set_capacity", "start_onward",
+    "capacity_overview", "escalate_overdue_onward", "get_onward", "has_possible_duplicate",
+    "notices", "onward_for_provider", "possible_duplicates", "respond_onward", "set_capacity",
+    "start_onward",
 ]
 
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
@@ -151,6 +153,7 @@ def caseload_sections(user, *, today: dt.date | None = None) -> dict[str, QueryS
         Referral.objects.filter(scheme_id__in=scheme_ids_for_link_worker(user))
         .exclude(status__in=[Status.DECLINED, Status.CLOSED])
         .select_related("assigned_to")
+        .annotate(possible_duplicate=has_possible_duplicate())
         .order_by("next_due", "created_at", "id")
     )
     not_new = ~Q(status=Status.RECEIVED)

@@ -216,6 +216,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
         "error_summary": [],
         "problem": "",
         "message_back": services.message_back(referral),
+        "duplicates": services.notices(referral, services.readable_referrals(request.user)),
     }
     if link_worker:
         if referral.status in (pathway.Status.FIRST_CONVERSATION, pathway.Status.PLANNED,

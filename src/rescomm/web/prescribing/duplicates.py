@@ -1,0 +1,71 @@
+"""Possible duplicate referrals: another open referral (not declined or closed) with the same
+NHS number in the same scheme.
+
+Both are kept (a second referral can be right, e.g. a new need); each is flagged to its
+referrer and to the scheme's link workers with the other's reference, and a link to it for
+those who may open it, so the link worker can decline one with the reason "A duplicate of
+another referral". Self-referrals without an NHS number are never matched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, QuerySet
+from django.urls import reverse
+
+from .models import Referral
+from .pathway import Status, status_label
+
+#: Statuses after which a referral is no longer open.
+FINISHED = (Status.DECLINED, Status.CLOSED)
+
+
+def possible_duplicates(referral: Referral) -> QuerySet[Referral]:
+    """Other open referrals of ``referral``'s NHS number in its scheme, oldest first."""
+    if not referral.nhs_number:
+        return Referral.objects.none()
+    return (Referral.objects.filter(scheme_id=referral.scheme_id,
+                                    nhs_number=referral.nhs_number)
+            .exclude(pk=referral.pk).exclude(status__in=FINISHED).order_by("created_at", "id"))
+
+
+def has_possible_duplicate() -> Exists:
+    """For ``annotate``: whether a referral row has a possible duplicate (the caseload's flag;
+    one index lookup per row, ``referral_open_by_scheme_nhs``)."""
+    return Exists(Referral.objects.filter(scheme_id=OuterRef("scheme_id"),
+                                          nhs_number=OuterRef("nhs_number"))
+                  .exclude(nhs_number="").exclude(pk=OuterRef("pk"))
+                  .exclude(status__in=FINISHED))
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    """What someone is told about a possible duplicate: its reference and when it was received
+    always; its status and links only if they may open it."""
+
+    reference: str
+    received_at: dt.datetime
+    status_label: str | None
+    url: str | None
+    api_url: str | None
+
+
+def notices(referral: Referral, readable: QuerySet[Referral]) -> list[Duplicate]:
+    """The possible duplicates of ``referral`` as told to a person who may open ``readable``."""
+    others = list(possible_duplicates(referral))
+    can_open = set(readable.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True))
+    return [
+        Duplicate(
+            reference=o.reference, received_at=o.created_at,
+            status_label=status_label(o.status) if o.pk in can_open else None,
+            url=reverse("prescribing:referral-detail", args=[o.pk]) if o.pk in can_open
+            else None,
+            api_url=f"/api/referrals/{o.pk}" if o.pk in can_open else None,
+        )
+        for o in others
+    ]
+
+
+__all__ = ["Duplicate", "has_possible_duplicate", "notices", "possible_duplicates"]
