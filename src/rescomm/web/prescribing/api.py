@@ -111,7 +111,7 @@ class ReferralOut(Schema):
 def _duplicates(request: HttpRequest, referral) -> list[dict]:
     return [{"reference": d.reference, "received_at": d.received_at,
              "status_label": d.status_label, "url": d.api_url}
-            for d in services.notices(referral, services.readable_referrals(request.user))]
+            for d in services.notices(referral, services.opener(request))]
 
 
 def _created(request: HttpRequest, referral) -> dict:

@@ -10,6 +10,7 @@ another referral". Self-referrals without an NHS number are never matched.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, QuerySet
@@ -52,20 +53,37 @@ class Duplicate:
     api_url: str | None
 
 
-def notices(referral: Referral, readable: QuerySet[Referral]) -> list[Duplicate]:
-    """The possible duplicates of ``referral`` as told to a person who may open ``readable``."""
-    others = list(possible_duplicates(referral))
-    can_open = set(readable.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True))
-    return [
-        Duplicate(
-            reference=o.reference, received_at=o.created_at,
-            status_label=status_label(o.status) if o.pk in can_open else None,
-            url=reverse("prescribing:referral-detail", args=[o.pk]) if o.pk in can_open
-            else None,
-            api_url=f"/api/referrals/{o.pk}" if o.pk in can_open else None,
-        )
-        for o in others
-    ]
+def notices(referral: Referral, can_open: Callable[[Referral], bool]) -> list[Duplicate]:
+    """The possible duplicates of ``referral`` as told to a person for whom ``can_open(r)``
+    says whether they may open referral ``r`` (one indexed read when there are none)."""
+    out = []
+    for other in possible_duplicates(referral):
+        opens = can_open(other)
+        out.append(Duplicate(
+            reference=other.reference, received_at=other.created_at,
+            status_label=status_label(other.status) if opens else None,
+            url=reverse("prescribing:referral-detail", args=[other.pk]) if opens else None,
+            api_url=f"/api/referrals/{other.pk}" if opens else None,
+        ))
+    return out
 
 
-__all__ = ["Duplicate", "has_possible_duplicate", "notices", "possible_duplicates"]
+def opener(request) -> Callable[[Referral], bool]:
+    """``can_open`` for :func:`notices`: the rule of ``services.readable_referrals`` (the
+    referrals you made, as a referrer; those of the schemes where you are a link worker),
+    decided from the memberships the permission check already read (no query)."""
+    from rescomm.web.accounts.roles import Role
+
+    user = request.user
+    rows = getattr(request, "memberships", None)
+    if rows is None:
+        from rescomm.web.accounts.models import Membership
+
+        rows = list(Membership.objects.filter(user=user, active=True)
+                    .values_list("role", "organisation_id", "profession"))
+    referrer = any(role == Role.REFERRER for role, _, _ in rows)
+    schemes = {org for role, org, _ in rows if role == Role.LINK_WORKER}
+    return lambda r: (referrer and r.referrer_id == user.pk) or r.scheme_id in schemes
+
+
+__all__ = ["Duplicate", "has_possible_duplicate", "notices", "opener", "possible_duplicates"]

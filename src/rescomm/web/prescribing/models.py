@@ -243,6 +243,10 @@ class OnwardReferral(models.Model):
         "assets.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The asset-map service it was sent to, when sent from a suggestion.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    contact_agreed = models.BooleanField(
+        default=False,
+        help_text="The person agreed that this service may contact them directly (by their "
+                  "preferred telephone or email); otherwise the service asks the link worker.")
     decline_reason = models.CharField(max_length=300, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                 related_name="+")

@@ -28,7 +28,8 @@ from rescomm.web.accounts.permissions import organisations_for
 from rescomm.web.accounts.roles import Role
 
 from . import lookups, pathway
-from .duplicates import has_possible_duplicate, notices, possible_duplicates
+from .contact import contact_route
+from .duplicates import has_possible_duplicate, notices, opener, possible_duplicates
 from .errors import CapacityFull, IdempotencyConflict, ReferralInvalid, StaleEditError
 from .models import (
     ContactAttempt,
@@ -60,9 +61,9 @@ from .retention import ANONYMISED_NAME, DEFAULT_RETENTION_DAYS, anonymise_finish
 __all__ = [
     "ANONYMISED_NAME", "DEFAULT_RESPONSE_DAYS", "DEFAULT_RETENTION_DAYS", "CapacityFull",
     "IdempotencyConflict", "ReferralInvalid", "StaleEditError", "anonymise_finished", "audit",
-    "capacity_overview", "escalate_overdue_onward", "get_onward", "has_possible_duplicate",
-    "notices", "onward_for_provider", "possible_duplicates", "respond_onward", "set_capacity",
-    "start_onward",
+    "capacity_overview", "contact_route", "escalate_overdue_onward", "get_onward",
+    "has_possible_duplicate", "notices", "onward_for_provider", "opener", "possible_duplicates",
+    "respond_onward", "set_capacity", "start_onward",
 ]
 
 OLDEST_BIRTH_DATE = dt.date(1900, 1, 1)
@@ -568,9 +569,11 @@ def agree_plan(request, referral_id, version: int, *, what_matters: str,
 
 
 def connect(request, referral_id, version: int, *, provider: Organisation,
-            service_name: str, service=None) -> Referral:
+            service_name: str, service=None, contact_agreed: bool = False) -> Referral:
     """Send an onward referral to ``provider``'s service ``service_name`` (``service``: the
-    asset-map service it was chosen from, if any) and move the referral to connected."""
+    asset-map service it was chosen from, if any) and move the referral to connected.
+    ``contact_agreed``: the person agreed that the service may contact them directly (the
+    provider then sees their telephone or email; otherwise whom to ask)."""
     if not service_name.strip():
         raise ReferralInvalid({"service_name": ["Enter the name of the service."]})
     user = _user_of(request)
@@ -578,7 +581,8 @@ def connect(request, referral_id, version: int, *, provider: Organisation,
         referral = _locked(referral_id, version)
         pathway.check(referral.status, "connect")
         OnwardReferral.objects.create(referral=referral, provider=provider, service=service,
-                                      service_name=service_name.strip()[:200], sent_by=user)
+                                      service_name=service_name.strip()[:200], sent_by=user,
+                                      contact_agreed=contact_agreed)
         return _move(request, referral, "connect", user,
                      reason="direct care: onward referral sent")
 
