@@ -21,6 +21,8 @@ from .pathway import Status, status_label
 
 #: Statuses after which a referral is no longer open.
 FINISHED = (Status.DECLINED, Status.CLOSED)
+#: At most this many possible duplicates are listed (the oldest; one is enough to act on).
+MAX_LISTED = 10
 
 
 def possible_duplicates(referral: Referral) -> QuerySet[Referral]:
@@ -53,22 +55,26 @@ class Duplicate:
     api_url: str | None
 
 
-def notices(referral: Referral, can_open: Callable[[Referral], bool]) -> list[Duplicate]:
-    """The possible duplicates of ``referral`` as told to a person for whom ``can_open(r)``
-    says whether they may open referral ``r`` (one indexed read when there are none)."""
+def notices(referral: Referral, can_open: Callable[[int | None, int], bool]) -> list[Duplicate]:
+    """The possible duplicates of ``referral`` (the oldest :data:`MAX_LISTED`) as told to a
+    person for whom ``can_open(referrer_id, scheme_id)`` says whether they may open a referral
+    (one indexed read of five columns)."""
+    rows = possible_duplicates(referral).values_list(
+        "id", "status", "created_at", "referrer_id", "scheme_id")[:MAX_LISTED]
+    prefix = reverse("prescribing:index") + "referrals/"
     out = []
-    for other in possible_duplicates(referral):
-        opens = can_open(other)
+    for pk, status, created_at, referrer_id, scheme_id in rows:
+        opens = can_open(referrer_id, scheme_id)
         out.append(Duplicate(
-            reference=other.reference, received_at=other.created_at,
-            status_label=status_label(other.status) if opens else None,
-            url=reverse("prescribing:referral-detail", args=[other.pk]) if opens else None,
-            api_url=f"/api/referrals/{other.pk}" if opens else None,
+            reference=str(pk)[:8].upper(), received_at=created_at,
+            status_label=status_label(status) if opens else None,
+            url=f"{prefix}{pk}/" if opens else None,
+            api_url=f"/api/referrals/{pk}" if opens else None,
         ))
     return out
 
 
-def opener(request) -> Callable[[Referral], bool]:
+def opener(request) -> Callable[[int | None, int], bool]:
     """``can_open`` for :func:`notices`: the rule of ``services.readable_referrals`` (the
     referrals you made, as a referrer; those of the schemes where you are a link worker),
     decided from the memberships the permission check already read (no query)."""
@@ -83,7 +89,8 @@ def opener(request) -> Callable[[Referral], bool]:
                     .values_list("role", "organisation_id", "profession"))
     referrer = any(role == Role.REFERRER for role, _, _ in rows)
     schemes = {org for role, org, _ in rows if role == Role.LINK_WORKER}
-    return lambda r: (referrer and r.referrer_id == user.pk) or r.scheme_id in schemes
+    return lambda referrer_id, scheme_id: (
+        (referrer and referrer_id == user.pk) or scheme_id in schemes)
 
 
 __all__ = ["Duplicate", "has_possible_duplicate", "notices", "opener", "possible_duplicates"]
