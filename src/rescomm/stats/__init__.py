@@ -38,7 +38,9 @@ _SUBMODULE_NAMES = {
     "_quantiles": ["phe_quantile", "quantile_of"],
     "_rate": ["byars_ci", "exact_poisson_ci", "rate"],
     "_sii": ["phe_sii", "sii"],
-    "_suppress": ["SuppressedCounts", "suppress_small"],
+    "_suppress": [
+        "SharedTotalSuppression", "SuppressedCounts", "suppress_shared_total", "suppress_small",
+    ],
     "_trend": ["proportion_trend_chi_squared", "recent_trend", "trend_chi_squared"],
 }
 

@@ -188,11 +188,29 @@ def test_the_dashboard_shows_counts_with_small_ones_hidden(client, commissioner,
     make_referral(needs=["low_mood", "finance"])
     client.force_login(commissioner)
     page = client.get("/prescribing/dashboard/").content.decode()
-    assert "<td>Low mood, stress or anxiety</td><td>7</td>" in page
-    # finance (1) is hidden; loneliness (6) too, or finance = total - visible cells
-    assert "<td>Money worries or debt</td><td>fewer than 5</td>" in page
-    assert "<td>Feeling lonely or cut off from other people</td><td>fewer than 5</td>" in page
+    cell = '<th scope="row">{}</th><td class="numeric" data-disclosure="{}">{}</td>'
+    assert cell.format("Low mood, stress or anxiety", "shown", "7") in page
+    # finance (1) is hidden; loneliness (6) too, or finance = total - visible cells; 6 is
+    # not "fewer than 5"
+    assert cell.format("Money worries or debt", "primary", "fewer than 5") in page
+    assert cell.format("Feeling lonely or cut off from other people", "secondary",
+                       "hidden to protect privacy") in page
     assert "Testy" not in page and "McTestface" not in page
+
+
+def test_history_and_referrer_are_shown_by_their_labels_never_codes(client, link_worker,
+                                                                   make_referral,
+                                                                   provider_org):
+    from .test_pathway import walk_to
+
+    referral = walk_to(make_referral(), link_worker, provider_org, "first_conversation")
+    client.force_login(link_worker)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
+    history = page[page.index(">History<"):page.index("</ol>", page.index(">History<"))]
+    assert "First conversation held by" in history and "Assigned to a link worker" in history
+    for code in ("first_conversation", "assigned", "accepted", "received"):
+        assert f": {code}" not in history
+    assert "(GP)" in page and "(gp)" not in page
 
 
 def test_the_referrer_gets_a_summary_with_support_and_paired_outcome(
@@ -251,11 +269,12 @@ def test_the_report_csv_and_funnel_use_the_same_suppression(client, commissioner
     response = client.get("/prescribing/dashboard.csv")
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
-    assert lines[0] == "table,category,referrals"
-    assert "need,Low mood, stress or anxiety,7" not in lines  # commas are quoted
-    assert 'need,"Low mood, stress or anxiety",7' in lines
-    assert "pathway_stage_rounded_to_5,Referred,5" in lines
-    assert "pathway_stage_rounded_to_5,Accepted,5" in lines
+    assert lines[0] == "table,category,referrals,note"
+    assert "Referrals,All referrals,7," in lines
+    assert 'Referrals by need,"Low mood, stress or anxiety",7,' in lines  # commas are quoted
+    rounded = "Referrals that reached each stage (rounded to the nearest 5)"
+    assert f"{rounded},Accepted,5,rounded to the nearest 5" in lines
+    assert not any(",Referred," in line for line in lines)  # the total is given once
     assert AuditEvent.objects.filter(action="export").exists()
     page = client.get("/prescribing/dashboard/").content.decode()
     assert "data-funnel" in page

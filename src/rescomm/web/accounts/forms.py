@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import throttle
-from .audit import audit, client_ip
+from .audit import ACTION_LABELS, audit, client_ip
 from .models import AuditEvent, Organisation
 from .roles import OrganisationKind, Profession, Role
 
@@ -139,7 +139,10 @@ class SignInForm(AuthenticationForm):
 class AuditFilterForm(forms.Form):
     """Filters for ``/accounts/audit/``; all optional."""
 
-    action = forms.CharField(label="Action, like login", required=False, max_length=40)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=(),
+        error_messages={"invalid_choice": "Choose an action from the list"},
+    )
     actor = forms.CharField(label="Username of the person", required=False, max_length=150)
     object_type = forms.CharField(
         label="Record type, like accounts.user", required=False, max_length=100
@@ -152,6 +155,11 @@ class AuditFilterForm(forms.Form):
         label="To date (YYYY-MM-DD)", required=False,
         error_messages={"invalid": "Enter the to date as year-month-day, like 2026-11-30"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Any action"), *sorted(
+            ACTION_LABELS.items(), key=lambda item: item[1])]
 
     def clean(self):
         cleaned = super().clean()

@@ -77,6 +77,21 @@ class OrganisationKind(models.TextChoices):
     OTHER = "other", "Other organisation"
 
 
+#: A referral's referrer profession is a :class:`Profession` code or this, for self-referrals.
+SELF_REFERRAL = "self"
+
+
+def profession_label(code: str) -> str:
+    """The plain-words label for a referrer profession code ("Self-referral" for ``self``;
+    the code itself if unknown)."""
+    if code == SELF_REFERRAL:
+        return "Self-referral"
+    try:
+        return Profession(code).label
+    except ValueError:
+        return code
+
+
 def role_label(code: str) -> str:
     """The plain-words label for a role code (the code itself if unknown)."""
     try:

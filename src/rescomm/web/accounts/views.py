@@ -15,12 +15,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from . import sso, two_factor
-from .audit import audit
+from .audit import action_label, audit, record_type_label
 from .demo_policy import demo_accounts_allowed
 from .forms import AuditFilterForm, ChangePasswordForm, SignInForm
 from .models import AuditEvent, User
 from .permissions import role_required
-from .roles import ROLE_DESCRIPTIONS, Role
+from .roles import ROLE_DESCRIPTIONS, Role, role_label
 
 AUDIT_PAGE_SIZE = 50
 
@@ -160,6 +160,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": [(event, {"role": role_label(event.actor_role) if event.actor_role else "",
+                          "action": action_label(event.action),
+                          "record": record_type_label(event.object_type)})
+                 for event in page.object_list],
         "query": urlencode([(k, v) for k, v in params.items() if v]),
     }
     return render(request, "accounts/audit_log.html", context, status=status)

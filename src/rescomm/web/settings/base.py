@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rescomm.web.core.context_processors.site",
+                "rescomm.web.prescribing.context_processors.navigation",
             ],
         },
     },
