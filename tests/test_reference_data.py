@@ -26,6 +26,10 @@ ALLOWED_SKIPS = {
     "tests/web/conftest.py": "browser tests: fail unless RESCOMM_SKIP_BROWSER=1 asks to skip",
     "tests/web/prescribing/test_report_cache.py": "a PostgreSQL-only setting (CI runs both)",
     "tests/web/prescribing/test_concurrency.py": "PostgreSQL-only row locking (CI runs both)",
+    "tests/web/accounts/test_throttle.py": "PostgreSQL-only parallel transactions (CI runs "
+                                           "both; SQLite across processes: "
+                                           "test_limits_across_workers.py)",
+    "tests/cli/test_cli.py": "an empty PostgreSQL database for load-demo (CI runs both)",
 }
 
 
