@@ -364,6 +364,7 @@ def test_an_administrator_resets_a_lost_phone_audited_and_the_person_sets_up_aga
     admin_client.force_login(admin)
     page = admin_client.get(f"/accounts/people/{person.pk}/").content.decode()
     assert 'data-two-factor="on"' in page and "10 unused recovery codes" in page
+    assert "Reset two-factor sign-in" in page
     response = admin_client.post(f"/accounts/people/{person.pk}/two-factor/reset/")
     assert response["Location"] == f"/accounts/people/{person.pk}/"
     assert not TOTPDevice.objects.filter(user=person).exists()
@@ -371,6 +372,8 @@ def test_an_administrator_resets_a_lost_phone_audited_and_the_person_sets_up_aga
     event = AuditEvent.objects.get(action=AuditEvent.TWO_FACTOR_RESET)
     assert (event.actor, event.object_id) == (admin, str(person.pk))
     assert client.get("/accounts/me/")["Location"].startswith(SETUP), "their session too"
+    page = admin_client.get(f"/accounts/people/{person.pk}/").content.decode()
+    assert 'data-two-factor="off"' in page and "Reset two-factor sign-in" not in page
     assert admin_client.get(f"/accounts/people/{person.pk}/two-factor/reset/").status_code == 405
 
 

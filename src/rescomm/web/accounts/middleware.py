@@ -14,7 +14,6 @@ by an administrator, or any other way of signing in is caught at the next reques
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -23,9 +22,6 @@ from django.urls import reverse
 from rescomm.web.core.errors import json_error, wants_json
 
 from . import two_factor
-
-STEP_URLS = {two_factor.Step.VERIFY: "accounts:two-factor",
-             two_factor.Step.SET_UP: "accounts:two-factor-setup"}
 
 
 def _open_prefixes() -> tuple[str, ...]:
@@ -58,8 +54,6 @@ class TwoFactorMiddleware:
         if wants_json(request):
             return json_error(401, "two_factor_required",
                               "Finish signing in: enter the code from your authenticator app "
-                              "(or set one up) at " + reverse(STEP_URLS[step]) + ".")
-        target = reverse(STEP_URLS[step])
-        if request.method in ("GET", "HEAD"):
-            target += "?" + urlencode({"next": request.get_full_path()})
-        return HttpResponseRedirect(target)
+                              "(or set one up) at " + two_factor.step_url(step) + ".")
+        next_url = request.get_full_path() if request.method in ("GET", "HEAD") else None
+        return HttpResponseRedirect(two_factor.step_url(step, next_url))

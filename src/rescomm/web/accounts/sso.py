@@ -17,7 +17,6 @@ answer 404.
 from __future__ import annotations
 
 import logging
-from urllib.parse import urlencode
 
 import jwt
 import requests
@@ -27,7 +26,6 @@ from django.core.exceptions import SuspiciousOperation
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import (
@@ -212,9 +210,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
         step = two_factor.pending_step(request)
         if step is None:
             return response
-        target = {two_factor.Step.VERIFY: "accounts:two-factor",
-                  two_factor.Step.SET_UP: "accounts:two-factor-setup"}[step]
-        return redirect(reverse(target) + "?" + urlencode({"next": self.success_url}))
+        return redirect(two_factor.step_url(step, self.success_url))
 
     def login_failure(self):
         request = self.request

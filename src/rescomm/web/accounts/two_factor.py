@@ -22,11 +22,13 @@ from base64 import b32encode
 from binascii import unhexlify
 from dataclasses import dataclass
 from enum import StrEnum
+from urllib.parse import urlencode
 
 import django_otp
 from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -56,6 +58,16 @@ class Step(StrEnum):
 
     VERIFY = "verify"  # enter a code from the app (or a recovery code)
     SET_UP = "set_up"  # set up an app: the role needs one and there is none
+
+
+#: The page that takes each step.
+STEP_URL_NAMES = {Step.VERIFY: "accounts:two-factor", Step.SET_UP: "accounts:two-factor-setup"}
+
+
+def step_url(step: Step, next_url: str | None = None) -> str:
+    """The page for ``step``, with ``next`` (where to go afterwards) when given."""
+    url = reverse(STEP_URL_NAMES[step])
+    return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
 def required_for(user: User) -> bool:

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -60,9 +60,7 @@ class SignInView(_OwnSiteName, auth_views.LoginView):
         if step is None:
             form.clear_failures()  # sign-in complete; else the second factor clears them
             return response
-        target = {two_factor.Step.VERIFY: "accounts:two-factor",
-                  two_factor.Step.SET_UP: "accounts:two-factor-setup"}[step]
-        return redirect(reverse(target) + "?" + urlencode({"next": self.get_success_url()}))
+        return redirect(two_factor.step_url(step, self.get_success_url()))
 
     def form_invalid(self, form: SignInForm) -> HttpResponse:
         response = super().form_invalid(form)

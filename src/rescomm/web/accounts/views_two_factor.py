@@ -8,6 +8,8 @@ the session has passed.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -41,8 +43,6 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _with_next(name: str, next_url: str) -> str:
-    from urllib.parse import urlencode
-
     return reverse(name) + "?" + urlencode({"next": next_url})
 
 
