@@ -8,7 +8,10 @@ generators, sorts and ufuncs release the GIL). When the fitted coefficients are 
 draws (value type 0, or any value type with ``transform=True``), each repetition draws the
 (intercept, slope) pair from its exact bivariate normal distribution instead of one value per
 quantile: the simulated coefficients then have the same distribution as PHE's, with 2 draws per
-repetition instead of one per quantile.
+repetition instead of one per quantile; and since the slope rises with its draw, only the draws
+are sorted. Draws, sorts and the per-quantile arithmetic are in single precision: its rounding
+(~1e-7 relative) is five orders of magnitude below the Monte Carlo error of the limits (~1e-2
+at 10,000 repetitions), and it halves the time.
 """
 
 from __future__ import annotations
@@ -143,43 +146,65 @@ def simulate(
         var_i = (model.g * model.g * se * se).sum(axis=1)
         cov = (model.g * model.h * se * se).sum(axis=1)
 
+    scale = 1.0 if transform else float(multiplier)
+    if not linear:  # single precision for the per-quantile draws: the Monte Carlo error of
+        # the limits (~1e-2 relative) dwarfs float32 rounding (~1e-7), at half the cost
+        se32, value32 = se.astype(np.float32), value_t.astype(np.float32)
+        h32, g32 = model.h.astype(np.float32), model.g.astype(np.float32)
+
+    def keep(name: str, k: int, sl: slice, j: int, values: np.ndarray) -> None:
+        out[name][k, j, sl] = values
+
     def run(task: int) -> None:
         k, c = divmod(task, len(starts))
         sl = slice(starts[c], min(starts[c] + batch, n_groups))
         rng = np.random.Generator(np.random.PCG64(children[task]))
         m = sl.stop - sl.start
+        ratio = None
         if linear:
-            z1 = rng.standard_normal((m, repetitions))
+            z1 = rng.standard_normal((m, repetitions), dtype=np.float32)
             sd_s = np.sqrt(var_s[sl])[:, None]
-            slope = model.slope[sl, None] + sd_s * z1
-            if rii:
-                z2 = rng.standard_normal((m, repetitions))
+            if rii:  # in single precision too (the RII needs no sorted draws)
+                z2 = rng.standard_normal((m, repetitions), dtype=np.float32)
                 with np.errstate(divide="ignore", invalid="ignore"):
                     beta = np.where(sd_s > 0, cov[sl, None] / sd_s, 0.0)
                 resid = np.sqrt(np.maximum(var_i[sl, None] - beta * beta, 0.0))
-                icpt = model.intercept[sl, None] + beta * z1 + resid * z2
+                f32 = np.float32
+                slope = model.slope[sl, None].astype(f32) + sd_s.astype(f32) * z1
+                icpt = model.intercept[sl, None].astype(f32) + beta.astype(f32) * z1
+                icpt += resid.astype(f32) * z2
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = (icpt + slope) / icpt
+            # the slope, b + sd * z, rises with z: its k-th smallest value comes from the k-th
+            # smallest draw (the largest ones for a negative multiplier), so only the draws
+            # are sorted, in single precision
+            z1.sort(axis=1)
+            for j, (lo, hi) in enumerate(pos):
+                for name, idx in (("sl", lo), ("su", hi)):
+                    zk = z1[:, idx if scale >= 0 else repetitions - 1 - idx].astype(float)
+                    keep(name, k, sl, j, (model.slope[sl] + sd_s[:, 0] * zk) * scale)
         else:
-            z = rng.standard_normal((m, repetitions, n_q))
-            z *= se[sl, None, :]
-            z += value_t[sl, None, :]
+            z = rng.standard_normal((m, repetitions, n_q), dtype=np.float32)
+            z *= se32[sl, None, :]
+            z += value32[sl, None, :]
             y = from_model_scale(z, value_type)
-            slope = np.einsum("grq,gq->gr", y, model.h[sl])
+            slope = np.matmul(y, h32[sl, :, None])[..., 0]
             if rii:
-                icpt = np.einsum("grq,gq->gr", y, model.g[sl])
-        sii = slope if transform else slope * multiplier
-        sii.sort(axis=1)
-        for j, (lo, hi) in enumerate(pos):
-            out["sl"][k, j, sl] = sii[:, lo]
-            out["su"][k, j, sl] = sii[:, hi]
-        if rii:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                ratio = (icpt + slope) / icpt
-                if multiplier < 0:
-                    ratio = 1.0 / ratio
+                icpt = np.matmul(y, g32[sl, :, None])[..., 0]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    ratio = (icpt + slope) / icpt
+            sii = slope * np.float32(scale)
+            sii.sort(axis=1)
+            for j, (lo, hi) in enumerate(pos):
+                keep("sl", k, sl, j, sii[:, lo])
+                keep("su", k, sl, j, sii[:, hi])
+        if ratio is not None:
+            if multiplier < 0:
+                ratio = np.float32(1.0) / ratio
             ratio.sort(axis=1)
             for j, (lo, hi) in enumerate(pos):
-                out["rl"][k, j, sl] = ratio[:, lo]
-                out["ru"][k, j, sl] = ratio[:, hi]
+                keep("rl", k, sl, j, ratio[:, lo])
+                keep("ru", k, sl, j, ratio[:, hi])
 
     tasks = range(sets * len(starts))
     n_workers = min(workers or os.cpu_count() or 1, len(tasks))
