@@ -14,6 +14,7 @@ Everything public is listed in ``__all__``; implementation lives in private modu
 ``_locator``              :class:`LsoaLocator` (point in LSOA)
 ``_points``               :class:`PointIndex` (nearest / within radius)
 ``_gazetteer``            :class:`Gazetteer` (place names: wards, MSOAs, local authorities)
+``_coverage``             asset coverage per small area (:func:`coverage`, asset deserts)
 ``_arrow``                thin adaptor over pyarrow's string kernels
 ========================  ==============================================================
 
@@ -23,6 +24,23 @@ See ``docs/geo.md`` for the methods, data sources and caveats.
 from ._areas import AreaHierarchy
 from ._boundaries import BOUNDARY_PRODUCTS, read_boundaries
 from ._bridge import lsoa11_to_lsoa21, lsoa21_to_lsoa11
+from ._coverage import (
+    DEFAULT_GROUPS,
+    DEFAULT_RADIUS_M,
+    DEFAULT_THRESHOLDS_M,
+    EmptyGroupWarning,
+    ZeroPopulationWarning,
+    area_mean_nearest_distance,
+    asset_deserts,
+    asset_points,
+    assets_per_1000,
+    catchment_population,
+    coverage,
+    desert_summary,
+    nearest_asset_distance,
+    population_weighted_centres,
+    to_geojson,
+)
 from ._crs import BNG, WGS84, bng_to_wgs84, wgs84_to_bng
 from ._errors import (
     AreaCodeError,
@@ -42,11 +60,15 @@ from ._postcode_record import EXACT_LSOA21_METHODS, LSOA21_METHODS, PostcodeReco
 __all__ = [
     "BNG",
     "BOUNDARY_PRODUCTS",
+    "DEFAULT_GROUPS",
+    "DEFAULT_RADIUS_M",
+    "DEFAULT_THRESHOLDS_M",
     "EXACT_LSOA21_METHODS",
     "LSOA21_METHODS",
     "WGS84",
     "AreaCodeError",
     "AreaHierarchy",
+    "EmptyGroupWarning",
     "Gazetteer",
     "GeoError",
     "InvalidPostcodeError",
@@ -58,15 +80,26 @@ __all__ = [
     "PostcodeRecord",
     "TerminatedPostcodeError",
     "UnknownPostcodeError",
+    "ZeroPopulationWarning",
+    "area_mean_nearest_distance",
+    "asset_deserts",
+    "asset_points",
+    "assets_per_1000",
     "bng_to_wgs84",
+    "catchment_population",
+    "coverage",
+    "desert_summary",
     "lookup_postcode",
     "lookup_postcodes",
     "lsoa11_to_lsoa21",
     "lsoa21_to_lsoa11",
+    "nearest_asset_distance",
     "normalise_place_name",
     "normalise_postcode",
     "normalise_postcodes",
     "place_centres",
+    "population_weighted_centres",
     "read_boundaries",
+    "to_geojson",
     "wgs84_to_bng",
 ]

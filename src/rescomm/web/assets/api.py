@@ -205,7 +205,7 @@ def _service_document(service_id) -> HttpResponse | None:
     if row is None:
         return None
     if not row:  # made before documents were stored: build it now
-        s = published().prefetch_related(*oruk.SERVICE_PREFETCH).get(id=service_id)
+        s = oruk.with_relations(published()).get(id=service_id)
         row = documents.dumps(oruk.service(s))
     return _ok_text(row)
 

@@ -33,6 +33,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
 from rescomm.web.accounts.audit import audit
+from rescomm.web.core.batches import chunked
 
 from . import documents
 from .models import (
@@ -478,8 +479,8 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
         organizations: dict = {}
         ids = [r["source_id"] for r in records]
         existing: dict[str, Service] = {}
-        for start in range(0, len(ids), 500):
-            for s in Service.objects.filter(source_id__in=ids[start:start + 500]):
+        for chunk in chunked(ids):
+            for s in Service.objects.filter(source_id__in=chunk):
                 existing[s.source_id] = s
         new = []
         for rec in records:
@@ -498,8 +499,9 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
         _create_new(new, terms=terms, actor=actor, reason=why)
         result.created = len(new)
         # An organisation renamed by this import appears in its other services' documents.
-        documents.refresh(Service.objects.filter(organization__in=list(organizations.values()))
-                          .values_list("id", flat=True))
+        for chunk in chunked([o.pk for o in organizations.values()]):
+            documents.refresh(Service.objects.filter(organization_id__in=chunk)
+                              .values_list("id", flat=True))
         if audited:
             skipped = (f", {result.skipped_records} invalid record(s) skipped"
                        if result.skipped else "")
@@ -535,7 +537,8 @@ def _organizations_for(records: list[dict]) -> dict[str, Organization]:
         if rec["organization"]:
             key = rec["organization_id"] or f"org:{rec['organization'].casefold()}"
             wanted.setdefault(key, rec["organization"])
-    found = {o.source_id: o for o in Organization.objects.filter(source_id__in=list(wanted))}
+    found = {o.source_id: o for keys in chunked(wanted)
+             for o in Organization.objects.filter(source_id__in=keys)}
     missing = [Organization(source_id=k, name=v) for k, v in wanted.items() if k not in found]
     Organization.objects.bulk_create(missing, batch_size=BATCH)
     found.update({o.source_id: o for o in missing})

@@ -91,13 +91,26 @@ def _time(value) -> str | None:
     return value.strftime("%H:%M") if value else None
 
 
+def _prefetched(obj, relation: str) -> bool:
+    return relation in getattr(obj, "_prefetched_objects_cache", {})
+
+
 def snapshot(service: Service) -> dict:
     """Everything editable about an asset as plain JSON, in the importer's record shape (kept
     in each :class:`Version`; :func:`revert` writes it back through the importer)."""
-    sal = service.service_at_locations.select_related("location").first()
+    # A service read with oruk.with_relations (the export) costs no query here; otherwise a
+    # few. The first link and address are those with the lowest id either way.
+    if _prefetched(service, "service_at_locations"):
+        sal = min(service.service_at_locations.all(), key=lambda x: x.pk, default=None)
+    else:
+        sal = service.service_at_locations.select_related("location").order_by("pk").first()
     loc = sal.location if sal is not None else None
-    address = loc.addresses.first() if loc is not None else None
-    terms = list(service.terms.select_related("taxonomy").order_by("taxonomy__code", "code"))
+    address = min(loc.addresses.all(), key=lambda x: x.pk, default=None) if loc else None
+    if _prefetched(service, "attributes"):
+        terms = sorted((a.taxonomy_term for a in service.attributes.all()),
+                       key=lambda t: (t.taxonomy.code, t.code))
+    else:
+        terms = list(service.terms.select_related("taxonomy").order_by("taxonomy__code", "code"))
     org = service.organization
     return {
         "source_id": service.source_id or "",

@@ -417,11 +417,11 @@ def freshness(request: HttpRequest) -> HttpResponse:
 @require_GET
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """Coverage of one local authority by published assets (cached until assets change)."""
-    from django.db.models import Max
+    from django.db.models import Count, Max
 
     from rescomm.data import CM_LOCAL_AUTHORITIES
 
-    from .coverage import area_summary
+    from .coverage import area_summary, published_points
 
     areas = sorted(CM_LOCAL_AUTHORITIES.items(), key=lambda item: item[1])
     area = (request.GET.get("area") or "").strip().upper()
@@ -430,11 +430,22 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         if area not in CM_LOCAL_AUTHORITIES:
             error, status = "Choose a local authority in Cheshire and Merseyside.", 400
         else:
-            stamp = _published().aggregate(m=Max("last_modified"))["m"]
-            key = f"assets:coverage:{area}:{stamp.isoformat() if stamp else '-'}"
+            # Any change to any asset (also one leaving the published set) moves the newest
+            # modification time; a deletion changes the count.
+            stamp = Service.objects.aggregate(
+                m=Max("last_modified"),
+                n=Count("id", filter=Q(asset_status=AssetStatus.PUBLISHED)))
+            version = f"{stamp['m'].isoformat() if stamp['m'] else '-'}:{stamp['n']}"
+            key = f"assets:coverage:{area}:{version}"
             rows = cache.get(key)
             if rows is None:
-                rows = area_summary(area)
+                # the destinations are shared by every area until an asset changes
+                points_key = f"assets:coverage-points:{version}"
+                points = cache.get(points_key)
+                if points is None:
+                    points = published_points()
+                    cache.set(points_key, points, 3600)
+                rows = area_summary(area, points=points)
                 cache.set(key, rows, 3600)
     return render(request, "assets/coverage.html", {
         "areas": areas, "area": area, "area_name": CM_LOCAL_AUTHORITIES.get(area, ""),
