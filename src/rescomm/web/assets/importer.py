@@ -134,6 +134,16 @@ def _text(value) -> str:
     return "" if _blank(value) else str(value).translate(_INVISIBLE).strip()
 
 
+def normalise_category(text: str) -> str:
+    """A category as typed by a person ("Community centre", "walking-group ") as the slug the
+    asset map stores ("community_centre", "walking_group"): accents dropped (NFKD), letters
+    lower-cased, every run of other characters one underscore. Slugs pass through unchanged.
+    Returns "" for text without a letter or digit (the caller reports it)."""
+    from django.utils.text import slugify
+
+    return re.sub(r"[-_]+", "_", slugify(text.replace("_", " "))).strip("_")
+
+
 def _codes(value) -> list[str]:
     if _blank(value):
         return []
@@ -181,6 +191,7 @@ def _opening_times(value, problems: list[tuple[str, str]]) -> list[dict]:
             problems.append(("opening_times", f"closes at {closes:%H:%M}, not after it opens "
                              f"at {opens:%H:%M}"))
             continue
+        days = list(dict.fromkeys(days))  # "MO,MO" once (the column holds each day once)
         out.append({"byday": ",".join(days), "opens_at": f"{opens:%H:%M}",
                     "closes_at": f"{closes:%H:%M}"})
     return out
@@ -224,6 +235,13 @@ def normalise_record(raw: Mapping, *, source: str) -> tuple[dict, list[tuple[str
         if limit and len(rec[name]) > limit:
             problems.append((name, f"is longer than {limit} characters"))
     rec["source"] = rec["source"] or source
+    typed = rec["category"]
+    rec["category"] = normalise_category(typed)
+    if typed and not rec["category"]:
+        problems.append(("category", f"{typed!r} has no letters or digits: describe it in "
+                         "words, for example community centre"))
+    elif len(rec["category"]) > TEXT_LIMITS["category"]:
+        problems.append(("category", f"is longer than {TEXT_LIMITS['category']} characters"))
     for name in ("source_id", "name"):
         if not rec[name]:
             problems.append((name, "is required"))

@@ -376,10 +376,18 @@ def moderation_detail(request: HttpRequest, suggestion_id) -> HttpResponse:
                                  f"({suggestion.get_status_display().lower()}).")
             status = 409
         elif form.is_valid():
-            services.decide(suggestion, form.cleaned_data["decision"], actor=request,
-                            reason=form.cleaned_data["reason"])
-            messages.success(request, "Decision recorded.")
-            return redirect("assets:moderation")
+            try:
+                services.decide(suggestion, form.cleaned_data["decision"], actor=request,
+                                reason=form.cleaned_data["reason"])
+            except services.SuggestionNotApplicable as exc:
+                form.add_error(None, "This suggestion cannot be published as it stands ("
+                               + "; ".join(f"{f.replace('_', ' ')}: {m}" for f, m in exc.problems)
+                               + "). Nothing was changed: ask for changes or reject it, "
+                               "saying why.")
+                status = 400
+            else:
+                messages.success(request, "Decision recorded.")
+                return redirect("assets:moderation")
         else:
             status = 400
     return render(request, "assets/moderation_detail.html", {
