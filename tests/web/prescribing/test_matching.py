@@ -160,3 +160,56 @@ def test_the_link_worker_filters_suggestions_without_javascript(
     assert 'id="match-day-MO" name="days" value="MO" checked' in page
     page = client.get(url, {"parts": "night"}).content.decode()
     assert "Choose morning, afternoon or evening." in page
+
+
+# Hidden locations ------------------------------------------------------------------------------
+
+
+def test_a_service_whose_location_is_hidden_never_gets_a_distance(make_referral, map_service):
+    """Regression: matching had its own "within a radius" loop that measured the distance to
+    services whose exact location is hidden (docs/assets.md: a distance would reveal it)."""
+    map_service("Safe space", hide_exact_location=True)
+    map_service("Open group")
+    referral = make_referral(needs=["loneliness"])
+    found = _by_name(suggest_services(referral, limit=200))
+    hidden = found["Safe space"]
+    assert hidden.distance_m is None and hidden.approximate_location
+    assert "kept private" in hidden.distance_label and "m" not in hidden.distance_label.split()
+    assert found["Open group"].distance_m is not None
+
+
+def test_hidden_location_services_are_chosen_by_local_authority_not_by_distance(
+        make_referral, map_service):
+    from rescomm import geo
+
+    halton = geo.lookup_postcode("WA7 2ES")  # about 21 km from the person's L1 postcode
+    at_halton = {"postcode": "WA7 2ES", "easting": float(halton.easting),
+                 "northing": float(halton.northing)}
+    map_service("Halton hidden", hide_exact_location=True, **at_halton)
+    map_service("Halton open", **at_halton)
+    referral = make_referral(needs=["loneliness"])
+    names = {s.name for s in suggest_services(referral, limit=500,
+                                              filters=MatchFilters(radius_m=20_000))}
+    assert "Halton hidden" not in names  # outside the person's local authority (Liverpool)
+    wide = {s.name for s in suggest_services(referral, limit=2000, radius_m=30_000)}
+    assert "Halton open" in wide and "Halton hidden" not in wide
+
+
+def test_the_suggestions_page_shows_no_distance_for_a_hidden_location(
+        client, make_referral, link_worker, provider_org, map_service):
+    import html
+    import re
+
+    from .test_pathway import walk_to
+
+    map_service("Safe space", hide_exact_location=True)
+    referral = walk_to(make_referral(needs=["loneliness"]), link_worker, provider_org,
+                       "first_conversation")
+    client.force_login(link_worker)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
+    card = re.search(r'<li class="card"[^>]*>\s*<h3 class="heading-s">Safe space.*?</li>', page,
+                     re.S)
+    assert card, "the hidden-location service is suggested"
+    distance = html.unescape(re.search(r"<dt>Distance</dt><dd>(.*?)</dd>", card[0])[1])
+    assert "kept private" in distance
+    assert not re.search(r"\d", distance)

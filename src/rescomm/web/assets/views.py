@@ -6,7 +6,6 @@ works without JavaScript: the map is an enhancement over the list.
 
 from __future__ import annotations
 
-import math
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -23,7 +22,7 @@ from rescomm.web.accounts.audit import client_ip
 from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
 
-from . import opening, services
+from . import opening, public, services
 from .forms import AssetSearchForm, ProblemReportForm
 from .models import AssetStatus, Service
 
@@ -45,7 +44,7 @@ def open_at(when) -> Q:
 
 
 def _published():
-    return Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+    return public.published()
 
 
 def _categories() -> list[str]:
@@ -87,7 +86,11 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         east, north = form.point
         label = data["postcode"] or form.place.label
         searched_near = {"label": label, "radius": radius}
-        near_ids, near_points = _within(qs, east, north, radius)
+        # the one near-a-point search (public.services_near); hidden locations never take part
+        found = public.services_near((east, north), radius_m=radius, among=qs)
+        near_ids = [(n.service_id, n.distance_m) for n in found]
+        near_points = {n.service_id: {"id": n.service_id, "name": n.name, "hidden": False,
+                                      "lat": n.latitude, "lon": n.longitude} for n in found}
     if near_ids is not None:
         total = len(near_ids)
         page = Paginator(near_ids, PAGE_SIZE).get_page(request.GET.get("page") or 1)
@@ -131,31 +134,6 @@ def _points(qs, wanted: set | None) -> list[dict]:
         if sid not in seen:
             seen[sid] = {"id": sid, "name": name, "hidden": hidden, "lat": lat, "lon": lon}
     return list(seen.values())
-
-
-def _within(qs, east: float, north: float,
-            radius: float) -> tuple[list[tuple[object, float]], dict[object, dict]]:
-    """``(service id, metres)`` of services with a shown location within ``radius`` metres of
-    the point (British National Grid), nearest first then by name (a service with several
-    locations counts at its nearest), and each one's map point (that nearest location)."""
-    rows = qs.filter(
-        hide_exact_location=False,
-        service_at_locations__location__easting__range=(east - radius, east + radius),
-        service_at_locations__location__northing__range=(north - radius, north + radius),
-    ).order_by().values_list("id", "name", "service_at_locations__location__easting",
-                             "service_at_locations__location__northing",
-                             "service_at_locations__location__latitude",
-                             "service_at_locations__location__longitude")
-    best: dict[object, tuple[float, str]] = {}
-    points: dict[object, dict] = {}
-    for sid, name, e, n, lat, lon in rows:
-        d = math.hypot(e - east, n - north)
-        if d <= radius and (sid not in best or d < best[sid][0]):
-            best[sid] = (d, name)
-            points[sid] = {"id": sid, "name": name, "hidden": False, "lat": lat, "lon": lon}
-    ordered = [(sid, d) for sid, (d, _name) in sorted(best.items(),
-                                                      key=lambda kv: (kv[1][0], kv[1][1]))]
-    return ordered, points
 
 
 def _markers(points: list[dict]) -> list[dict]:

@@ -9,8 +9,6 @@ providers may only run example (synthetic) map entries, so synthetic and real da
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import IntegrityError, transaction
 
 from rescomm.web.accounts.audit import audit
@@ -22,16 +20,14 @@ from .models import DirectoryLink
 
 
 def _directory_organization(organization_id):
-    from rescomm.web.assets.models import Organization
+    from rescomm.web.assets import public
 
-    try:
-        key = organization_id if isinstance(organization_id, uuid.UUID) else uuid.UUID(
-            str(organization_id).strip())
-        return Organization.objects.get(pk=key)
-    except (Organization.DoesNotExist, ValueError, TypeError, AttributeError):
+    found = public.organization(organization_id)
+    if found is None:
         raise ReferralInvalid({"organization": [
             f"No asset-map organisation with id {str(organization_id)[:60]!r}: copy the id "
-            "from the organisation's page on the asset map."]}) from None
+            "from the organisation's page on the asset map."]})
+    return found
 
 
 def link(actor, provider: Organisation, organization_id) -> DirectoryLink:
@@ -48,10 +44,10 @@ def link(actor, provider: Organisation, organization_id) -> DirectoryLink:
         raise ReferralInvalid({"provider": [
             f"{provider.name} is not a voluntary or community organisation; only providers "
             "take onward referrals."]})
+    from rescomm.web.assets import public
+
     organization = _directory_organization(organization_id)
-    examples = list(organization.services.values_list("is_example", flat=True))
-    synthetic_map_entry = bool(examples) and all(examples)
-    if provider.is_demo != synthetic_map_entry:
+    if provider.is_demo != public.organization_is_example(organization):
         raise ReferralInvalid({"organization": [
             "A demo (synthetic) provider can only run example entries of the asset map, and a "
             "real provider only real ones."]})
