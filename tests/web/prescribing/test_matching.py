@@ -104,12 +104,12 @@ def test_capacity_of_linked_services_is_shown_and_full_ones_come_last(
     waiting = map_service("Waiting group")
     for service in (full, weekly, waiting):
         directory.link(None, provider_org, service.organization_id)
-    ServiceCapacity.objects.create(provider=provider_org, service_name="Full group",
-                                   places=2, taken=2)
-    ServiceCapacity.objects.create(provider=provider_org, service_name="Weekly group",
-                                   places=5, mode="weekly")
-    ServiceCapacity.objects.create(provider=provider_org, service_name="Waiting group",
-                                   places=2, mode="waiting_list")
+    ServiceCapacity.objects.create(provider=provider_org, service=full,
+                                   service_name="Full group", places=2, taken=2)
+    ServiceCapacity.objects.create(provider=provider_org, service=weekly,
+                                   service_name="Weekly group", places=5, mode="weekly")
+    ServiceCapacity.objects.create(provider=provider_org, service=waiting,
+                                   service_name="Waiting group", places=2, mode="waiting_list")
     map_service("Unlinked group")
     referral = make_referral(needs=["loneliness"])
     found = suggest_services(referral, limit=100)
@@ -213,3 +213,34 @@ def test_the_suggestions_page_shows_no_distance_for_a_hidden_location(
     distance = html.unescape(re.search(r"<dt>Distance</dt><dd>(.*?)</dd>", card[0])[1])
     assert "kept private" in distance
     assert not re.search(r"\d", distance)
+
+
+def test_capacity_follows_the_map_service_by_key_not_by_its_name(
+        make_referral, map_service, provider_org):
+    """Capacity set under a map service's name is stored against the service itself: renaming
+    the service keeps it, and a capacity row that only shares a name shows nowhere."""
+    from rescomm.web.assets.models import Service
+    from rescomm.web.assets.public import import_assets
+    from rescomm.web.prescribing import directory, onward
+    from rescomm.web.prescribing.models import ServiceCapacity
+
+    walks = map_service("Tuesday walks")
+    directory.link(None, provider_org, walks.organization_id)
+    capacity = onward.set_capacity(None, provider_org, " Tuesday walks ", 4)
+    assert capacity.service_id == walks.pk
+    record = {"source_id": "test:Tuesday walks", "name": "Tuesday strolls",
+              "asset_status": "published", "needs": ["loneliness"], "postcode": "L1 8JQ",
+              "organization": "Tuesday walks Trust", "organization_id": "test-org:Tuesday walks",
+              "source": "tests"}
+    import_assets([record], source="tests", audited=False)
+    assert Service.objects.get(pk=walks.pk).name == "Tuesday strolls"
+    referral = make_referral(needs=["loneliness"])
+    found = _by_name(suggest_services(referral, limit=100))
+    assert found["Tuesday strolls"].capacity == "4 of 4 places left"
+    # a name-only row (a service not on the map) never attaches to a map service
+    ServiceCapacity.objects.filter(pk=capacity.pk).delete()
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Tuesday strolls",
+                                   places=9)
+    found = _by_name(suggest_services(referral, limit=100))
+    assert found["Tuesday strolls"].capacity == (
+        "Takes referrals through rescomm; capacity not stated")

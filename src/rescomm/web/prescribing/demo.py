@@ -101,9 +101,12 @@ def create_demo_referrals() -> DemoReferralsResult:
         is_demo=True, kind=OrganisationKind.VOLUNTARY_ORGANISATION).first()
     result = DemoReferralsResult()
     if provider is not None:
-        ServiceCapacity.objects.get_or_create(
-            provider=provider, service_name=DEMO_SERVICE, defaults={"places": 10})
         _demo_map_entry(provider)
+        # the capacity of the demo service, by key when it is on the map (matching shows it)
+        ServiceCapacity.objects.get_or_create(
+            provider=provider, service=_demo_map_service(),
+            **({} if _demo_map_service() else {"service_name": DEMO_SERVICE}),
+            defaults={"places": 10, "service_name": DEMO_SERVICE})
     numbers = demo_nhs_numbers(len(DEMO_PEOPLE))
     with transaction.atomic():
         for index, (person, nhs_number) in enumerate(zip(DEMO_PEOPLE, numbers, strict=True)):

@@ -81,12 +81,14 @@ def unlink(actor, provider: Organisation, organization_id) -> bool:
 
 def providers_by_organization(organization_ids) -> dict:
     """``{asset-map organisation id: provider Organisation}`` for the linked ones."""
-    return {
-        link.organization_id: link.provider
-        for link in DirectoryLink.objects.filter(
-            organization_id__in=[o for o in organization_ids if o is not None]
-        ).select_related("provider")
-    }
+    from rescomm.web.core.batches import chunked
+
+    found = {}
+    for ids in chunked([o for o in organization_ids if o is not None]):
+        found.update((link.organization_id, link.provider) for link in
+                     DirectoryLink.objects.filter(organization_id__in=ids)
+                     .select_related("provider"))
+    return found
 
 
 def provider_for_service(service) -> Organisation | None:
@@ -95,3 +97,19 @@ def provider_for_service(service) -> Organisation | None:
     if service.organization_id is None:
         return None
     return providers_by_organization([service.organization_id]).get(service.organization_id)
+
+
+def map_service_named(provider: Organisation, name: str):
+    """The asset-map service called ``name`` (its first 200 characters, as capacity and onward
+    referrals store names) of an organisation ``provider`` runs, or None; where it runs several
+    of that name, the published one, then the one with the lowest id."""
+    from rescomm.web.assets import public
+
+    name = (name or "").strip()[:200]
+    if not name:
+        return None
+    organizations = DirectoryLink.objects.filter(provider=provider).values_list(
+        "organization_id", flat=True)
+    named = [s for s in public.services_of(organizations) if s.name[:200] == name]
+    named.sort(key=lambda s: (s.asset_status != "published", str(s.pk)))
+    return named[0] if named else None

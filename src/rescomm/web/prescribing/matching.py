@@ -153,6 +153,7 @@ def suggest_services(referral, *, filters: MatchFilters | None = None,
         return []
     from rescomm import geo
     from rescomm.web.assets import public
+    from rescomm.web.core.batches import chunked
 
     from .directory import providers_by_organization
     from .models import ServiceCapacity
@@ -177,19 +178,20 @@ def suggest_services(referral, *, filters: MatchFilters | None = None,
     if not found:
         return []
     providers = providers_by_organization({s.organization_id for s in found})
-    capacities = {
-        (c.provider_id, c.service_name): c for c in ServiceCapacity.objects.filter(
-            provider__in=list(providers.values()),
-            service_name__in=list({s.name[:200] for s in found}))
-    } if providers else {}
+    capacities = {}  # by key: the capacity of the map service itself, never a name match
+    for ids in chunked([s.service_id for s in found if s.organization_id in providers]):
+        capacities.update((c.service_id, c) for c in ServiceCapacity.objects.filter(
+            service_id__in=ids))
     suggestions = []
     for service in found:
         suggestion = _suggestion(service, referral)
         provider = providers.get(service.organization_id)
         if provider is not None:
             suggestion.provider_id, suggestion.provider = provider.pk, provider.name
+            capacity = capacities.get(service.service_id)
             suggestion.capacity, suggestion.can_take = _capacity_words(
-                capacities.get((provider.pk, service.name[:200])), now=now)
+                capacity if capacity is not None and capacity.provider_id == provider.pk
+                else None, now=now)
         if filters.places_only and not (provider is not None and suggestion.can_take):
             continue
         suggestions.append(suggestion)

@@ -566,9 +566,14 @@ def agree_plan(request, referral_id, version: int, *, what_matters: str,
 def connect(request, referral_id, version: int, *, provider: Organisation,
             service_name: str, service=None) -> Referral:
     """Send an onward referral to ``provider``'s service ``service_name`` (``service``: the
-    asset-map service it was chosen from, if any) and move the referral to connected."""
+    asset-map service it was chosen from, if any; a typed name that is the name of a map service
+    the provider runs links to that service) and move the referral to connected."""
+    from .directory import map_service_named
+
     if not service_name.strip():
         raise ReferralInvalid({"service_name": ["Enter the name of the service."]})
+    if service is None:
+        service = map_service_named(provider, service_name)
     user = _user_of(request)
     with transaction.atomic():
         referral = _locked(referral_id, version)
