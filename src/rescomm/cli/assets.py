@@ -8,6 +8,7 @@ with status 2; nothing is imported when any record is bad.
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import NoReturn
@@ -37,9 +38,12 @@ def assets() -> None:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --skip-invalid: CSV of the records left out and why (default "
                    "FILE-skipped.csv in the current directory).")
+@click.option("--encoding", metavar="NAME", default=None,
+              help="Encoding of a CSV file (default UTF-8), e.g. cp1252 for a CSV saved by "
+                   "Excel on Windows. JSON is always UTF-8.")
 @database_url_option
 def import_command(file: Path, source: str | None, skip_invalid: bool, report: Path | None,
-                   database_url: str | None) -> None:
+                   encoding: str | None, database_url: str | None) -> None:
     """Import assets from FILE (.csv with one record a row, or .json: records or an Open
     Referral UK export). Idempotent by source_id: re-importing updates and never duplicates;
     if any record is bad, nothing is imported and every problem is listed (unless
@@ -51,8 +55,14 @@ def import_command(file: Path, source: str | None, skip_invalid: bool, report: P
 
     if report is not None and not skip_invalid:
         _fail("--report goes with --skip-invalid")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            _fail(f"--encoding {encoding}: not an encoding Python knows (e.g. utf-8, cp1252, "
+                  "latin-1)")
     try:
-        records = read_records(file)
+        records = read_records(file, encoding=encoding)
         result = import_assets(records, source=source or file.name,
                                reason=f"command line: rescomm assets import {file.name}",
                                skip_invalid=skip_invalid)

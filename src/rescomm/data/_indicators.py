@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._encoding import find_encoding_error
 from ._errors import IndicatorFileError
 
 #: Sub-folders of a shared/official data folder searched for each file (and the folder itself).
@@ -260,7 +261,11 @@ def _read(path: Path, source: _Source) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype={source.code: str}, low_memory=False,
                             encoding="utf-8-sig")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        problem = find_encoding_error(path)
+        raise IndicatorFileError(str(problem or f"{path} is not UTF-8 text"),
+                                 path=str(path)) from None
+    except (ValueError, OSError) as exc:
         raise IndicatorFileError(f"{path}: cannot read it as CSV: {exc}",
                                  path=str(path)) from None
     for column in (source.code, *source.columns):

@@ -110,9 +110,21 @@ def test_bad_suggestions_name_the_field_and_save_nothing(client, db, fields, fie
 
 
 def test_suggestions_are_rate_limited_per_ip(client, db):
-    statuses = [client.post("/assets/suggest/", NEW).status_code for _ in range(6)]
-    assert statuses == [302] * 5 + [429]
+    responses = [client.post("/assets/suggest/", NEW) for _ in range(6)]
+    assert [r.status_code for r in responses] == [302] * 5 + [429]
+    assert 3500 < int(responses[-1]["Retry-After"]) <= 3600
     assert Suggestion.objects.count() == 5
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def suggest(forwarded: str) -> int:
+        return client.post("/assets/suggest/", NEW, REMOTE_ADDR="10.0.0.2",
+                           HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [suggest(f"{n}.6.6.6, 198.51.100.1") for n in range(6)] == [302] * 5 + [429]
+    assert suggest("198.51.100.2") == 302
 
 
 def test_signed_in_contributors_can_track_their_suggestions(client, db):

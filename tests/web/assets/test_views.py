@@ -57,7 +57,7 @@ def test_postcode_search_is_sorted_by_distance_within_the_radius(client, db):
     rows = list(response.context["page"].object_list)
     distances = [d for _, d in rows]
     assert rows and distances == sorted(distances) and max(distances) <= 1000
-    assert b"within 1000 metres of L1 8JQ, nearest first" in response.content
+    assert b"within 1 km of L1 8JQ, nearest first" in response.content
     assert b'id="asset-markers"' in response.content
 
 
@@ -85,7 +85,7 @@ def test_a_place_name_search_is_sorted_by_distance_from_the_place_centre(client,
     loc = service.service_at_locations.all()[0].location
     assert distance == pytest.approx(math.hypot(loc.easting - speke.easting,
                                                 loc.northing - speke.northing))
-    assert "within 2000 metres of Speke (ward, Liverpool), nearest first" in \
+    assert "within 2 km of Speke (ward, Liverpool), nearest first" in \
         response.content.decode()
 
 
@@ -101,7 +101,7 @@ def test_an_ambiguous_place_name_offers_a_choice_that_works_without_javascript(c
     assert "radius=1000" in query and "place_code=E05" in query
     chosen = client.get("/assets/?" + query)
     assert chosen.status_code == 200
-    assert b"metres of St Michaels (ward, Liverpool), nearest first" in chosen.content
+    assert b"within 1 km of St Michaels (ward, Liverpool), nearest first" in chosen.content
 
 
 @pytest.mark.parametrize(("params", "field", "message"), [
@@ -312,8 +312,8 @@ def test_the_coverage_page_summarises_deserts_for_a_local_authority(client, db):
     response = client.get("/assets/coverage/", {"area": "E06000006"})
     assert response.status_code == 200
     rows = {r["group"]: r for r in response.context["rows"]}
-    assert rows["Gp practice"]["areas"] == 80
-    assert 0 < rows["Gp practice"]["median_m"] < 3000
+    assert rows["GP practice"]["areas"] == 80
+    assert 0 < rows["GP practice"]["median_m"] < 3000
     assert 0 <= rows["Green space"]["desert_population"] <= 130_000
     assert b"Halton" in response.content
 

@@ -169,17 +169,23 @@ def test_area_aggregates_hide_counts_under_5(db, connect_many, provider, provide
     make_referral(needs=["housing"])
     report = area_capacity(Referral.objects.all())
     demand = report["demand"][0]
-    by_need = dict(zip(report["needs"], demand["counts"], strict=True))
+    by_need = {need: str(c) for need, c in zip(report["needs"], demand["counts"], strict=True)}
     assert by_need["Housing problems"] == "fewer than 5"
-    # secondary suppression: one of the two 6s is hidden too, so the 1 cannot be worked out
-    assert sorted(demand["counts"]).count("fewer than 5") == 2
-    assert "6" in demand["counts"] and demand["total"] == "13"
+    # secondary suppression: one of the two 6s is hidden too, so the 1 cannot be worked out;
+    # it is 6, so it is never called "fewer than 5"
+    statuses = [c.status for c in demand["counts"]]
+    assert statuses.count("primary") == 1 and statuses.count("secondary") == 1
+    assert [c.value for c in demand["counts"] if c.status == "secondary"] == [None]
+    assert list(by_need.values()).count("hidden to protect privacy") == 1
+    assert "6" in by_need.values() and str(demand["total"]) == "13"
     supply = report["supply"][0]
-    # 1 waiting is hidden, and so is the 5 accepted (else 6 - 5 - 0 gives it away)
-    assert (supply["sent"], supply["waiting"], supply["accepted"], supply["declined"]) == (
-        "6", "fewer than 5", "fewer than 5", "0")
+    # 1 waiting is hidden; hiding the 5 accepted as well would not do (1 + 5 = 6 with one
+    # of them 1-4 and the other 5 or more gives both away), so the 6 sent is hidden instead
+    assert [str(supply[k]) for k in ("sent", "waiting", "accepted", "declined")] == [
+        "hidden to protect privacy", "fewer than 5", "5", "0"]
     assert supply["places_per_week"] == 6
     assert supply["median_days_to_accept"] is not None
+    assert "secondary suppression" in report["supply_note"]
 
 
 def test_area_median_wait_is_withheld_under_5_accepted(db, connect_many, provider):
@@ -187,7 +193,7 @@ def test_area_median_wait_is_withheld_under_5_accepted(db, connect_many, provide
     services.respond_onward(provider, onward[0].pk, accept_it=True)
     supply = area_capacity(Referral.objects.all())["supply"][0]
     assert supply["median_days_to_accept"] is None
-    assert supply["sent"] == "fewer than 5"
+    assert str(supply["sent"]) == "fewer than 5" and supply["sent"].status == "primary"
 
 
 def test_the_commissioner_sees_the_area_view_without_records(client, commissioner,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from typing import Annotated
 
 from django.db.models import (
     Exists,
@@ -19,9 +20,11 @@ from django.db.models import (
 )
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
+from pydantic import WithJsonSchema
 
 from rescomm.web.core.errors import json_error
+from rescomm.web.core.schemas import errors
 
 from . import documents, oruk, public
 from .models import AssetStatus, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
@@ -34,6 +37,14 @@ MAX_PER_PAGE = 1000
 DAYS = {**{code: code for code in DAY_NAMES},
         **{name.upper(): code for code, name in DAY_NAMES.items()}}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+#: ``?page=`` and ``?per_page=`` with the bounds :func:`_paging` enforces, declared in the
+#: OpenAPI document (checked here rather than by django-ninja, so the error keeps this
+#: module's CORS header).
+Page = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1})]
+PerPage = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1,
+                                         "maximum": MAX_PER_PAGE})]
+PAGE = Query(1, description="Page number, from 1")
+PER_PAGE = Query(50, description=f"Items per page, 1 to {MAX_PER_PAGE}")
 
 
 class BadParameter(Exception):
@@ -147,19 +158,21 @@ def filter_services(qs: QuerySet[Service], *, search=None, taxonomy_id=None,
     return qs.distinct()
 
 
-@router.get("/", summary="About this API (HSDS version, profile, OpenAPI)")
+@router.get("/", response={200: dict}, summary="About this API (HSDS version, profile, OpenAPI)")
 def info(request: HttpRequest):
     return _ok({"version": oruk.VERSION, "profile": oruk.PROFILE_URL,
                 "openapi_url": oruk.OPENAPI_URL})
 
 
-@router.get("/services", summary="Published community assets, paged")
+@router.get("/services", response={200: dict, **errors(400)},
+            summary="Published community assets, paged",
+            openapi_extra={"responses": {200: {"content": {"application/x-ndjson": {}}}}})
 def services(request: HttpRequest, search: str | None = None, text: str | None = None,
              taxonomy_id: str | None = None, taxonomy_term_id: str | None = None,
              organization_id: str | None = None, modified_after: str | None = None,
              minimum_age: int | None = None, maximum_age: int | None = None,
              day: str | None = None, start_time: str | None = None,
-             end_time: str | None = None, page: int = 1, per_page: int = 50,
+             end_time: str | None = None, page: Page = PAGE, per_page: PerPage = PER_PAGE,
              format: str = "json"):  # noqa: A002 - the ORUK parameter name
     """`search` (or the ORUK 1.0 `text`) matches name and description; all filters combine
     with AND. Ages: services whose age range overlaps; `day`, `start_time`, `end_time`: open
@@ -184,7 +197,8 @@ def services(request: HttpRequest, search: str | None = None, text: str | None =
                  total=total, page=page, per_page=per_page)
 
 
-@router.get("/services/{service_id}", summary="One published asset, fully nested")
+@router.get("/services/{service_id}", response={200: dict, **errors(404)},
+            summary="One published asset, fully nested")
 def service_detail(request: HttpRequest, service_id: str):
     return _service_document(service_id) or _not_found("service")
 
@@ -202,7 +216,8 @@ def _service_document(service_id) -> HttpResponse | None:
     return _ok_text(row)
 
 
-@router.get("/service_at_locations", summary="Assets at their locations; near a postcode")
+@router.get("/service_at_locations", response={200: dict, **errors(400)},
+            summary="Assets at their locations; near a postcode")
 def service_at_locations(request: HttpRequest, search: str | None = None,
                          text: str | None = None, taxonomy_id: str | None = None,
                          taxonomy_term_id: str | None = None,
@@ -210,7 +225,8 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
                          minimum_age: int | None = None, maximum_age: int | None = None,
                          day: str | None = None, start_time: str | None = None,
                          end_time: str | None = None, postcode: str | None = None,
-                         proximity: float | None = None, page: int = 1, per_page: int = 50):
+                         proximity: float | None = None, page: Page = PAGE,
+                         per_page: PerPage = PER_PAGE):
     """With `postcode`: nearest first, straight-line distance in metres from the postcode
     centre (British National Grid); `proximity` keeps only those within that many metres."""
     try:
@@ -267,17 +283,19 @@ def _sal_item(sal_id) -> dict:
 def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float]:
     """BNG easting and northing of a postcode's centre, or :class:`BadParameter`."""
     from rescomm.geo import GeoError, lookup_postcode
+    from rescomm.web.areas.postcodes import api_message
 
     try:
         record = lookup_postcode(postcode)
     except GeoError as exc:
-        raise BadParameter(field, str(exc)) from exc
+        raise BadParameter(field, api_message(exc, field)) from exc
     if record.easting is None:
         raise BadParameter(field, f"postcode {record.postcode} has no grid reference")
     return float(record.easting), float(record.northing)
 
 
-@router.get("/service_at_locations/{sal_id}", summary="One asset at one location")
+@router.get("/service_at_locations/{sal_id}", response={200: dict, **errors(404)},
+            summary="One asset at one location")
 def service_at_location_detail(request: HttpRequest, sal_id: str):
     sal = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", sal_id):
@@ -293,9 +311,10 @@ def _organizations() -> QuerySet[Organization]:
         services__asset_status=AssetStatus.PUBLISHED).distinct()
 
 
-@router.get("/organizations", summary="Organisations with published assets, paged")
-def organizations(request: HttpRequest, search: str | None = None, page: int = 1,
-                  per_page: int = 50):
+@router.get("/organizations", response={200: dict, **errors(400)},
+            summary="Organisations with published assets, paged")
+def organizations(request: HttpRequest, search: str | None = None, page: Page = PAGE,
+                  per_page: PerPage = PER_PAGE):
     try:
         page, per_page = _paging(page, per_page)
     except BadParameter as exc:
@@ -309,7 +328,8 @@ def organizations(request: HttpRequest, search: str | None = None, page: int = 1
                          per_page=per_page))
 
 
-@router.get("/organizations/{organization_id}", summary="One organisation and its assets")
+@router.get("/organizations/{organization_id}", response={200: dict, **errors(404)},
+            summary="One organisation and its assets")
 def organization_detail(request: HttpRequest, organization_id: str):
     org = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", organization_id):
@@ -327,8 +347,9 @@ def organization_detail(request: HttpRequest, organization_id: str):
     return _ok_text(text[: -len("[]}")] + "[" + ",".join(summaries) + "]}")
 
 
-@router.get("/taxonomies", summary="Taxonomies (community capitals, needs), paged")
-def taxonomies(request: HttpRequest, page: int = 1, per_page: int = 50):
+@router.get("/taxonomies", response={200: dict, **errors(400)},
+            summary="Taxonomies (community capitals, needs), paged")
+def taxonomies(request: HttpRequest, page: Page = PAGE, per_page: PerPage = PER_PAGE):
     try:
         page, per_page = _paging(page, per_page)
     except BadParameter as exc:
@@ -339,7 +360,8 @@ def taxonomies(request: HttpRequest, page: int = 1, per_page: int = 50):
                          per_page=per_page))
 
 
-@router.get("/taxonomies/{taxonomy_id}", summary="One taxonomy with its terms")
+@router.get("/taxonomies/{taxonomy_id}", response={200: dict, **errors(404)},
+            summary="One taxonomy with its terms")
 def taxonomy_detail(request: HttpRequest, taxonomy_id: str):
     t = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", taxonomy_id):
@@ -349,10 +371,10 @@ def taxonomy_detail(request: HttpRequest, taxonomy_id: str):
     return _ok(oruk.taxonomy(t, with_terms=True))
 
 
-@router.get("/taxonomy_terms", summary="Taxonomy terms, paged")
+@router.get("/taxonomy_terms", response={200: dict, **errors(400)}, summary="Taxonomy terms, paged")
 def taxonomy_terms(request: HttpRequest, taxonomy_id: str | None = None,
-                   parent_id: str | None = None, top_only: bool = False, page: int = 1,
-                   per_page: int = 50):
+                   parent_id: str | None = None, top_only: bool = False, page: Page = PAGE,
+                   per_page: PerPage = PER_PAGE):
     try:
         page, per_page = _paging(page, per_page)
         for name, value in (("taxonomy_id", taxonomy_id), ("parent_id", parent_id)):
@@ -372,7 +394,8 @@ def taxonomy_terms(request: HttpRequest, taxonomy_id: str | None = None,
                          page_number=page, per_page=per_page))
 
 
-@router.get("/taxonomy_terms/{term_id}", summary="One taxonomy term")
+@router.get("/taxonomy_terms/{term_id}", response={200: dict, **errors(404)},
+            summary="One taxonomy term")
 def taxonomy_term_detail(request: HttpRequest, term_id: str):
     t = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", term_id):

@@ -106,6 +106,8 @@ def area_summary(area: str, *, points: pd.DataFrame | None = None) -> list[dict]
     from rescomm.data import load_population
     from rescomm.geo import DEFAULT_GROUPS, desert_summary
 
+    from .labels import coverage_group_label
+
     points = published_points() if points is None else points
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -118,7 +120,7 @@ def area_summary(area: str, *, points: pd.DataFrame | None = None) -> list[dict]
         group = row["group"]
         distances = table[f"{group}_nearest_m"]
         rows.append({
-            "group": group.replace("_", " ").capitalize(),
+            "group": coverage_group_label(group),
             "threshold_m": row["threshold_m"],
             "median_m": float(distances.median()) if distances.notna().any() else None,
             "areas": row["areas"], "desert_areas": row["desert_areas"],

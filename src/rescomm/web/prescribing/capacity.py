@@ -2,8 +2,8 @@
 
 Pure helpers (:func:`week_start`, :func:`expected_wait_weeks`, :func:`median_days`) and the
 read-only views built on them: :func:`service_capacity` (per service, for service managers and
-providers) and :func:`area_capacity` (per local authority, counts under 5 suppressed, for
-commissioners and managers). Changes go through :mod:`.onward`.
+providers) and :func:`area_capacity` (per local authority, counts published through
+:mod:`.disclosure`, for commissioners and managers). Changes go through :mod:`.onward`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,9 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from rescomm import stats
 from rescomm.data._needs import NEED_CODES, need_label
 
-from .dashboard import HIDDEN, SUPPRESSION_THRESHOLD
+from . import disclosure
 from .models import CapacityMode, OnwardReferral, ServiceCapacity
 from .pathway import Status
 
@@ -171,21 +170,19 @@ def service_capacity(onward, *, now: dt.datetime | None = None) -> list[dict]:
     return rows
 
 
-def _shown(value: float) -> str:
-    return HIDDEN if math.isnan(value) else f"{int(value):,}"
-
-
 def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
-    """Demand against places per local authority (the scheme's area), counts under 5 hidden.
+    """Demand against places per local authority (the scheme's area), counts published through
+    :mod:`.disclosure`.
 
     ``demand``: open referrals by need, one row per area with its total (primary and
     secondary suppression per row, :func:`rescomm.stats.suppress_small`; no column totals are
-    published). ``supply``: per area, onward referrals sent,
-    waiting for an answer and accepted (suppressed per row); places per week (weekly services
+    published). ``supply``: per area, onward referrals sent (the row's total), waiting for an
+    answer, accepted and declined (suppressed per row); places per week (weekly services
     plus people started per week on waiting lists) and free places in total-mode services, of
     providers based in the area (not people: never suppressed); people on waiting lists
-    (hidden under 5); median days from onward referral to acceptance (given only when 5 or
-    more were accepted).
+    ("fewer than 5" for 1 to 4); median days from onward referral to acceptance (given only
+    when 5 or more were accepted). ``demand_note`` and ``supply_note`` explain the hidden
+    counts of each table.
     """
     from rescomm.web.areas.models import LocalAuthority
 
@@ -201,21 +198,19 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
         declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))}
     areas = sorted(set(need_counts) | set(sent))
     names = dict(LocalAuthority.objects.filter(code__in=areas).values_list("code", "name"))
+    labels = [names.get(area, area or "Not known") for area in areas]
 
-    demand_rows = []
-    if areas:
-        matrix = [[need_counts[a].get(code, 0) for code in NEED_CODES] for a in areas]
-        result = stats.suppress_small(matrix, threshold=SUPPRESSION_THRESHOLD)
-        for i, area in enumerate(areas):
-            demand_rows.append({"area": names.get(area, area or "Not known"),
-                                "counts": [_shown(v) for v in result.values[i]],
-                                "total": _shown(result.row_totals[i])})
+    demand_rows = [
+        {"area": row["label"], "counts": row["counts"], "total": row["total"]}
+        for row in disclosure.grid(
+            labels, [[need_counts[a].get(code, 0) for code in NEED_CODES] for a in areas])]
     supply_rows = []  # onward referrals: waiting, accepted, declined (one suppressed row)
     capacities = list(ServiceCapacity.objects.select_related("provider"))
-    for area in areas:
+    for area, label in zip(areas, labels, strict=True):
         row = sent.get(area, {"waiting": 0, "accepted": 0, "declined": 0})
-        counts = stats.suppress_small([row["waiting"], row["accepted"], row["declined"]],
-                                      threshold=SUPPRESSION_THRESHOLD)
+        counts = disclosure.one_way(["waiting", "accepted", "declined"],
+                                    [row["waiting"], row["accepted"], row["declined"]])
+        shown = dict(counts["rows"])
         local = [c for c in capacities if c.provider.lad_code == area]
         weekly = sum(c.places for c in local if c.mode != CapacityMode.TOTAL)
         free_total = sum(c.free for c in local if c.mode == CapacityMode.TOTAL)
@@ -224,17 +219,20 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
         accepted = onward.filter(referral__scheme__lad_code=area,
                                  status=OnwardReferral.Status.ACCEPTED)
         median = median_days(accepted.values_list("sent_at", "responded_at")) \
-            if row["accepted"] >= SUPPRESSION_THRESHOLD else None
+            if row["accepted"] >= disclosure.THRESHOLD else None
         supply_rows.append({
-            "area": names.get(area, area or "Not known"),
-            "sent": _shown(counts.row_totals[0]), "waiting": _shown(counts.values[0]),
-            "accepted": _shown(counts.values[1]), "declined": _shown(counts.values[2]),
+            "area": label, "sent": counts["total"], "waiting": shown["waiting"],
+            "accepted": shown["accepted"], "declined": shown["declined"],
             "places_per_week": weekly, "free_places": free_total,
-            "queued": HIDDEN if 0 < queued < SUPPRESSION_THRESHOLD else f"{queued:,}",
-            "median_days_to_accept": median,
+            "queued": disclosure.small(queued), "median_days_to_accept": median,
         })
     return {"needs": [need_label(code) for code in NEED_CODES], "demand": demand_rows,
-            "supply": supply_rows}
+            "demand_note": disclosure.grid_note(demand_rows),
+            "supply": supply_rows,
+            "supply_note": disclosure.note(
+                c for r in supply_rows
+                for c in (r["sent"], r["waiting"], r["accepted"], r["declined"], r["queued"])),
+            }
 
 
 __all__ = [

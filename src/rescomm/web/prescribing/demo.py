@@ -2,8 +2,9 @@
 
 Every demo referral is ``is_synthetic`` and shown with a "Synthetic demo record" tag. The people
 are invented: given names paired with the family name "Synthetic-Example", which no real
-person has, and NHS numbers from the 999 range NHS England keeps for testing (never issued),
-each passing the Modulus 11 check. They are referred by ``demo-gp``/``demo-pharmacist`` to the
+person has, NHS numbers from the 999 range NHS England keeps for testing (never issued),
+each passing the Modulus 11 check, telephone numbers from Ofcom's range for drama (07700
+900xxx) and example.com email addresses. They are referred by ``demo-gp``/``demo-pharmacist`` to the
 demo scheme and moved along the pathway by ``demo-linkworker``.
 
 :func:`create_demo_referrals` is idempotent (each demo referral has a fixed idempotency key, and
@@ -54,6 +55,10 @@ class DemoPerson:
     stop: str  # how far along the pathway the demo takes this referral
     notes: str = ""
     outcomes: tuple[tuple[int, ...], ...] = ()  # SWEMWBS items: baseline[, follow-up]
+    #: How the person likes to be contacted, and whether a service they are referred on to may
+    #: contact them directly.
+    contact_preference: str = "phone"
+    contact_agreed: bool = True
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
@@ -65,9 +70,10 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("Elowen", "1990-09-05", ("physical_activity", "low_mood"), "demo-pharmacist",
                "planned", outcomes=((3, 2, 2, 3, 3, 2, 3),)),
     DemoPerson("Fenwick", "1944-12-24", ("loneliness", "carer_support"), "demo-gp", "connected",
-               outcomes=((2, 2, 3, 2, 3, 2, 3),)),
+               outcomes=((2, 2, 3, 2, 3, 2, 3),), contact_agreed=False),
     DemoPerson("Galatea", "1966-03-08", ("loneliness",), "demo-gp", "follow_up",
-               outcomes=((2, 3, 2, 2, 3, 2, 3), (3, 4, 3, 3, 4, 3, 4))),
+               outcomes=((2, 3, 2, 2, 3, 2, 3), (3, 4, 3, 3, 4, 3, 4)),
+               contact_preference="email"),
     DemoPerson("Hollis", "1955-06-17", ("long_term_condition", "physical_activity"),
                "demo-pharmacist", "closed",
                outcomes=((3, 3, 2, 3, 3, 3, 3), (4, 3, 3, 4, 4, 3, 4))),
@@ -117,6 +123,11 @@ def create_demo_referrals() -> DemoReferralsResult:
                 "date_of_birth": person.date_of_birth, "nhs_number": nhs_number,
                 "postcode": POSTCODES[index % len(POSTCODES)], "needs": list(person.needs),
                 "consent_to_share": True, "notes": person.notes,
+                # Ofcom's numbers for drama (07700 900000-900999) and an example.com address:
+                # never a real person's
+                "phone": f"07700 900{index + 1:03d}", "contact_preference":
+                    person.contact_preference,
+                "email": f"{person.given_name.lower()}@example.com",
             })
             referral, created = services.create_referral(
                 referrer, referrer, clean, idempotency_key=key)
@@ -219,7 +230,8 @@ def _advance(referral: Referral, person: DemoPerson, worker: User, provider) -> 
     if person.stop == "planned" or provider is None:
         return
     services.connect(worker, referral.pk, current().version, provider=provider,
-                     service_name=DEMO_SERVICE, service=_demo_map_service())
+                     service_name=DEMO_SERVICE, service=_demo_map_service(),
+                     contact_agreed=person.contact_agreed)
     if person.stop == "connected":
         return
     services.follow_up(worker, referral.pk, current().version)

@@ -121,6 +121,10 @@ class Referral(models.Model):
             models.Index(fields=["scheme", "next_due"],
                          condition=~Q(status__in=["declined", "closed"]),
                          name="referral_open_by_scheme_due"),
+            # Possible duplicates: open referrals of one NHS number in a scheme.
+            models.Index(fields=["scheme", "nhs_number"],
+                         condition=~Q(status__in=["declined", "closed"]),
+                         name="referral_open_by_scheme_nhs"),
         ]
 
     def __str__(self) -> str:  # never personal data: this ends up in logs and admin titles
@@ -134,6 +138,13 @@ class Referral(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def referrer_profession_label(self) -> str:
+        """The referrer's profession in plain words ("Self-referral" for a self-referral)."""
+        from rescomm.web.accounts.roles import profession_label
+
+        return profession_label(self.referrer_profession)
 
 
 class ReferralEvent(models.Model):
@@ -157,6 +168,13 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        """The status it moved to, in plain words (as everywhere on screen)."""
+        from .pathway import status_label
+
+        return status_label(self.to_status)
 
 
 class ContactAttempt(models.Model):
@@ -225,6 +243,10 @@ class OnwardReferral(models.Model):
         "assets.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The asset-map service it was sent to, when sent from a suggestion.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    contact_agreed = models.BooleanField(
+        default=False,
+        help_text="The person agreed that this service may contact them directly (by their "
+                  "preferred telephone or email); otherwise the service asks the link worker.")
     decline_reason = models.CharField(max_length=300, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                 related_name="+")
