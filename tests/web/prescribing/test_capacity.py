@@ -240,7 +240,7 @@ def test_the_migration_links_todays_capacity_and_onward_referrals_to_map_service
     from django.apps import apps
 
     migration = importlib.import_module(
-        "rescomm.web.prescribing.migrations.0009_link_capacity_and_onward_to_map_services")
+        "rescomm.web.prescribing.migrations.0011_link_capacity_and_onward_to_map_services")
     from rescomm.web.prescribing import directory
 
     walks = map_service(SERVICE)

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0003_audit_append_only_triggers"),
         ("assets", "0005_notification"),
-        ("prescribing", "0007_directory_link_and_onward_service"),
+        ("prescribing", "0009_onward_contact_agreed"),
     ]
 
     operations = [

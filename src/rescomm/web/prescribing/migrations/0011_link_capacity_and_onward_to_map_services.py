@@ -1,6 +1,6 @@
 """Keep today's links between capacity, onward referrals and asset-map services, now as keys.
 
-Until migration 0008, a provider's ``ServiceCapacity`` was matched to an asset-map service by
+Until migration 0010, a provider's ``ServiceCapacity`` was matched to an asset-map service by
 name: the service of an organisation the provider runs (``DirectoryLink``) whose name (first 200
 characters) equals ``service_name``. Each capacity row gets that service as its ``service``
 foreign key, and each onward referral sent by name only (typed by the link worker) gets it as
@@ -55,6 +55,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("prescribing", "0008_service_capacity_map_service")]
+    dependencies = [("prescribing", "0010_service_capacity_map_service")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
