@@ -336,3 +336,48 @@ def test_json_must_be_utf8_and_an_unknown_encoding_is_named(tmp_path, args, mess
     result = run("import", *args, path)
     assert result.exit_code == 2
     assert message in result.output and result.output.count("\n") == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_a_failed_export_leaves_no_partial_file_and_keeps_the_previous_one(
+        tmp_path, monkeypatch, suffix):
+    """Regression: a crash half way left a header-only CSV behind. The export writes a
+    temporary file and renames it only when complete."""
+    from django.db import DatabaseError
+
+    from rescomm.web.assets import documents, export
+
+    run("import", write_csv(tmp_path / "in.csv", [ROW, {**ROW, "source_id": "csv:2"}]))
+    out = tmp_path / f"export{suffix}"
+    out.write_text("previous export\n", encoding="utf-8")
+    calls = []
+
+    def fail_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise DatabaseError("disk I/O error")
+        return real(*args, **kwargs)
+
+    if suffix == ".csv":
+        real = export.csv_row
+        monkeypatch.setattr(export, "csv_row", fail_on_second)
+    else:  # documents are stored; make every one missing so that each is built (and fails)
+        from rescomm.web.assets.models import Service
+
+        Service.objects.update(oruk_document="")
+        real = documents.dumps
+        monkeypatch.setattr(documents, "dumps", fail_on_second)
+    result = run("export", "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"rescomm: error: could not read the assets from the "
+                                     f"database (disk I/O error); {out} was not written")
+    assert out.read_text(encoding="utf-8") == "previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export" + suffix, "in.csv"]
+
+
+def test_export_into_a_missing_folder_is_one_clear_line(tmp_path):
+    result = run("export", "--out", tmp_path / "nowhere" / "assets.csv")
+    assert result.exit_code == 2
+    assert "folder" in result.stderr and "does not exist" in result.stderr
+    assert not (tmp_path / "nowhere").exists()

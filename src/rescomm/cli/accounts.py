@@ -425,10 +425,17 @@ def users_list(database_url: str | None) -> None:
     """List users, one per line, tab-separated: username, flags (demo, inactive, staff),
     roles as role@organisation."""
     configure_django(database_url)
-    from rescomm.web.accounts.models import User
+    from django.db.models import Prefetch
 
-    people = User.objects.prefetch_related("memberships__organisation").order_by("username")
-    for person in people:
+    from rescomm.web.accounts.models import Membership, User
+    from rescomm.web.core.batches import in_batches
+
+    # Batches, and the organisation joined: a prefetch over every user (and every
+    # organisation) would exceed SQLite's expression and parameter limits at real size.
+    people = User.objects.prefetch_related(Prefetch(
+        "memberships", queryset=Membership.objects.select_related("organisation"))).order_by(
+        "username", "pk")
+    for person in in_batches(people):
         flags = [
             name
             for name, on in (

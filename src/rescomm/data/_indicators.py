@@ -4,7 +4,7 @@
 English LSOA 2021 (33,755) holding **counts and their denominators** (Census 2021), modelled
 loneliness, IoD2025 domain scores, LA-level wellbeing and ONS Health Index values attached to
 every LSOA of the LA (columns prefixed ``la_``), network distance to green space (Cheshire &
-Merseyside only) and the asset-map coverage indicators of :func:`rescomm.geo._coverage.coverage`
+Merseyside only) and the asset-map coverage indicators of :func:`rescomm.geo.coverage`
 (computed from the bundled C&M assets, so present for C&M LSOAs only). :func:`load_indicators`
 reads the same table for the 1,601 C&M LSOAs from the package bundle.
 
@@ -144,7 +144,7 @@ INDICATOR_COLUMNS: dict[str, tuple[str, str]] = {
                            "bundled asset map covers C&M only)", "rescomm"),
 }
 
-#: The coverage groups taken from :func:`rescomm.geo._coverage.coverage` and their columns.
+#: The coverage groups taken from :func:`rescomm.geo.coverage` and their columns.
 _COVERAGE_COLUMNS: dict[str, str] = {
     "gp_practice_nearest_m": "asset_gp_practice_nearest_m",
     "library_nearest_m": "asset_library_nearest_m",
@@ -404,7 +404,7 @@ def _coverage(out: pd.DataFrame) -> None:
     """Asset-map coverage (bundled C&M assets): present for C&M LSOAs, missing elsewhere."""
     import warnings
 
-    from rescomm.geo._coverage import EmptyGroupWarning, coverage
+    from rescomm.geo import EmptyGroupWarning, coverage
 
     groups = ("gp_practice", "library", "school", "green_space", "any", "social", "cultural",
               "human", "built", "natural")

@@ -14,6 +14,7 @@ Everything public is listed in ``__all__``; implementation lives in private modu
 ``_locator``              :class:`LsoaLocator` (point in LSOA)
 ``_points``               :class:`PointIndex` (nearest / within radius)
 ``_gazetteer``            :class:`Gazetteer` (place names: wards, MSOAs, local authorities)
+``_coverage``             asset coverage per small area (:func:`coverage`, asset deserts)
 ``_arrow``                thin adaptor over pyarrow's string kernels
 ========================  ==============================================================
 
@@ -28,6 +29,12 @@ _SUBMODULE_NAMES = {
     "_areas": ["AreaHierarchy"],
     "_boundaries": ["BOUNDARY_PRODUCTS", "read_boundaries"],
     "_bridge": ["lsoa11_to_lsoa21", "lsoa21_to_lsoa11"],
+    "_coverage": [
+        "DEFAULT_GROUPS", "DEFAULT_RADIUS_M", "DEFAULT_THRESHOLDS_M", "EmptyGroupWarning",
+        "ZeroPopulationWarning", "area_mean_nearest_distance", "asset_deserts", "asset_points",
+        "assets_per_1000", "catchment_population", "coverage", "desert_summary",
+        "nearest_asset_distance", "population_weighted_centres", "to_geojson",
+    ],
     "_crs": ["BNG", "WGS84", "bng_to_wgs84", "wgs84_to_bng"],
     "_errors": [
         "AreaCodeError", "GeoError", "HINT_ACTIONS", "Hint", "InvalidPostcodeError",

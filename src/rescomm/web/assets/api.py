@@ -12,18 +12,11 @@ import re
 from datetime import datetime, time
 from typing import Annotated
 
-from django.db import connection
 from django.db.models import (
-    Count,
     Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    Window,
 )
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
@@ -33,7 +26,7 @@ from pydantic import WithJsonSchema
 from rescomm.web.core.errors import json_error
 from rescomm.web.core.schemas import errors
 
-from . import documents, oruk
+from . import documents, oruk, public
 from .models import AssetStatus, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from .opening import DAY_NAMES
 
@@ -112,8 +105,7 @@ def _time_param(name: str, value: str | None) -> time | None:
     return time(int(match[1]), int(match[2]))
 
 
-def published() -> QuerySet[Service]:
-    return Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+published = public.published
 
 
 def filter_services(qs: QuerySet[Service], *, search=None, taxonomy_id=None,
@@ -219,7 +211,7 @@ def _service_document(service_id) -> HttpResponse | None:
     if row is None:
         return None
     if not row:  # made before documents were stored: build it now
-        s = published().prefetch_related(*oruk.SERVICE_PREFETCH).get(id=service_id)
+        s = oruk.with_relations(published()).get(id=service_id)
         row = documents.dumps(oruk.service(s))
     return _ok_text(row)
 
@@ -253,16 +245,11 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
         if postcode:
             if proximity is not None and not 0 < proximity <= 100_000:
                 raise BadParameter("proximity", "must be more than 0 and at most 100000 metres")
-            # The stored search coordinates are set only for published assets whose location
-            # may be shown, so without other filters one indexed table answers the search.
-            if filtered:
-                qs = ServiceAtLocation.objects.filter(
-                    Exists(services.filter(pk=OuterRef("service_id"))))
-                rows, total = near_postcode_page(qs, postcode, proximity, page=page,
-                                                 per_page=per_page)
-            else:
-                rows, total = nearest_page(postcode_point(postcode), proximity, page=page,
-                                           per_page=per_page)
+            # public.nearest_page: the one near-a-point search (hidden locations never take
+            # part); without other filters one indexed table answers it.
+            rows, total = public.nearest_page(postcode_point(postcode), proximity, page=page,
+                                              per_page=per_page,
+                                              among=services if filtered else None)
         else:
             # A correlated EXISTS (a semi-join): the planner checks each link's service by
             # primary key instead of collecting every published service first.
@@ -305,75 +292,6 @@ def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float
     if record.easting is None:
         raise BadParameter(field, f"postcode {record.postcode} has no grid reference")
     return float(record.easting), float(record.northing)
-
-
-def near_postcode(qs: QuerySet[ServiceAtLocation], postcode: str,
-                  radius_m: float | None, *,
-                  point: tuple[float, float] | None = None) -> QuerySet[ServiceAtLocation]:
-    """``qs`` nearest first from ``postcode`` (BNG metres), within ``radius_m`` if given.
-
-    Only links with stored search coordinates take part (``search_easting``, set by
-    :func:`.documents.refresh` for published assets whose location is not hidden: a distance
-    from a chosen postcode would reveal a hidden one). Distances are straight lines on the
-    British National Grid, computed and sorted by the database (``distance2``, square metres),
-    so only one page of rows is ever fetched; the bounding box on the (easting, northing) index
-    keeps the scan to the search square. Ties are broken by the link's id.
-    """
-    east, north = point or postcode_point(postcode)
-    qs = qs.filter(search_easting__isnull=False, search_northing__isnull=False)
-    if radius_m is not None:
-        qs = qs.filter(search_easting__range=(east - radius_m, east + radius_m),
-                       search_northing__range=(north - radius_m, north + radius_m))
-    dx = F("search_easting") - Value(east)
-    dy = F("search_northing") - Value(north)
-    qs = qs.annotate(distance2=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
-    if radius_m is not None:
-        qs = qs.filter(distance2__lte=radius_m * radius_m)
-    return qs.order_by("distance2", "id")
-
-
-def near_postcode_page(qs: QuerySet[ServiceAtLocation], postcode: str, radius_m: float | None,
-                       *, page: int, per_page: int) -> tuple[list[tuple[str, object]], int]:
-    """One page of :func:`near_postcode` as ``[(stored document, id)]`` and the total number
-    of matches, in one query (the total is a window count over the matches before paging)."""
-    nearest = near_postcode(qs, postcode, radius_m).annotate(
-        total=Window(Count("*"))).values_list("oruk_document", "id", "total")
-    rows = list(_slice(nearest, page, per_page))
-    if rows:
-        return [(doc, pk) for doc, pk, _ in rows], rows[0][2]
-    return [], near_postcode(qs, postcode, radius_m).count()
-
-
-def nearest_page(point: tuple[float, float], radius_m: float | None, *, page: int,
-                 per_page: int) -> tuple[list[tuple[str, object]], int]:
-    """:func:`near_postcode_page` without other filters, as one hand-written query (the
-    common case; building it through the ORM cost as much as running it).
-
-    Same rows, order and total as the ORM version (tested): links with stored search
-    coordinates, within ``radius_m`` of ``point`` (BNG metres) if given, by squared distance
-    then id, and a window count of all the matches.
-    """
-    table = connection.ops.quote_name(ServiceAtLocation._meta.db_table)
-    east, north = point
-    distance2 = ("(search_easting - %s) * (search_easting - %s)"
-                 " + (search_northing - %s) * (search_northing - %s)")
-    where = "search_easting IS NOT NULL AND search_northing IS NOT NULL"
-    params: list = []
-    if radius_m is not None:
-        where += (" AND search_easting BETWEEN %s AND %s AND search_northing BETWEEN %s AND %s"
-                  f" AND {distance2} <= %s")
-        params += [east - radius_m, east + radius_m, north - radius_m, north + radius_m,
-                   east, east, north, north, radius_m * radius_m]
-    sql = (f"SELECT oruk_document, id, COUNT(*) OVER () FROM {table} "  # noqa: S608 - our names
-           f"WHERE {where} ORDER BY {distance2}, id LIMIT %s OFFSET %s")
-    params += [east, east, north, north, per_page, (page - 1) * per_page]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    if found:
-        return [(doc, pk) for doc, pk, _ in found], found[0][2]
-    qs = near_postcode(ServiceAtLocation.objects.all(), "", radius_m, point=point)
-    return [], qs.count()
 
 
 @router.get("/service_at_locations/{sal_id}", response={200: dict, **errors(404)},

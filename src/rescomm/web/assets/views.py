@@ -26,7 +26,7 @@ from rescomm.web.accounts.permissions import role_required
 from rescomm.web.accounts.roles import Role
 from rescomm.web.core.maptiles import tile_layer
 
-from . import opening, services
+from . import opening, public, services
 from .forms import DEFAULT_RADIUS, AssetSearchForm, ProblemReportForm, radius_label
 from .labels import category_label
 from .models import AssetStatus, Service
@@ -47,7 +47,7 @@ def open_at(when) -> Q:
 
 
 def _published():
-    return Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+    return public.published()
 
 
 def _categories() -> list[str]:
@@ -91,7 +91,11 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         east, north = form.point
         label = data["postcode"] or form.place.label
         searched_near = _searched(label, east, north, radius)
-        near_ids, near_points = _within(qs, east, north, float(radius))
+        # the one near-a-point search (public.services_near); hidden locations never take part
+        found = public.services_near((east, north), radius_m=float(radius), among=qs)
+        near_ids = [(n.service_id, n.distance_m) for n in found]
+        near_points = {n.service_id: {"id": n.service_id, "name": n.name, "hidden": False,
+                                      "lat": n.latitude, "lon": n.longitude} for n in found}
     if near_ids is not None:
         total = len(near_ids)
         page = Paginator(near_ids, PAGE_SIZE).get_page(request.GET.get("page") or 1)
@@ -149,31 +153,6 @@ def _points(qs, wanted: set | None) -> list[dict]:
         if sid not in seen:
             seen[sid] = {"id": sid, "name": name, "hidden": hidden, "lat": lat, "lon": lon}
     return list(seen.values())
-
-
-def _within(qs, east: float, north: float,
-            radius: float) -> tuple[list[tuple[object, float]], dict[object, dict]]:
-    """``(service id, metres)`` of services with a shown location within ``radius`` metres of
-    the point (British National Grid), nearest first then by name (a service with several
-    locations counts at its nearest), and each one's map point (that nearest location)."""
-    rows = qs.filter(
-        hide_exact_location=False,
-        service_at_locations__location__easting__range=(east - radius, east + radius),
-        service_at_locations__location__northing__range=(north - radius, north + radius),
-    ).order_by().values_list("id", "name", "service_at_locations__location__easting",
-                             "service_at_locations__location__northing",
-                             "service_at_locations__location__latitude",
-                             "service_at_locations__location__longitude")
-    best: dict[object, tuple[float, str]] = {}
-    points: dict[object, dict] = {}
-    for sid, name, e, n, lat, lon in rows:
-        d = math.hypot(e - east, n - north)
-        if d <= radius and (sid not in best or d < best[sid][0]):
-            best[sid] = (d, name)
-            points[sid] = {"id": sid, "name": name, "hidden": False, "lat": lat, "lon": lon}
-    ordered = [(sid, d) for sid, (d, _name) in sorted(best.items(),
-                                                      key=lambda kv: (kv[1][0], kv[1][1]))]
-    return ordered, points
 
 
 def _markers(points: list[dict]) -> list[dict]:
@@ -386,10 +365,18 @@ def moderation_detail(request: HttpRequest, suggestion_id) -> HttpResponse:
                                  f"({suggestion.get_status_display().lower()}).")
             status = 409
         elif form.is_valid():
-            services.decide(suggestion, form.cleaned_data["decision"], actor=request,
-                            reason=form.cleaned_data["reason"])
-            messages.success(request, "Decision recorded.")
-            return redirect("assets:moderation")
+            try:
+                services.decide(suggestion, form.cleaned_data["decision"], actor=request,
+                                reason=form.cleaned_data["reason"])
+            except services.SuggestionNotApplicable as exc:
+                form.add_error(None, "This suggestion cannot be published as it stands ("
+                               + "; ".join(f"{f.replace('_', ' ')}: {m}" for f, m in exc.problems)
+                               + "). Nothing was changed: ask for changes or reject it, "
+                               "saying why.")
+                status = 400
+            else:
+                messages.success(request, "Decision recorded.")
+                return redirect("assets:moderation")
         else:
             status = 400
     return render(request, "assets/moderation_detail.html", {
@@ -427,11 +414,11 @@ def freshness(request: HttpRequest) -> HttpResponse:
 @require_GET
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """Coverage of one local authority by published assets (cached until assets change)."""
-    from django.db.models import Max
+    from django.db.models import Count, Max
 
     from rescomm.data import CM_LOCAL_AUTHORITIES
 
-    from .coverage import area_summary
+    from .coverage import area_summary, published_points
 
     areas = sorted(CM_LOCAL_AUTHORITIES.items(), key=lambda item: item[1])
     area = (request.GET.get("area") or "").strip().upper()
@@ -440,11 +427,22 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         if area not in CM_LOCAL_AUTHORITIES:
             error, status = "Choose a local authority in Cheshire and Merseyside.", 400
         else:
-            stamp = _published().aggregate(m=Max("last_modified"))["m"]
-            key = f"assets:coverage:{area}:{stamp.isoformat() if stamp else '-'}"
+            # Any change to any asset (also one leaving the published set) moves the newest
+            # modification time; a deletion changes the count.
+            stamp = Service.objects.aggregate(
+                m=Max("last_modified"),
+                n=Count("id", filter=Q(asset_status=AssetStatus.PUBLISHED)))
+            version = f"{stamp['m'].isoformat() if stamp['m'] else '-'}:{stamp['n']}"
+            key = f"assets:coverage:{area}:{version}"
             rows = cache.get(key)
             if rows is None:
-                rows = area_summary(area)
+                # the destinations are shared by every area until an asset changes
+                points_key = f"assets:coverage-points:{version}"
+                points = cache.get(points_key)
+                if points is None:
+                    points = published_points()
+                    cache.set(points_key, points, 3600)
+                rows = area_summary(area, points=points)
                 cache.set(key, rows, 3600)
     return render(request, "assets/coverage.html", {
         "areas": areas, "area": area, "area_name": CM_LOCAL_AUTHORITIES.get(area, ""),

@@ -233,7 +233,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
 
 def _suggestions_context(request: HttpRequest, referral: Referral) -> dict:
     """Suggestions from the asset map, narrowed by the filters in the query string."""
-    from rescomm.web.assets.opening import DAY_NAMES, PARTS_OF_DAY
+    from rescomm.web.assets.public import DAY_NAMES, PARTS_OF_DAY
 
     from .matching import RADII_M, MatchFilters, suggest_services
 
@@ -348,18 +348,14 @@ def _suggested_service(referral: Referral, service_id: str):
     """The published asset-map service chosen from the suggestions and the provider that runs
     it; refused (``ReferralInvalid``) if it is not published, takes no onward referrals through
     rescomm, or is run by a provider of the other kind (demo or real) than the referral."""
-    import uuid
-
-    from rescomm.web.assets.models import AssetStatus, Service
+    from rescomm.web.assets import public
 
     from .directory import provider_for_service
 
-    try:
-        service = Service.objects.select_related("organization").get(
-            pk=uuid.UUID(service_id), asset_status=AssetStatus.PUBLISHED)
-    except (Service.DoesNotExist, ValueError):
+    service = public.published_service(service_id)
+    if service is None:
         raise services.ReferralInvalid({"service_id": [
-            "That service is no longer on the asset map: choose another."]}) from None
+            "That service is no longer on the asset map: choose another."]})
     provider = provider_for_service(service)
     if provider is None or provider.is_demo != referral.is_synthetic:
         raise services.ReferralInvalid({"service_id": [
@@ -452,10 +448,13 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
 def _map_services(organisations) -> list[str]:
     """Names of the asset-map services of the organisations the provider runs
     (:class:`~.models.DirectoryLink`): capacity set under these names shows in matching."""
-    from rescomm.web.assets.models import Service
+    from rescomm.web.assets import public
 
-    return sorted(set(Service.objects.filter(
-        organization__provider_link__provider__in=organisations).values_list("name", flat=True)))
+    from .models import DirectoryLink
+
+    linked = DirectoryLink.objects.filter(provider__in=organisations).values_list(
+        "organization_id", flat=True)
+    return sorted({s.name for s in public.services_of(linked)})
 
 
 def _provider_context(request: HttpRequest, **extra) -> dict:
