@@ -53,8 +53,8 @@ def test_the_coverage_page_answers_for_every_local_authority(client, full):
         response = client.get("/assets/coverage/", {"area": code})
         assert response.status_code == 200, (code, response.status_code)
         rows = {r["group"]: r for r in response.context["rows"]}
-        assert rows["Gp practice"]["areas"] > 0, code
-        assert 0 < rows["Gp practice"]["median_m"] < 5000, code
+        assert rows["GP practice"]["areas"] > 0, code
+        assert 0 < rows["GP practice"]["median_m"] < 5000, code
         assert name.encode() in response.content
 
 

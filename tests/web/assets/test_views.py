@@ -366,4 +366,4 @@ def test_the_coverage_page_changes_when_an_asset_leaves_the_published_set(client
         set_status(service, AssetStatus.HIDDEN, actor=None, reason="test")
     after = {r["group"]: r for r in client.get("/assets/coverage/",
                                                {"area": "E06000006"}).context["rows"]}
-    assert after["Gp practice"]["median_m"] > before["Gp practice"]["median_m"]
+    assert after["GP practice"]["median_m"] > before["GP practice"]["median_m"]
