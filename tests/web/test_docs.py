@@ -78,7 +78,8 @@ def _settings_env_vars() -> set[str]:
     for path in SETTINGS_DIR.glob("*.py"):
         text = path.read_text(encoding="utf-8")
         names |= set(re.findall(r'os\.environ(?:\.get)?[\(\[]"([A-Z_]+)"', text))
-        names |= set(re.findall(r'env_(?:list|bool)\("([A-Z_]+)"', text))
+        names |= set(re.findall(r'env_(?:list|bool|int)\("([A-Z_]+)"', text))
+        names |= set(re.findall(r'"(RESCOMM_[A-Z_]+)"', text))
         names |= set(re.findall(r'^\s+"([A-Z_]+)": "', text, flags=re.M)) & {
             "SECRET_KEY",
             "DATABASE_URL",

@@ -22,7 +22,7 @@ def test_search_near_a_postcode_open_an_asset_and_report_a_problem(page):
     page.get_by_label("Within").select_option("1000")
     page.get_by_role("button", name="Show assets").click()
     page.wait_for_load_state("domcontentloaded")
-    assert "within 1000 metres of L1 8JQ, nearest first" in page.inner_text("main")
+    assert "within 1 km of L1 8JQ, nearest first" in page.inner_text("main")
     page.locator(".asset-list a").first.click()
     page.wait_for_url("**/assets/*/")
     assert page.get_by_role("heading", name="Opening times").is_visible()

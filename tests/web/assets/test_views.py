@@ -57,7 +57,7 @@ def test_postcode_search_is_sorted_by_distance_within_the_radius(client, db):
     rows = list(response.context["page"].object_list)
     distances = [d for _, d in rows]
     assert rows and distances == sorted(distances) and max(distances) <= 1000
-    assert b"within 1000 metres of L1 8JQ, nearest first" in response.content
+    assert b"within 1 km of L1 8JQ, nearest first" in response.content
     assert b'id="asset-markers"' in response.content
 
 
@@ -85,7 +85,7 @@ def test_a_place_name_search_is_sorted_by_distance_from_the_place_centre(client,
     loc = service.service_at_locations.all()[0].location
     assert distance == pytest.approx(math.hypot(loc.easting - speke.easting,
                                                 loc.northing - speke.northing))
-    assert "within 2000 metres of Speke (ward, Liverpool), nearest first" in \
+    assert "within 2 km of Speke (ward, Liverpool), nearest first" in \
         response.content.decode()
 
 
@@ -101,7 +101,7 @@ def test_an_ambiguous_place_name_offers_a_choice_that_works_without_javascript(c
     assert "radius=1000" in query and "place_code=E05" in query
     chosen = client.get("/assets/?" + query)
     assert chosen.status_code == 200
-    assert b"metres of St Michaels (ward, Liverpool), nearest first" in chosen.content
+    assert b"within 1 km of St Michaels (ward, Liverpool), nearest first" in chosen.content
 
 
 @pytest.mark.parametrize(("params", "field", "message"), [
@@ -312,8 +312,8 @@ def test_the_coverage_page_summarises_deserts_for_a_local_authority(client, db):
     response = client.get("/assets/coverage/", {"area": "E06000006"})
     assert response.status_code == 200
     rows = {r["group"]: r for r in response.context["rows"]}
-    assert rows["Gp practice"]["areas"] == 80
-    assert 0 < rows["Gp practice"]["median_m"] < 3000
+    assert rows["GP practice"]["areas"] == 80
+    assert 0 < rows["GP practice"]["median_m"] < 3000
     assert 0 <= rows["Green space"]["desert_population"] <= 130_000
     assert b"Halton" in response.content
 
@@ -349,3 +349,21 @@ def test_the_unfiltered_list_pages_every_published_asset_by_name(client, db):
         assert 0 < len(markers) <= 25
     last = client.get("/assets/", {"page": response.context["page"].paginator.num_pages})
     assert last.status_code == 200 and last.context["page"].object_list
+
+
+def test_the_coverage_page_changes_when_an_asset_leaves_the_published_set(client, db):
+    """The cached summary is keyed by the newest change to any asset and the number
+    published, so hiding assets (which the published set alone would not show) recomputes it."""
+    from rescomm.web.assets.models import AssetStatus, Service
+    from rescomm.web.assets.services import set_status
+
+    before = {r["group"]: r for r in client.get("/assets/coverage/",
+                                                {"area": "E06000006"}).context["rows"]}
+    gps = Service.objects.filter(asset_status=AssetStatus.PUBLISHED, category="gp_practice",
+                                 service_at_locations__location__lad_code="E06000006")
+    assert gps.count() > 5
+    for service in gps:
+        set_status(service, AssetStatus.HIDDEN, actor=None, reason="test")
+    after = {r["group"]: r for r in client.get("/assets/coverage/",
+                                               {"area": "E06000006"}).context["rows"]}
+    assert after["Gp practice"]["median_m"] > before["Gp practice"]["median_m"]

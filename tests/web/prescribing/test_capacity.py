@@ -206,3 +206,54 @@ def test_the_commissioner_sees_the_area_view_without_records(client, commissione
     page = response.content.decode()
     assert "Demand against places by area" in page and "Liverpool" in page
     assert referral.given_name not in page and referral.reference not in page
+
+
+# Capacity of asset-map services, by key ---------------------------------------------------------
+
+
+def test_onward_referrals_to_a_map_service_count_against_its_capacity_whatever_the_name(
+        db, make_referral, link_worker, provider_org, provider, map_service):
+    """A typed onward referral whose name is a map service the provider runs is linked to it;
+    its capacity (set by key) counts it; a rename of the service changes nothing."""
+    from rescomm.web.prescribing import directory, onward
+
+    walks = map_service(SERVICE)
+    directory.link(None, provider_org, walks.organization_id)
+    capacity = onward.set_capacity(None, provider_org, SERVICE, 1)
+    assert capacity.service_id == walks.pk
+    referral = walk_to(make_referral(), link_worker, provider_org, "connected")  # typed name
+    sent = OnwardReferral.objects.get(referral=referral)
+    assert sent.service_id == walks.pk
+    ServiceCapacity.objects.filter(pk=capacity.pk).update(service_name="Old name")
+    services.respond_onward(provider, sent.pk, accept_it=True)
+    capacity.refresh_from_db()
+    assert capacity.taken == 1
+    second = walk_to(make_referral(), link_worker, provider_org, "connected")
+    with pytest.raises(services.CapacityFull):
+        services.respond_onward(provider, OnwardReferral.objects.get(referral=second).pk,
+                                accept_it=True)
+
+
+def test_the_migration_links_todays_capacity_and_onward_referrals_to_map_services(
+        db, make_referral, link_worker, provider_org, map_service):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "rescomm.web.prescribing.migrations.0011_link_capacity_and_onward_to_map_services")
+    from rescomm.web.prescribing import directory
+
+    walks = map_service(SERVICE)
+    directory.link(None, provider_org, walks.organization_id)
+    by_name = ServiceCapacity.objects.create(provider=provider_org, service_name=SERVICE,
+                                             places=3)
+    off_map = ServiceCapacity.objects.create(provider=provider_org, service_name="Befriending",
+                                             places=2)
+    referral = walk_to(make_referral(), link_worker, provider_org, "connected")
+    OnwardReferral.objects.filter(referral=referral).update(service=None)  # as sent before
+    migration.forwards(apps, None)
+    by_name.refresh_from_db()
+    off_map.refresh_from_db()
+    assert by_name.service_id == walks.pk and off_map.service_id is None
+    assert OnwardReferral.objects.get(referral=referral).service_id == walks.pk

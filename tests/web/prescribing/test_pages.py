@@ -111,6 +111,9 @@ def test_a_skipped_step_is_refused_on_the_page(client, link_worker, make_referra
     assert ("Cannot record a follow-up: this referral is &#x27;received&#x27;. Next step: "
             "accept or decline it.") in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == "received"
+    view = AuditEvent.objects.get(action="view", object_id=str(referral.pk))
+    assert (view.actor, view.reason) == (
+        link_worker, "direct care: referral record re-shown after a refused step (400)")
 
 
 def test_a_stale_edit_on_the_page_is_409_and_keeps_the_other_change(client, link_worker,
@@ -123,6 +126,10 @@ def test_a_stale_edit_on_the_page_is_409_and_keeps_the_other_change(client, link
     assert response.status_code == 409
     assert "Their change is kept" in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == "accepted"
+    view = AuditEvent.objects.get(action="view", object_id=str(referral.pk))
+    assert (view.actor, view.actor_role, view.reason) == (
+        link_worker, "link_worker",
+        "direct care: referral record re-shown after a refused step (409)")
 
 
 def test_outcome_form_checks_range_and_completeness(client, link_worker, make_referral):
@@ -135,6 +142,9 @@ def test_outcome_form_checks_range_and_completeness(client, link_worker, make_re
     response = client.post(url, {"version": referral.version, "timepoint": "baseline",
                                  "item_1": "2", "item_2": "4"})
     assert response.status_code == 400
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(referral.pk),
+        reason="direct care: outcome form re-shown after a refused entry (400)").count() == 1
     page = response.content.decode()
     assert "Item 2 is 4: scores go from 1 to 3." in page
     assert "Item 3 is missing: enter a score from 1 to 3." in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rescomm.web.accounts.models import Organisation
+from rescomm.web.accounts.models import AuditEvent, Organisation
 from rescomm.web.accounts.roles import OrganisationKind, Role
 from rescomm.web.prescribing import services
 from rescomm.web.prescribing.models import OnwardReferral, ServiceCapacity
@@ -90,6 +90,9 @@ def test_accepting_takes_a_place_and_a_full_service_refuses(client, provider, on
     url = f"/prescribing/onward/{onward.public_id}/respond/"
     response = client.post(url, {"decision": "accept"})
     assert response.status_code == 409
+    assert AuditEvent.objects.filter(
+        action="view", actor=provider, object_type="prescribing.onwardreferral",
+        reason="direct care: provider list re-shown after a refused response (409)").exists()
     assert ("No places left at Tuesday walks: decline with a reason, or add places and accept "
             "again.") in response.content.decode()
     assert OnwardReferral.objects.get(pk=onward.pk).status == "sent"

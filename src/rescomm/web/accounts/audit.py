@@ -10,6 +10,7 @@ import ipaddress
 import re
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -81,11 +82,25 @@ def request_id(request: HttpRequest) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """``REMOTE_ADDR`` if it is an IP address. Headers such as ``X-Forwarded-For`` are not
-    trusted (any client can send them); put the proxy's client address in ``REMOTE_ADDR``."""
+    """The address of the client, or None if it is not an IP address.
+
+    With ``TRUSTED_PROXY_COUNT = 0`` (the default) that is ``REMOTE_ADDR``: any client can
+    send ``X-Forwarded-For``, so it is ignored. With ``N`` trusted proxies in front of the
+    server, each appending the address it received the request from to ``X-Forwarded-For``
+    (nginx ``$proxy_add_x_forwarded_for``, Apache ``mod_proxy``, most load balancers), it is
+    the ``N``-th address from the right: the one the outermost of our proxies saw. Addresses
+    further left were written by the client and are never read. A request with fewer
+    addresses than ``N`` did not come through all the proxies: ``REMOTE_ADDR`` again.
+    """
     if request is None:
         return None
     value = request.META.get("REMOTE_ADDR", "")
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        forwarded = [part.strip() for part in
+                     request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            value = forwarded[-proxies]
     try:
         return str(ipaddress.ip_address(value))
     except ValueError:

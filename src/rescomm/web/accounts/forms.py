@@ -107,18 +107,23 @@ class SignInForm(AuthenticationForm):
         if not username or not password:
             return self.cleaned_data
         ip = client_ip(self.request)
-        self._refuse_if_locked(username, ip)
+        # counted before the password is checked, so parallel guesses cannot pass the lock
+        self._refuse_if_locked(throttle.start_sign_in(username, ip))
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.record_failure(username, ip)
-            self._refuse_if_locked(username, ip, audited=True)
+            self._refuse_if_locked(throttle.lock_remaining(username, ip), audited=True)
             raise
-        throttle.clear_failures(username, ip)
+        throttle.password_accepted(username, ip)
         return cleaned
 
-    def _refuse_if_locked(self, username: str, ip: str | None, *, audited: bool = False) -> None:
-        remaining = throttle.lock_remaining(username, ip)
+    def clear_failures(self) -> None:
+        """Forget this username's failures from this address: called once sign-in is complete
+        (after the second factor, for people who have one), so that a right password cannot
+        reset the count of wrong codes."""
+        throttle.clear_failures(self.cleaned_data["username"], client_ip(self.request))
+
+    def _refuse_if_locked(self, remaining: timedelta | None, *, audited: bool = False) -> None:
         if remaining is None:
             return
         self.locked_for = remaining

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from django import forms
 
+from .labels import category_choices
 from .models import ProblemReport
 from .services import shipped_taxonomies
 
+#: The one source of the search radius: what the "Within" box offers, what a search without a
+#: radius uses (:data:`DEFAULT_RADIUS`), what the heading, the map's circle and the "which place
+#: do you mean?" links say. Metres.
 RADIUS_CHOICES = [("500", "500 metres"), ("1000", "1 km"), ("2000", "2 km"), ("5000", "5 km"),
                   ("10000", "10 km")]
+DEFAULT_RADIUS = 2000
+
+
+def radius_label(metres: int) -> str:
+    """The words for a radius of the "Within" box ("2 km")."""
+    return dict(RADIUS_CHOICES)[str(metres)]
 
 
 def _term_choices(code: str) -> list[tuple[str, str]]:
@@ -24,8 +34,9 @@ class AssetSearchForm(forms.Form):
     place = forms.CharField(label="Or a place name", required=False, max_length=100)
     #: Set by the "which place do you mean?" links: the ONS code of the chosen place.
     place_code = forms.CharField(required=False, max_length=9, widget=forms.HiddenInput)
-    radius = forms.ChoiceField(label="Within", choices=RADIUS_CHOICES, required=False,
-                               initial="2000")
+    radius = forms.TypedChoiceField(label="Within", choices=RADIUS_CHOICES, coerce=int,
+                                    required=False, empty_value=DEFAULT_RADIUS,
+                                    initial=str(DEFAULT_RADIUS))
     capital = forms.ChoiceField(label="Community capital", required=False)
     category = forms.ChoiceField(label="Category", required=False)
     need = forms.ChoiceField(label="Helps with", required=False)
@@ -33,13 +44,18 @@ class AssetSearchForm(forms.Form):
 
     def __init__(self, *args, categories: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound and not (self.data.get("radius") or "").strip():
+            # A search without a radius (a link, a bookmark) uses the default, and the box
+            # shows the radius used rather than its first option.
+            self.data = self.data.copy()
+            self.data["radius"] = str(DEFAULT_RADIUS)
         self.fields["capital"].choices = _term_choices("community_capitals")
         self.fields["need"].choices = _term_choices("social_prescribing_needs")
-        self.fields["category"].choices = [("", "Any")] + [
-            (c, c.replace("_", " ").capitalize()) for c in categories]
+        self.fields["category"].choices = [("", "Any"), *category_choices(categories)]
 
     def clean_postcode(self) -> str:
         from rescomm.geo import GeoError, lookup_postcode
+        from rescomm.web.areas.postcodes import problem_of
 
         value = self.cleaned_data["postcode"].strip()
         if not value:
@@ -47,7 +63,7 @@ class AssetSearchForm(forms.Form):
         try:
             record = lookup_postcode(value)
         except GeoError as exc:
-            message = str(exc).split(";")[0]
+            message = problem_of(exc)
             raise forms.ValidationError(
                 f"Enter a real postcode in Cheshire and Merseyside, like L1 8JQ ({message})"
             ) from exc

@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from django.http import HttpRequest, HttpResponse
 
 from .errors import SHAPED_ATTRIBUTE, error_response, wants_json
+from .maptiles import image_origins
 
-#: Sent with every response: only our own origin may provide scripts, styles, images, fonts.
-CONTENT_SECURITY_POLICY = "; ".join(
-    [
-        "default-src 'self'",
-        "img-src 'self' data:",
-        "style-src 'self' 'unsafe-inline'",
-        "script-src 'self'",
-        "connect-src 'self'",
-        "object-src 'none'",
-        "base-uri 'self'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ]
-)
+
+@cache
+def content_security_policy(image_sources: tuple[str, ...] = ()) -> str:
+    """The policy sent with every response: only our own origin may provide scripts, styles,
+    images, fonts and answer requests; ``image_sources`` (the map's tile service) may provide
+    images and nothing else."""
+    return "; ".join(
+        [
+            "default-src 'self'",
+            " ".join(["img-src 'self' data:", *image_sources]),
+            "style-src 'self' 'unsafe-inline'",
+            "script-src 'self'",
+            "connect-src 'self'",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
+
+
+#: The policy with no tile service (tiles off): our own origin only.
+CONTENT_SECURITY_POLICY = content_security_policy()
 
 
 class ErrorShapeMiddleware:
@@ -65,12 +76,14 @@ def _is_shaped_json(response: HttpResponse) -> bool:
 
 
 class SecurityHeadersMiddleware:
-    """Add a Content-Security-Policy (no third-party origins) unless a view set one."""
+    """Add a Content-Security-Policy unless a view set one: no third-party origins, except the
+    map's tile service for images (``settings.MAP_TILES``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy",
+                                    content_security_policy(image_origins()))
         return response

@@ -18,6 +18,7 @@ from rescomm.data._needs import need_label
 from rescomm.web.accounts.permissions import RoleAuth
 from rescomm.web.accounts.roles import Role
 from rescomm.web.core.errors import ApiError
+from rescomm.web.core.schemas import errors
 
 from . import services
 from .pathway import status_label
@@ -193,15 +194,18 @@ def build_router() -> Router:
     """A new router with the referral operations (a router belongs to one API only)."""
     router = Router(tags=["referrals"])
     router.add_api_operation(
-        "", ["POST"], create, auth=RoleAuth(Role.REFERRER), response={201: ReferralCreated},
+        "", ["POST"], create, auth=RoleAuth(Role.REFERRER),
+        response={201: ReferralCreated, **errors(400, 401, 403, 409)},
         url_name="referral_create", summary="Refer a person to social prescribing",
     )
     router.add_api_operation(
-        "/{referral_id}", ["GET"], read, auth=RoleAuth(), response={200: ReferralOut},
+        "/{referral_id}", ["GET"], read, auth=RoleAuth(),
+        response={200: ReferralOut, **errors(401, 404)},
         url_name="referral_detail", summary="Read a referral",
     )
     router.add_api_operation(
-        "/{referral_id}/message", ["GET"], message, auth=RoleAuth(), response={200: dict},
+        "/{referral_id}/message", ["GET"], message, auth=RoleAuth(),
+        response={200: dict, **errors(401, 404)},
         url_name="referral_message",
         summary="The message back to the referrer (PRSB headings, JSON)",
     )

@@ -13,7 +13,7 @@ import math
 import statistics
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from rescomm.data._needs import NEED_CODES, need_label
@@ -57,19 +57,42 @@ def median_days(pairs) -> float | None:
     return statistics.median(days) if days else None
 
 
-def accepted_this_week(provider_id: int, service_name: str, *,
-                       now: dt.datetime | None = None) -> int:
+def onward_of(capacity: ServiceCapacity) -> QuerySet[OnwardReferral]:
+    """The onward referrals that count against ``capacity``: those to its asset-map service
+    (by key), or, for a service not on the map, those sent by its name without a map
+    service."""
+    sent = OnwardReferral.objects.filter(provider_id=capacity.provider_id)
+    if capacity.service_id is not None:
+        return sent.filter(service_id=capacity.service_id)
+    return sent.filter(service__isnull=True, service_name=capacity.service_name)
+
+
+def capacity_for(onward: OnwardReferral) -> QuerySet[ServiceCapacity]:
+    """The capacity row (none or one) that ``onward`` counts against (:func:`onward_of`)."""
+    rows = ServiceCapacity.objects.filter(provider_id=onward.provider_id)
+    if onward.service_id is not None:
+        return rows.filter(service_id=onward.service_id)
+    return rows.filter(service__isnull=True, service_name=onward.service_name)
+
+
+def capacity_key(item: ServiceCapacity | OnwardReferral) -> tuple:
+    """``(provider id, map service id, name)``, with the name only for a service not on the
+    map: equal for a capacity and the onward referrals that count against it."""
+    if item.service_id is not None:
+        return (item.provider_id, item.service_id, "")
+    return (item.provider_id, None, item.service_name)
+
+
+def accepted_this_week(capacity: ServiceCapacity, *, now: dt.datetime | None = None) -> int:
     """Onward referrals to the service accepted since Monday (a weekly allowance's use)."""
-    return OnwardReferral.objects.filter(
-        provider_id=provider_id, service_name=service_name,
+    return onward_of(capacity).filter(
         status=OnwardReferral.Status.ACCEPTED, responded_at__gte=week_start(now),
     ).count()
 
 
-def waiting_list(provider_id: int, service_name: str):
+def waiting_list(capacity: ServiceCapacity) -> QuerySet[OnwardReferral]:
     """Accepted people who have not started yet, in queue order (first accepted first)."""
-    return OnwardReferral.objects.filter(
-        provider_id=provider_id, service_name=service_name,
+    return onward_of(capacity).filter(
         status=OnwardReferral.Status.ACCEPTED, started_at__isnull=True,
     ).order_by("responded_at", "id")
 
@@ -80,7 +103,7 @@ def queue_positions(provider_ids) -> dict[int, tuple[int, int | None]]:
     positions: dict[int, tuple[int, int | None]] = {}
     for capacity in ServiceCapacity.objects.filter(provider_id__in=provider_ids,
                                                    mode=CapacityMode.WAITING_LIST):
-        queue = waiting_list(capacity.provider_id, capacity.service_name)
+        queue = waiting_list(capacity)
         for position, pk in enumerate(queue.values_list("pk", flat=True), start=1):
             positions[pk] = (position, expected_wait_weeks(position, capacity.places))
     return positions
@@ -98,10 +121,10 @@ def describe(capacity: ServiceCapacity | None, *, now: dt.datetime | None = None
     if capacity.mode == CapacityMode.TOTAL:
         row["free"] = capacity.free
     elif capacity.mode == CapacityMode.WEEKLY:
-        used = accepted_this_week(capacity.provider_id, capacity.service_name, now=now)
+        used = accepted_this_week(capacity, now=now)
         row["free"] = max(capacity.places - used, 0)
     else:
-        queue = waiting_list(capacity.provider_id, capacity.service_name).count()
+        queue = waiting_list(capacity).count()
         row["queue"] = queue
         row["next_wait_weeks"] = expected_wait_weeks(queue + 1, capacity.places)
     return row
@@ -112,24 +135,35 @@ def service_capacity(onward, *, now: dt.datetime | None = None) -> list[dict]:
     declined), places available now (:func:`describe`), and the median days from onward
     referral to acceptance."""
     grouped = (
-        onward.values("provider_id", "provider__name", "service_name")
+        onward.values("provider_id", "provider__name", "service_id", "service_name")
         .annotate(waiting=Count("pk", filter=Q(status=OnwardReferral.Status.SENT)),
                   accepted=Count("pk", filter=Q(status=OnwardReferral.Status.ACCEPTED)),
                   declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))
-        .order_by("provider__name", "service_name")
+        .order_by("provider__name", "service_name", "service_id")
     )
-    capacities = {(c.provider_id, c.service_name): c for c in ServiceCapacity.objects.all()}
+    capacities = {capacity_key(c): c for c in ServiceCapacity.objects.all()}
     times: dict[tuple, list] = defaultdict(list)
-    for provider_id, name, sent, responded in onward.filter(
+    for provider_id, service_id, name, sent, responded in onward.filter(
             status=OnwardReferral.Status.ACCEPTED).values_list(
-            "provider_id", "service_name", "sent_at", "responded_at"):
-        times[(provider_id, name)].append((sent, responded))
-    rows = []
+            "provider_id", "service_id", "service_name", "sent_at", "responded_at"):
+        key = (provider_id, service_id, "") if service_id else (provider_id, None, name)
+        times[key].append((sent, responded))
+    merged: dict[tuple, dict] = {}  # a map service sent to under two names is one service
     for row in grouped:
-        key = (row["provider_id"], row["service_name"])
+        key = ((row["provider_id"], row["service_id"], "") if row["service_id"]
+               else (row["provider_id"], None, row["service_name"]))
+        if key in merged:
+            for count in ("waiting", "accepted", "declined"):
+                merged[key][count] += row[count]
+        else:
+            merged[key] = dict(row)
+    rows = []
+    for key, row in merged.items():
+        capacity = capacities.get(key)
         rows.append({
-            "provider": row["provider__name"], "service": row["service_name"],
-            **describe(capacities.get(key), now=now),
+            "provider": row["provider__name"],
+            "service": capacity.service_name if capacity is not None else row["service_name"],
+            **describe(capacity, now=now),
             "waiting": row["waiting"], "accepted": row["accepted"], "declined": row["declined"],
             "median_days_to_accept": median_days(times[key]),
         })
@@ -182,7 +216,7 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
         local = [c for c in capacities if c.provider.lad_code == area]
         weekly = sum(c.places for c in local if c.mode != CapacityMode.TOTAL)
         free_total = sum(c.free for c in local if c.mode == CapacityMode.TOTAL)
-        queued = sum(waiting_list(c.provider_id, c.service_name).count() for c in local
+        queued = sum(waiting_list(c).count() for c in local
                      if c.mode == CapacityMode.WAITING_LIST)
         accepted = onward.filter(referral__scheme__lad_code=area,
                                  status=OnwardReferral.Status.ACCEPTED)
@@ -204,6 +238,7 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
 
 
 __all__ = [
-    "accepted_this_week", "area_capacity", "describe", "expected_wait_weeks", "median_days",
-    "queue_positions", "service_capacity", "waiting_list", "week_start",
+    "accepted_this_week", "area_capacity", "capacity_for", "capacity_key", "describe",
+    "expected_wait_weeks", "median_days", "onward_of", "queue_positions", "service_capacity",
+    "waiting_list", "week_start",
 ]

@@ -107,9 +107,12 @@ def create_demo_referrals() -> DemoReferralsResult:
         is_demo=True, kind=OrganisationKind.VOLUNTARY_ORGANISATION).first()
     result = DemoReferralsResult()
     if provider is not None:
-        ServiceCapacity.objects.get_or_create(
-            provider=provider, service_name=DEMO_SERVICE, defaults={"places": 10})
         _demo_map_entry(provider)
+        # the capacity of the demo service, by key when it is on the map (matching shows it)
+        ServiceCapacity.objects.get_or_create(
+            provider=provider, service=_demo_map_service(),
+            **({} if _demo_map_service() else {"service_name": DEMO_SERVICE}),
+            defaults={"places": 10, "service_name": DEMO_SERVICE})
     numbers = demo_nhs_numbers(len(DEMO_PEOPLE))
     with transaction.atomic():
         for index, (person, nhs_number) in enumerate(zip(DEMO_PEOPLE, numbers, strict=True)):
@@ -149,8 +152,7 @@ def _demo_map_entry(provider: Organisation) -> None:
     """Put the demo service on the asset map as an example and link it to the demo provider,
     so a link worker can send an onward referral from the suggestions (idempotent)."""
     from rescomm import geo
-    from rescomm.web.assets.importer import import_assets
-    from rescomm.web.assets.models import Service
+    from rescomm.web.assets import public
 
     from .directory import link
 
@@ -158,7 +160,7 @@ def _demo_map_entry(provider: Organisation) -> None:
         place = geo.lookup_postcode(POSTCODES[0])
     except geo.GeoError:  # reference data not loaded: nothing to place it at
         return
-    import_assets([{
+    public.import_assets([{
         "source_id": DEMO_MAP_SOURCE_ID, "name": DEMO_SERVICE, "asset_kind": "group",
         "category": "walking_group", "asset_status": "published",
         "description": "An invented example of a group that takes social prescribing referrals "
@@ -169,15 +171,15 @@ def _demo_map_entry(provider: Organisation) -> None:
         "organization": provider.name, "organization_id": "rescomm-demo:provider",
         "source": "rescomm demo (synthetic)", "is_example": True,
     }], source="rescomm demo (synthetic)", audited=False)
-    service = Service.objects.select_related("organization").get(source_id=DEMO_MAP_SOURCE_ID)
+    service = public.service_by_source_id(DEMO_MAP_SOURCE_ID)
     link(None, provider, service.organization_id)
 
 
 def _demo_map_service():
     """The demo service's example entry on the asset map (None if it is not there)."""
-    from rescomm.web.assets.models import Service
+    from rescomm.web.assets import public
 
-    return Service.objects.filter(source_id=DEMO_MAP_SOURCE_ID).first()
+    return public.service_by_source_id(DEMO_MAP_SOURCE_ID)
 
 
 #: The demo service-level agreement (synthetic): the demo practice, tighter than the defaults.

@@ -283,12 +283,22 @@ class ServiceCapacity(models.Model):
     - ``waiting_list``: every accepted person joins a queue (never refused for capacity);
       ``places`` is how many people the service starts each week, which gives the expected
       wait. The provider marks when a person starts, which takes them off the list.
+
+    The service is the asset-map service (``service``, a foreign key) when it is on the map:
+    matching shows its capacity, and the onward referrals sent to that service count against
+    it. A provider's service that is not on the map is known by its name only (``service``
+    null); onward referrals typed with that name count against it. :func:`.capacity.onward_of`
+    and :func:`.capacity.capacity_for` hold that rule.
     """
 
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="service_capacity"
     )
-    service_name = models.CharField(max_length=200)
+    service = models.ForeignKey(
+        "assets.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The asset-map service, when the service is on the map.")
+    service_name = models.CharField(
+        max_length=200, help_text="The service's name (its map name when it is on the map).")
     mode = models.CharField(max_length=12, choices=CapacityMode.choices,
                             default=CapacityMode.TOTAL)
     places = models.PositiveIntegerField(
@@ -302,8 +312,12 @@ class ServiceCapacity(models.Model):
     class Meta:
         ordering = ["provider__name", "service_name"]
         constraints = [
+            models.UniqueConstraint(fields=["provider", "service"],
+                                    condition=Q(service__isnull=False),
+                                    name="service_capacity_one_per_map_service"),
             models.UniqueConstraint(fields=["provider", "service_name"],
-                                    name="service_capacity_one_per_service"),
+                                    condition=Q(service__isnull=True),
+                                    name="service_capacity_one_per_named_service"),
             models.CheckConstraint(condition=Q(taken__lte=models.F("places")),
                                    name="service_capacity_never_exceeded"),
             models.CheckConstraint(condition=Q(mode__in=["total", "weekly", "waiting_list"]),

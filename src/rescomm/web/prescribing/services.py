@@ -571,11 +571,16 @@ def agree_plan(request, referral_id, version: int, *, what_matters: str,
 def connect(request, referral_id, version: int, *, provider: Organisation,
             service_name: str, service=None, contact_agreed: bool = False) -> Referral:
     """Send an onward referral to ``provider``'s service ``service_name`` (``service``: the
-    asset-map service it was chosen from, if any) and move the referral to connected.
+    asset-map service it was chosen from, if any; a typed name that is the name of a map service
+    the provider runs links to that service) and move the referral to connected.
     ``contact_agreed``: the person agreed that the service may contact them directly (the
     provider then sees their telephone or email; otherwise whom to ask)."""
+    from .directory import map_service_named
+
     if not service_name.strip():
         raise ReferralInvalid({"service_name": ["Enter the name of the service."]})
+    if service is None:
+        service = map_service_named(provider, service_name)
     user = _user_of(request)
     with transaction.atomic():
         referral = _locked(referral_id, version)

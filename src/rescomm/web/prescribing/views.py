@@ -233,7 +233,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
 
 def _suggestions_context(request: HttpRequest, referral: Referral) -> dict:
     """Suggestions from the asset map, narrowed by the filters in the query string."""
-    from rescomm.web.assets.opening import DAY_NAMES, PARTS_OF_DAY
+    from rescomm.web.assets.public import DAY_NAMES, PARTS_OF_DAY
 
     from .matching import RADII_M, MatchFilters, suggest_services
 
@@ -348,18 +348,14 @@ def _suggested_service(referral: Referral, service_id: str):
     """The published asset-map service chosen from the suggestions and the provider that runs
     it; refused (``ReferralInvalid``) if it is not published, takes no onward referrals through
     rescomm, or is run by a provider of the other kind (demo or real) than the referral."""
-    import uuid
-
-    from rescomm.web.assets.models import AssetStatus, Service
+    from rescomm.web.assets import public
 
     from .directory import provider_for_service
 
-    try:
-        service = Service.objects.select_related("organization").get(
-            pk=uuid.UUID(service_id), asset_status=AssetStatus.PUBLISHED)
-    except (Service.DoesNotExist, ValueError):
+    service = public.published_service(service_id)
+    if service is None:
         raise services.ReferralInvalid({"service_id": [
-            "That service is no longer on the asset map: choose another."]}) from None
+            "That service is no longer on the asset map: choose another."]})
     provider = provider_for_service(service)
     if provider is None or provider.is_demo != referral.is_synthetic:
         raise services.ReferralInvalid({"service_id": [
@@ -369,7 +365,11 @@ def _suggested_service(referral: Referral, service_id: str):
 
 
 def _refused(request, referral, errors, status, *, problem: str = "") -> HttpResponse:
+    """The record again with why the step was refused; showing it is a view like any other,
+    so it is audited."""
     referral = Referral.objects.get(pk=referral.pk)  # show the current state, never ours
+    services.record_view(request, referral,
+                         f"direct care: referral record re-shown after a refused step ({status})")
     context = _detail_context(request, referral, errors=errors, problem=problem,
                               error_summary=_summary(errors, ACTION_FIELDS))
     return render(request, "prescribing/referral_detail.html", context, status=status)
@@ -422,6 +422,8 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
             problem, status = str(exc), 400
         else:
             return redirect(reverse("prescribing:referral-detail", args=[referral.pk]))
+        services.record_view(request, referral, f"direct care: outcome form re-shown after a "
+                                                f"refused entry ({status})")
     else:
         services.record_view(request, referral, "direct care: outcome form opened")
     referral.refresh_from_db()
@@ -446,10 +448,13 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
 def _map_services(organisations) -> list[str]:
     """Names of the asset-map services of the organisations the provider runs
     (:class:`~.models.DirectoryLink`): capacity set under these names shows in matching."""
-    from rescomm.web.assets.models import Service
+    from rescomm.web.assets import public
 
-    return sorted(set(Service.objects.filter(
-        organization__provider_link__provider__in=organisations).values_list("name", flat=True)))
+    from .models import DirectoryLink
+
+    linked = DirectoryLink.objects.filter(provider__in=organisations).values_list(
+        "organization_id", flat=True)
+    return sorted({s.name for s in public.services_of(linked)})
 
 
 def _provider_context(request: HttpRequest, **extra) -> dict:
@@ -489,6 +494,12 @@ def provider_onward(request: HttpRequest) -> HttpResponse:
     return render(request, "prescribing/onward.html", _provider_context(request))
 
 
+def _audit_provider_list(request: HttpRequest, status: int) -> None:
+    services.audit(request, "view", object_type="prescribing.onwardreferral",
+                   reason=f"direct care: provider list re-shown after a refused response "
+                          f"({status})")
+
+
 @never_cache
 @require_POST
 @role_required(Role.PROVIDER_STAFF)
@@ -503,9 +514,11 @@ def onward_respond(request: HttpRequest, public_id) -> HttpResponse:
         services.respond_onward(request, onward.pk, accept_it=decision == "accept",
                                 reason=request.POST.get("reason", ""))
     except services.CapacityFull as exc:
+        _audit_provider_list(request, 409)
         context = _provider_context(request, problem=str(exc))
         return render(request, "prescribing/onward.html", context, status=409)
     except (services.ReferralInvalid, pathway.PathwayError) as exc:
+        _audit_provider_list(request, 400)
         errors = getattr(exc, "fields", {})
         context = _provider_context(request, errors=errors, problem="" if errors else str(exc),
                                     error_summary=_summary(errors, ("decision", "reason")))
