@@ -17,6 +17,11 @@ PAGES = [
     restricted("/accounts/people/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/people/?q=demo&page=2", (Role.ADMINISTRATOR,)),
     restricted("/accounts/organisations/", (Role.ADMINISTRATOR,)),
+    restricted("/accounts/people/invite/", (Role.ADMINISTRATOR,)),
+    restricted("/accounts/people/invite/", (Role.ADMINISTRATOR,), method="post", ok=400),
+    # The invitation link: anyone (a wrong or used link says it does not work).
+    Access("/accounts/invite/MQ/wrong-token/", {"anonymous": 200, "signed_in": 200}),
+    Access("/accounts/invite/done/", {"anonymous": 200, "signed_in": 200}),
     restricted("/accounts/audit/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/audit/?action=login&since=2026-01-01", (Role.ADMINISTRATOR,)),
     # Sign-in page: anyone; signed-in people are sent on to their account.

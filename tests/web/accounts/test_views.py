@@ -105,8 +105,8 @@ def test_audit_log_tells_the_system_from_people_not_signed_in():
     audit(None, "export", reason="nightly job")
     Client().post("/accounts/login/", {"username": "nobody", "password": "x"})
     page = admin_client().get("/accounts/audit/").content.decode()
-    assert "<td>System</td>" in page
-    assert "<td>Not signed in</td>" in page
+    assert '<td data-label="Who">System</td>' in page
+    assert '<td data-label="Who">Not signed in</td>' in page
 
 
 # Change your password -------------------------------------------------------------------------
@@ -190,10 +190,11 @@ def test_audit_log_shows_roles_actions_and_record_types_by_their_labels():
     audit(member.user, "login_failed", role="")
     page = admin_client().get("/accounts/audit/").content.decode()
     row = page[page.index("direct care") - 600:page.index("direct care")]
-    assert "<td>Link worker</td>" in row and "link_worker" not in row
-    assert '<td data-action="update">Changed</td>' in row
-    assert "<td>Organisation " in row and "accounts.organisation" not in row
-    assert '<td data-action="login_failed">Sign-in failed</td>' in page
+    assert '<td data-label="As">Link worker</td>' in row and "link_worker" not in row
+    assert '<td data-label="Action" data-action="update">Changed</td>' in row
+    assert '<td data-label="Record">Organisation ' in row
+    assert "accounts.organisation" not in row
+    assert 'data-action="login_failed">Sign-in failed</td>' in page
     assert '<option value="login">Signed in</option>' in page  # the filter speaks labels too
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import sso, views, views_people, views_two_factor
+from . import sso, views, views_invite, views_people, views_two_factor
 
 app_name = "accounts"
 
@@ -17,7 +17,11 @@ urlpatterns = [
     path("password/changed/", views.PasswordChangedView.as_view(), name="password-changed"),
     path("audit/", views.audit_log, name="audit"),
     path("people/", views_people.people, name="people"),
+    path("people/invite/", views_invite.invite, name="invite"),
     path("people/<int:pk>/", views_people.person, name="person"),
     path("people/<int:pk>/two-factor/reset/", views_two_factor.reset, name="two-factor-reset"),
     path("organisations/", views_people.organisations, name="organisations"),
+    path("invite/done/", views_invite.invite_done, name="invite-done"),
+    path("invite/<uidb64>/<token>/", views_invite.AcceptInviteView.as_view(),
+         name="invite-accept"),
 ]

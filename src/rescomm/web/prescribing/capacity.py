@@ -200,8 +200,10 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
     names = dict(LocalAuthority.objects.filter(code__in=areas).values_list("code", "name"))
     labels = [names.get(area, area or "Not known") for area in areas]
 
+    needs = [need_label(code) for code in NEED_CODES]
     demand_rows = [
-        {"area": row["label"], "counts": row["counts"], "total": row["total"]}
+        {"area": row["label"], "counts": row["counts"], "total": row["total"],
+         "cells": list(zip(needs, row["counts"], strict=True))}
         for row in disclosure.grid(
             labels, [[need_counts[a].get(code, 0) for code in NEED_CODES] for a in areas])]
     supply_rows = []  # onward referrals: waiting, accepted, declined (one suppressed row)
@@ -226,7 +228,7 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
             "places_per_week": weekly, "free_places": free_total,
             "queued": disclosure.small(queued), "median_days_to_accept": median,
         })
-    return {"needs": [need_label(code) for code in NEED_CODES], "demand": demand_rows,
+    return {"needs": needs, "demand": demand_rows,
             "demand_note": disclosure.grid_note(demand_rows),
             "supply": supply_rows,
             "supply_note": disclosure.note(
