@@ -27,8 +27,7 @@ def _neighbour_data(data: str | None) -> pd.DataFrame:
     from pathlib import Path
 
     from rescomm.data import IndicatorFileError, load_indicators, read_indicators
-    from rescomm.measure import IndexDataError
-    from rescomm.measure._data import read_table
+    from rescomm.measure import IndexDataError, read_table
 
     try:
         if data is None:

@@ -40,10 +40,11 @@ class IndexCommandError(click.ClickException):
 
 def _message(exc: Exception) -> str:
     """An engine error as one line; a file in the wrong encoding is pointed at ``--encoding``."""
-    from rescomm.data._encoding import FIX
+    from rescomm.data import ENCODING_ADVICE
 
-    return str(exc).replace(FIX, "save it as UTF-8, or give its encoding with --encoding "
-                                 "(e.g. --encoding cp1252 for a CSV saved by Excel on Windows)")
+    return str(exc).replace(ENCODING_ADVICE,
+                            "save it as UTF-8, or give its encoding with --encoding "
+                            "(e.g. --encoding cp1252 for a CSV saved by Excel on Windows)")
 
 
 def data_table(data: str | Path | None) -> str | Path | pd.DataFrame | None:
@@ -54,8 +55,7 @@ def data_table(data: str | Path | None) -> str | Path | pd.DataFrame | None:
     if Path(data).is_dir():
         raise IndexCommandError(f"--encoding {encoding}: for a data file; the official files "
                                 f"in {data} are read as published (UTF-8)")
-    from rescomm.measure import IndexDataError
-    from rescomm.measure._data import read_table
+    from rescomm.measure import IndexDataError, read_table
 
     try:
         return read_table(data, encoding=encoding)
@@ -182,8 +182,7 @@ UNCERTAINTY_COLUMNS = {"p05_rank": "{node}_rank_p05", "median_rank": "{node}_ran
 def _load_alternatives(path: str | None) -> dict[str, Any] | None:
     if path is None:
         return None
-    from rescomm.measure import IndexSpecError
-    from rescomm.measure._spec import parse_yaml, read_spec_text
+    from rescomm.measure import IndexSpecError, parse_yaml, read_spec_text
 
     try:
         value, _ = parse_yaml(read_spec_text(Path(path), what="file"), name=Path(path).name)
@@ -307,7 +306,7 @@ def build_command(framework: str, data: str | None, areas: str | None, out: str,
     click.echo(f"wrote {len(selected)} areas x {len(selected.columns)} columns to {out} "
                f"({result.spec.id} {result.spec.version})", err=True)
     if report:
-        from rescomm.measure._report import write_report
+        from rescomm.measure import write_report
 
         _measure_call(write_report, result, report, uncertainty=u,
                       boundaries=boundaries or "bundled")
@@ -336,7 +335,7 @@ def sensitivity_command(framework: str, data: str, base: int, seed: int | None,
                         area: str | None, out: str | None) -> None:
     """Sobol first-order (S1) and total (ST) effects of the weights and step alternatives on
     the ranks, with 95% bootstrap intervals (Saltelli design, SALib)."""
-    from rescomm.measure._sensitivity import design_size
+    from rescomm.measure import design_size
 
     if out:
         _check_out(out, "--out", (".csv",))

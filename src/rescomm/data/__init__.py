@@ -29,7 +29,7 @@ _SUBMODULE_NAMES = {
         "load_boundaries_table", "load_imd", "load_lsoa11_lookup", "load_lsoa11_lsoa21_lookup",
         "load_lsoa21_lookup", "load_population", "load_postcodes", "manifest",
     ],
-    "_encoding": ["FileEncodingError", "find_encoding_error", "read_text_file"],
+    "_encoding": ["ENCODING_ADVICE", "FileEncodingError", "find_encoding_error", "read_text_file"],
     "_errors": [
         "AssetCoordinateError", "AssetFileError", "DataFileMissingError", "IndicatorFileError",
         "OpeningHoursError", "OpeningHoursWarning",

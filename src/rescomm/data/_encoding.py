@@ -17,6 +17,8 @@ _CHUNK = 1 << 20
 #: What the message tells people to do, unless the caller says otherwise.
 FIX = ("save it as UTF-8, or give the encoding it was saved in (e.g. cp1252, which Excel uses "
        "for CSV on Windows)")
+#: The same advice under its public name, for callers that word it for their own users.
+ENCODING_ADVICE = FIX
 
 
 class FileEncodingError(ValueError):

@@ -283,7 +283,7 @@ def _sal_item(sal_id) -> dict:
 def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float]:
     """BNG easting and northing of a postcode's centre, or :class:`BadParameter`."""
     from rescomm.geo import GeoError, lookup_postcode
-    from rescomm.web.areas.postcodes import api_message
+    from rescomm.web.areas.public import api_message
 
     try:
         record = lookup_postcode(postcode)

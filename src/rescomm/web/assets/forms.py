@@ -55,7 +55,7 @@ class AssetSearchForm(forms.Form):
 
     def clean_postcode(self) -> str:
         from rescomm.geo import GeoError, lookup_postcode
-        from rescomm.web.areas.postcodes import problem_of
+        from rescomm.web.areas.public import problem_of
 
         value = self.cleaned_data["postcode"].strip()
         if not value:

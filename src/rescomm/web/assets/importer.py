@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
-from rescomm.web.accounts.audit import audit
+from rescomm.web.accounts.public import audit
 from rescomm.web.core.batches import chunked
 
 from . import documents

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from rescomm.web.accounts.audit import audit
+from rescomm.web.accounts.public import audit
 
 from . import documents, notify
 from .models import (
@@ -215,7 +215,7 @@ def report_problem(service: Service, *, kind: str, details: str, email: str = ""
                    request: HttpRequest | None = None) -> ProblemReport:
     """Save a public problem report about a published asset (audited, no personal data kept in
     the audit event)."""
-    from rescomm.web.accounts.audit import client_ip
+    from rescomm.web.accounts.public import client_ip
 
     with transaction.atomic():
         report = ProblemReport.objects.create(
@@ -229,8 +229,7 @@ def report_problem(service: Service, *, kind: str, details: str, email: str = ""
 
 def moderator_emails() -> list[str]:
     """E-mail addresses of active moderators (the accounts app's memberships)."""
-    from rescomm.web.accounts.models import Membership
-    from rescomm.web.accounts.roles import Role
+    from rescomm.web.accounts.public import Membership, Role
 
     return sorted(set(
         Membership.objects.filter(role=Role.MODERATOR, active=True, user__is_active=True)
@@ -376,7 +375,7 @@ SUGGESTIBLE = ("name", "description", "category", "asset_kind", "capitals", "nee
 def suggest(*, proposed: dict, service: Service | None = None, note: str = "",
             submitter_email: str = "", request: HttpRequest | None = None):
     """Save a suggested new asset (``service`` None) or edit, pending moderation; audited."""
-    from rescomm.web.accounts.audit import client_ip
+    from rescomm.web.accounts.public import client_ip
 
     from .models import Suggestion
 

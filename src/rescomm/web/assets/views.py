@@ -20,10 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rescomm.web.accounts import throttle
-from rescomm.web.accounts.audit import client_ip
-from rescomm.web.accounts.permissions import role_required
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import Role, client_ip, role_required, take_report, take_suggestion
 from rescomm.web.core.maptiles import tile_layer
 
 from . import opening, public, services
@@ -214,7 +211,7 @@ def report_problem(request: HttpRequest, asset_id) -> HttpResponse:
     if not form.is_valid():
         return render(request, "assets/detail.html", {**_detail_context(service), "form": form},
                       status=400)
-    wait = throttle.take_report(client_ip(request))
+    wait = take_report(client_ip(request))
     if wait is not None:
         form.add_error(None, "You have sent several reports in the last hour. Please try "
                              "again later.")
@@ -299,7 +296,7 @@ def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
     status, wait = 200, None
     if request.method == "POST":
         if form.is_valid():
-            wait = throttle.take_suggestion(client_ip(request))
+            wait = take_suggestion(client_ip(request))
             if wait is not None:
                 form.add_error(None, "You have sent several suggestions in the last hour. "
                                      "Please try again later.")

@@ -456,7 +456,7 @@ def publish(
             stage=f"{spec.id}: contributions",
             say=say,
         )
-        from rescomm.web.accounts.audit import audit
+        from rescomm.web.accounts.public import audit
 
         audit(
             None,

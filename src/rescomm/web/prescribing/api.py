@@ -14,9 +14,8 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from rescomm.data._needs import need_label
-from rescomm.web.accounts.permissions import RoleAuth
-from rescomm.web.accounts.roles import Role
+from rescomm.data import need_label
+from rescomm.web.accounts.public import Role, RoleAuth
 from rescomm.web.core.errors import ApiError
 from rescomm.web.core.schemas import errors
 

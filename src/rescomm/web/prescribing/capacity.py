@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from rescomm.data._needs import NEED_CODES, need_label
+from rescomm.data import NEED_CODES, need_label
 
 from . import disclosure
 from .models import CapacityMode, OnwardReferral, ServiceCapacity
@@ -184,7 +184,7 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
     when 5 or more were accepted). ``demand_note`` and ``supply_note`` explain the hidden
     counts of each table.
     """
-    from rescomm.web.areas.models import LocalAuthority
+    from rescomm.web.areas.public import local_authority_names
 
     open_referrals = referrals.exclude(status__in=[Status.DECLINED, Status.CLOSED])
     need_counts: dict[str, Counter] = defaultdict(Counter)
@@ -197,7 +197,7 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
         accepted=Count("pk", filter=Q(status=OnwardReferral.Status.ACCEPTED)),
         declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))}
     areas = sorted(set(need_counts) | set(sent))
-    names = dict(LocalAuthority.objects.filter(code__in=areas).values_list("code", "name"))
+    names = local_authority_names(areas)
     labels = [names.get(area, area or "Not known") for area in areas]
 
     needs = [need_label(code) for code in NEED_CODES]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from rescomm.web.accounts.permissions import roles_of
+from rescomm.web.accounts.public import roles_of
 
 from .views import HOME_FOR_ROLE
 

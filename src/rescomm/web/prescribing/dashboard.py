@@ -18,7 +18,7 @@ from collections import Counter
 from django.db.models import Count
 
 from rescomm import stats
-from rescomm.data._needs import NEED_CODES, need_label
+from rescomm.data import NEED_CODES, need_label
 
 from . import disclosure, trends
 from .models import Instrument, OutcomeMeasure, Referral, Timepoint

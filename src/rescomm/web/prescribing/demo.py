@@ -18,11 +18,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from rescomm.data._nhs_number import nhs_check_digit
-from rescomm.web.accounts.demo import DemoAccountsRefused
-from rescomm.web.accounts.demo_policy import demo_accounts_allowed
-from rescomm.web.accounts.models import Organisation, User
-from rescomm.web.accounts.roles import OrganisationKind
+from rescomm.data import nhs_check_digit
+from rescomm.web.accounts.public import (
+    DemoAccountsRefused,
+    Organisation,
+    OrganisationKind,
+    User,
+    demo_accounts_allowed,
+)
 
 from . import services
 from .models import Referral, ServiceCapacity

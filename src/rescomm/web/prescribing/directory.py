@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from rescomm.web.accounts.audit import audit
-from rescomm.web.accounts.models import Organisation
-from rescomm.web.accounts.roles import OrganisationKind
+from rescomm.web.accounts.public import Organisation, OrganisationKind, audit
 
 from .errors import ReferralInvalid
 from .models import DirectoryLink

@@ -78,12 +78,12 @@ def opener(request) -> Callable[[int | None, int], bool]:
     """``can_open`` for :func:`notices`: the rule of ``services.readable_referrals`` (the
     referrals you made, as a referrer; those of the schemes where you are a link worker),
     decided from the memberships the permission check already read (no query)."""
-    from rescomm.web.accounts.roles import Role
+    from rescomm.web.accounts.public import Role
 
     user = request.user
     rows = getattr(request, "memberships", None)
     if rows is None:
-        from rescomm.web.accounts.models import Membership
+        from rescomm.web.accounts.public import Membership
 
         rows = list(Membership.objects.filter(user=user, active=True)
                     .values_list("role", "organisation_id", "profession"))

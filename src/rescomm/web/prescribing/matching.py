@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from rescomm.data._needs import need_label
+from rescomm.data import need_label
 
 #: How far to look by default (metres): the bounding box prefilter, then the exact distance.
 DEFAULT_RADIUS_M = 5_000

@@ -142,7 +142,7 @@ class Referral(models.Model):
     @property
     def referrer_profession_label(self) -> str:
         """The referrer's profession in plain words ("Self-referral" for a self-referral)."""
-        from rescomm.web.accounts.roles import profession_label
+        from rescomm.web.accounts.public import profession_label
 
         return profession_label(self.referrer_profession)
 

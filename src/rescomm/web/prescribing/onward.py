@@ -15,10 +15,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rescomm.web.accounts.audit import audit
-from rescomm.web.accounts.models import Organisation
-from rescomm.web.accounts.permissions import organisations_for
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import Organisation, Role, audit, organisations_for
 
 from .errors import CapacityFull, ReferralInvalid
 from .models import OnwardReferral, Referral, ServiceCapacity

@@ -19,13 +19,22 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rescomm.data._needs import UnknownNeedError, need_label, validate_needs
-from rescomm.data._nhs_number import InvalidNhsNumberError, validate_nhs_number
+from rescomm.data import (
+    InvalidNhsNumberError,
+    UnknownNeedError,
+    need_label,
+    validate_needs,
+    validate_nhs_number,
+)
 from rescomm.data.codes import event_code, load_code_list
-from rescomm.web.accounts.audit import audit
-from rescomm.web.accounts.models import Membership, Organisation, User
-from rescomm.web.accounts.permissions import organisations_for
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import (
+    Membership,
+    Organisation,
+    Role,
+    User,
+    audit,
+    organisations_for,
+)
 
 from . import lookups, pathway
 from .contact import contact_route
@@ -217,7 +226,7 @@ def resolve_postcode(text: str) -> tuple[str, str, int | None, str]:
         With the message for the form field.
     """
     from rescomm import geo
-    from rescomm.web.areas.postcodes import terminated_when
+    from rescomm.web.areas.public import terminated_when
 
     try:
         record = geo.lookup_postcode(text)

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from rescomm import stats
-from rescomm.web.accounts.roles import Profession
+from rescomm.web.accounts.public import Profession
 
 from . import disclosure
 from .charts import Pair, verdict

@@ -14,10 +14,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rescomm.data._needs import NEED_LABELS, need_label
-from rescomm.web.accounts.models import Organisation, User
-from rescomm.web.accounts.permissions import organisations_for, role_required, roles_of
-from rescomm.web.accounts.roles import OrganisationKind, Role
+from rescomm.data import NEED_LABELS, need_label
+from rescomm.web.accounts.public import (
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    organisations_for,
+    role_required,
+    roles_of,
+)
 
 from . import pathway, services
 from .models import (

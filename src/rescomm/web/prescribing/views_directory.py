@@ -10,9 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from rescomm.web.accounts.models import Organisation
-from rescomm.web.accounts.permissions import role_required
-from rescomm.web.accounts.roles import OrganisationKind, Role
+from rescomm.web.accounts.public import Organisation, OrganisationKind, Role, role_required
 
 from . import directory
 from .errors import ReferralInvalid

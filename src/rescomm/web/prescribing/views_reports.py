@@ -13,8 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rescomm.web.accounts.permissions import role_required, roles_of
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import Role, role_required, roles_of
 
 from . import services
 from .models import Referral
