@@ -14,6 +14,7 @@ Everything public is listed in ``__all__``; implementation lives in private modu
 ``_locator``              :class:`LsoaLocator` (point in LSOA)
 ``_points``               :class:`PointIndex` (nearest / within radius)
 ``_gazetteer``            :class:`Gazetteer` (place names: wards, MSOAs, local authorities)
+``_basemap``              :class:`BaseMap` (offline base map: outlines and place names)
 ``_arrow``                thin adaptor over pyarrow's string kernels
 ========================  ==============================================================
 
@@ -21,6 +22,7 @@ See ``docs/geo.md`` for the methods, data sources and caveats.
 """
 
 from ._areas import AreaHierarchy
+from ._basemap import BaseMap, BaseMapArea, BaseMapLabel, BaseMapView, Detail, level_of_detail
 from ._boundaries import BOUNDARY_PRODUCTS, read_boundaries
 from ._bridge import lsoa11_to_lsoa21, lsoa21_to_lsoa11
 from ._crs import BNG, WGS84, bng_to_wgs84, wgs84_to_bng
@@ -47,6 +49,11 @@ __all__ = [
     "WGS84",
     "AreaCodeError",
     "AreaHierarchy",
+    "BaseMap",
+    "BaseMapArea",
+    "BaseMapLabel",
+    "BaseMapView",
+    "Detail",
     "Gazetteer",
     "GeoError",
     "InvalidPostcodeError",
@@ -59,6 +66,7 @@ __all__ = [
     "TerminatedPostcodeError",
     "UnknownPostcodeError",
     "bng_to_wgs84",
+    "level_of_detail",
     "lookup_postcode",
     "lookup_postcodes",
     "lsoa11_to_lsoa21",
