@@ -3,8 +3,13 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PYTEST_ARGS ?=
+# Every pip install here takes the exact versions in constraints.txt (`make lock` refreshes it),
+# and so does the isolated build of rescomm itself (setuptools, wheel: pip's --build-constraint,
+# so pip is brought to its pinned version first): a new release cannot break a fresh clone.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet -c constraints.txt
+PIP_BUILD   := $(PIP_INSTALL) --build-constraint constraints.txt
 
-.PHONY: demo test setup setup-dev assets browser lint check-imports pytest bench clean help
+.PHONY: demo test setup setup-dev assets browser lint check-imports pytest bench lock clean help
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -16,14 +21,15 @@ test: setup-dev browser lint pytest  ## Set up and run the whole test suite (lin
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) pip
+	$(PIP_BUILD) -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[dev,geopackage]'
+$(VENV)/.installed-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) pip
+	$(PIP_BUILD) -e '.[dev,geopackage]'
 	touch $@ $(VENV)/.installed
 
 node_modules/.installed: package.json package-lock.json
@@ -51,6 +57,11 @@ pytest:
 
 bench: setup-dev  ## Run the benchmarks (figures printed next to a same-run baseline)
 	$(BIN)/python benchmarks/run_all.py
+
+lock: | $(BIN)/python  ## Pin the installed dependency tree in constraints.txt (docs: README, "Dependencies")
+	$(BIN)/python -m pip install --quiet -e '.[dev,geopackage]'
+	$(BIN)/python scripts/lock.py
+	touch $(VENV)/.installed-dev $(VENV)/.installed
 
 clean:  ## Remove the virtual environment, node_modules and the demo database
 	rm -rf $(VENV) node_modules var

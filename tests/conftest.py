@@ -9,10 +9,18 @@ ones.
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from tests.reference_data import check_marker
 
 #: Local authorities loaded into the test database: Halton (small) and Liverpool (has L1 8JQ).
 TEST_LADS = ("E06000006", "E08000012")
+
+
+def pytest_runtest_setup(item):
+    """``@requires(...)`` (tests/reference_data.py): skip, or in CI fail, when data is missing."""
+    check_marker(item)
 
 
 @pytest.fixture(autouse=True)
@@ -47,3 +55,14 @@ def demo_data(transactional_db):
 
     if not Lsoa21.objects.exists():
         load_demo(lads=TEST_LADS, force=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """``RESCOMM_SKIP_BROWSER=1`` skips every test marked ``browser`` (whether or not Chromium
+    is installed), so the rest of the suite runs on a machine without a browser."""
+    if os.environ.get("RESCOMM_SKIP_BROWSER") != "1":
+        return
+    skip = pytest.mark.skip(reason="browser test skipped: RESCOMM_SKIP_BROWSER=1")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -294,3 +294,25 @@ def test_a_script_gives_the_password_on_standard_input_once():
                                input="another long pass phrase\n")
     assert reset.stdout == "robin: password changed\n"
     assert User.objects.get(username="robin").check_password("another long pass phrase")
+
+
+def test_users_reset_2fa_removes_the_app_and_recovery_codes_audited():
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from rescomm.web.accounts.models import AuditEvent
+
+    user = make_user("alex")
+    TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    result = run(users, "reset-2fa", "alex", "--reason", "lost phone")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "alex: two-factor sign-in reset\n"
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert not StaticDevice.objects.filter(user=user).exists()
+    event = AuditEvent.objects.get(action="two_factor_reset")
+    assert event.actor is None
+    assert event.reason == "command line: rescomm users reset-2fa: lost phone"
+    again = run(users, "reset-2fa", "alex")
+    assert again.stdout == "alex: had no authenticator app or recovery codes; nothing to reset\n"
+    assert run(users, "reset-2fa", "nobody").exit_code == 2

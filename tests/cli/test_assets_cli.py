@@ -9,12 +9,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from tests.reference_data import requires, shared_data_dir
 
 from rescomm.cli.assets import assets
 
-SHARED_ASSETS = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "assets"
+SHARED_ASSETS = shared_data_dir() / "assets"
 NORTH_LINCS = SHARED_ASSETS / "oruk_services_north_lincolnshire_2024-12.json.gz"
 BRISTOL = SHARED_ASSETS / "oruk_services_bristol_2024-12.json.gz"
+needs_oruk_exports = requires("assets/oruk_services_north_lincolnshire_2024-12.json.gz",
+                              "assets/oruk_services_bristol_2024-12.json.gz")
 
 
 def run(*args):
@@ -98,7 +101,7 @@ def test_import_an_oruk_page_of_services(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not NORTH_LINCS.exists(), reason="../shared/data/assets is not available")
+@needs_oruk_exports
 @pytest.mark.parametrize(("path", "problems"), [(NORTH_LINCS, 1), (BRISTOL, 9)])
 def test_real_oruk_exports_with_bad_records_are_refused_whole(tmp_path, path, problems):
     """The real North Lincolnshire and Bristol exports hold a few invalid records (an e-mail
@@ -116,7 +119,7 @@ def test_real_oruk_exports_with_bad_records_are_refused_whole(tmp_path, path, pr
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not NORTH_LINCS.exists(), reason="../shared/data/assets is not available")
+@needs_oruk_exports
 @pytest.mark.parametrize(("path", "services", "problems"),
                          [(NORTH_LINCS, 738, 1), (BRISTOL, 819, 9)])
 def test_skip_invalid_imports_the_valid_records_of_real_exports_and_reports_the_rest(
@@ -291,3 +294,90 @@ def test_documents_check_finds_stale_ones_and_the_default_builds_missing_ones(tm
     assert run("documents", "--check").exit_code == 0
     both = run("documents", "--check", "--rebuild")
     assert both.exit_code == 2 and "not both" in both.output
+
+
+def write_cp1252_csv(path: Path) -> Path:
+    write_csv(path, [{**ROW, "name": "Café in the Park"}])
+    path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252"))
+    return path
+
+
+@pytest.mark.django_db
+def test_a_csv_that_is_not_utf8_is_one_line_naming_the_line_and_the_fix(tmp_path):
+    from rescomm.web.assets.models import Service
+
+    result = run("import", write_cp1252_csv(tmp_path / "excel.csv"))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert ("excel.csv is not UTF-8 text (line 2: byte 0xe9 at offset" in result.output
+            and "--encoding cp1252" in result.output)
+    assert not Service.objects.filter(source_id="csv:1").exists()
+
+
+@pytest.mark.django_db
+def test_encoding_reads_a_csv_saved_by_excel(tmp_path):
+    from rescomm.web.assets.models import Service
+
+    result = run("import", "--encoding", "cp1252", write_cp1252_csv(tmp_path / "excel.csv"))
+    assert result.exit_code == 0, result.output
+    assert Service.objects.get(source_id="csv:1").name == "Café in the Park"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ((), "bad.json is not UTF-8 text (line 1: byte 0xe9 at offset 19); save it as UTF-8 "
+         "(JSON is always UTF-8)"),
+    (("--encoding", "cp1252"), "bad.json: JSON is always UTF-8; the encoding is for CSV files"),
+    (("--encoding", "klingon"), "--encoding klingon: not an encoding Python knows"),
+])
+@pytest.mark.django_db
+def test_json_must_be_utf8_and_an_unknown_encoding_is_named(tmp_path, args, message):
+    path = tmp_path / "bad.json"
+    path.write_bytes('[{"source_id": "Caf\xe9"}]'.encode("cp1252"))
+    result = run("import", *args, path)
+    assert result.exit_code == 2
+    assert message in result.output and result.output.count("\n") == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("suffix", [".json", ".csv"])
+def test_a_failed_export_leaves_no_partial_file_and_keeps_the_previous_one(
+        tmp_path, monkeypatch, suffix):
+    """Regression: a crash half way left a header-only CSV behind. The export writes a
+    temporary file and renames it only when complete."""
+    from django.db import DatabaseError
+
+    from rescomm.web.assets import documents, export
+
+    run("import", write_csv(tmp_path / "in.csv", [ROW, {**ROW, "source_id": "csv:2"}]))
+    out = tmp_path / f"export{suffix}"
+    out.write_text("previous export\n", encoding="utf-8")
+    calls = []
+
+    def fail_on_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise DatabaseError("disk I/O error")
+        return real(*args, **kwargs)
+
+    if suffix == ".csv":
+        real = export.csv_row
+        monkeypatch.setattr(export, "csv_row", fail_on_second)
+    else:  # documents are stored; make every one missing so that each is built (and fails)
+        from rescomm.web.assets.models import Service
+
+        Service.objects.update(oruk_document="")
+        real = documents.dumps
+        monkeypatch.setattr(documents, "dumps", fail_on_second)
+    result = run("export", "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == (f"rescomm: error: could not read the assets from the "
+                                     f"database (disk I/O error); {out} was not written")
+    assert out.read_text(encoding="utf-8") == "previous export\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["export" + suffix, "in.csv"]
+
+
+def test_export_into_a_missing_folder_is_one_clear_line(tmp_path):
+    result = run("export", "--out", tmp_path / "nowhere" / "assets.csv")
+    assert result.exit_code == 2
+    assert "folder" in result.stderr and "does not exist" in result.stderr
+    assert not (tmp_path / "nowhere").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -58,6 +59,55 @@ def test_unsupported_database_url_is_refused_with_the_fix():
     assert result.exit_code == 2
     assert "database URL scheme 'mysql' is not supported" in result.output
     assert "postgres://USER@HOST:PORT/NAME" in result.output
+
+
+def _rescomm(*args: str, home, database_url: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "RESCOMM_HOME": str(home), "DJANGO_SETTINGS_MODULE":
+           "rescomm.web.settings.dev", "PYTHONPATH": os.pathsep.join(sys.path)}
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return subprocess.run([sys.executable, "-m", "rescomm", *args], capture_output=True,
+                          text=True, env=env, timeout=300, check=False)
+
+
+@pytest.mark.parametrize("command", [["load-demo"], ["serve", "--port", "1"], ["users", "list"],
+                                     ["referrals", "escalate"]])
+def test_commands_on_a_database_that_was_never_migrated_say_run_migrate_first(tmp_path,
+                                                                              command):
+    proc = _rescomm(*command, home=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1, proc.stderr
+    assert "is not set up for this version of rescomm" in proc.stderr
+    assert "run `rescomm migrate` first" in proc.stderr
+    assert "no such table" not in proc.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="needs PostgreSQL (DATABASE_URL)")
+def test_load_demo_on_an_empty_postgresql_database_says_run_migrate_first(tmp_path):
+    import psycopg
+
+    base = os.environ["DATABASE_URL"].rsplit("/", 1)[0]
+    name = f"rescomm_unmigrated_{os.getpid()}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f"DROP DATABASE IF EXISTS {name}")
+        admin.execute(f"CREATE DATABASE {name}")
+        try:
+            proc = _rescomm("load-demo", home=tmp_path, database_url=f"{base}/{name}")
+        finally:
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    assert proc.returncode == 2
+    assert f"the database {name} is not set up" in proc.stderr
+    assert "run `rescomm migrate` first" in proc.stderr and proc.stderr.count("\n") == 1
+
+
+def test_a_database_that_cannot_be_reached_is_one_line(tmp_path):
+    proc = _rescomm("users", "list", home=tmp_path,
+                    database_url="postgres://nobody@127.0.0.1:1/nothing")
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("rescomm: error: cannot use the database: ")
+    assert proc.stderr.count("\n") == 1
 
 
 # --------------------------------------------------------------------------- geo lookup

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import click
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from tests.reference_data import reference_file
 
 from rescomm.cli.index import index
-
-SHARED = Path(os.environ.get("RESCOMM_SHARED",
-                             Path(__file__).resolve().parents[3] / "shared")) / "data"
-IOD2019 = SHARED / "deprivation" / "iod2019_lsoa11_england.csv.gz"
 
 
 def _run(*args: str) -> click.testing.Result:
@@ -24,9 +20,7 @@ def _run(*args: str) -> click.testing.Result:
 
 @pytest.fixture(scope="module")
 def iod2019_csv() -> Path:
-    if not IOD2019.is_file():
-        pytest.skip("shared IoD2019 file not available")
-    return IOD2019
+    return reference_file("deprivation/iod2019_lsoa11_england.csv.gz")
 
 
 @pytest.fixture
@@ -176,3 +170,72 @@ def test_a_user_yaml_framework_with_a_bad_key_names_the_line(small_imd, tmp_path
     result = _run("build", "-f", str(spec), "-d", str(small_imd), "-o", str(tmp_path / "o.csv"))
     assert result.exit_code == 2
     assert "mine.yaml:5: indicators[0].direction: must be 1 or -1" in result.output
+
+
+def _bomb(tmp_path: Path, name: str, top: str = "") -> Path:
+    """Nine nested YAML aliases of nine (387 million values once expanded)."""
+    lines = [f"{top}x0: &x0 [" + ", ".join(['"lol"'] * 9) + "]"]
+    lines += [f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_framework_of_expanding_yaml_aliases_is_refused_in_one_line(small_imd, tmp_path):
+    spec = _bomb(tmp_path, "bomb.yaml")
+    out = tmp_path / "o.csv"
+    result = _run("build", "-f", str(spec), "-d", str(small_imd), "-o", str(out))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert "bomb.yaml: line " in result.output and "more than 50,000 values" in result.output
+    assert not out.exists()
+
+
+def test_alternatives_of_expanding_yaml_aliases_are_refused_in_one_line(small_imd, tmp_path):
+    alts = _bomb(tmp_path, "alts.yaml")
+    result = _run("build", "-f", "imd2019", "-d", str(small_imd), "-o", str(tmp_path / "o.csv"),
+                  "--uncertainty", "5", "--alternatives", str(alts))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert f"--alternatives {alts}: alts.yaml: line " in result.output
+
+
+def test_a_framework_file_that_is_not_utf8_is_one_line(small_imd, tmp_path):
+    spec = tmp_path / "cp1252.yaml"
+    spec.write_bytes("spec_version: 1\nid: mine\nname: Caf\xe9\n".encode("cp1252"))
+    result = _run("build", "-f", str(spec), "-d", str(small_imd), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert ("cp1252.yaml is not UTF-8 text (line 3: byte 0xe9 at offset 34); save it as UTF-8"
+            in result.output)
+
+
+def _cp1252_table(small_imd: Path, tmp_path: Path) -> Path:
+    table = pd.read_csv(small_imd)
+    table["note"] = ""
+    table.loc[0, "note"] = "Café"
+    path = tmp_path / "excel.csv"
+    table.to_csv(path, index=False, encoding="cp1252")
+    return path
+
+
+def test_a_data_file_that_is_not_utf8_is_one_line_pointing_at_encoding(small_imd, tmp_path):
+    data = _cp1252_table(small_imd, tmp_path)
+    result = _run("build", "-f", "imd2019", "-d", str(data), "-o", str(tmp_path / "o.csv"))
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert "excel.csv is not UTF-8 text (line 2: byte 0xe9 at offset" in result.output
+    assert "--encoding cp1252" in result.output
+
+
+def test_encoding_reads_a_data_file_saved_by_excel(small_imd, tmp_path):
+    data = _cp1252_table(small_imd, tmp_path)
+    out = tmp_path / "o.csv"
+    result = _run("build", "-f", "imd2019", "-d", str(data), "--encoding", "cp1252", "-o",
+                  str(out))
+    assert result.exit_code == 0, result.output
+    assert len(pd.read_csv(out)) == len(pd.read_csv(small_imd))
+    unknown = _run("explain", "-f", "imd2019", "-d", str(data), "--encoding", "klingon",
+                   "--area", "E01006412")
+    assert unknown.exit_code == 2
+    assert "'klingon' is not an encoding Python knows" in unknown.output

@@ -46,7 +46,17 @@ def test_profile_prints_quadrant_assets_and_vulnerabilities():
     assert out.startswith(f"{AREA}  WARM")
     assert "quadrant: low wellbeing, low resilience" in out
     assert "Assets (" in out and "Vulnerabilities (" in out
-    assert "compared with: england (all 1601 areas in the build)" in out
+    assert ("compared with: all 1,601 areas in the build (Cheshire & Merseyside), "
+            "expected = mean, 95.0% level") in out.splitlines()
+
+
+def test_the_comparator_of_c_and_m_data_is_not_called_england():
+    result = _run("profile", "--framework", "warm", "--area", AREA, "--comparator", "england")
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "rescomm: error: comparator 'england' needs a build of all of England; this one holds "
+        "1,601 areas (Cheshire & Merseyside): use comparator 'all' to compare with every area "
+        "in the build")
 
 
 def test_profile_json_lists_every_indicator_with_a_status():

@@ -7,23 +7,21 @@ gzipped CSV, extracted folder). Nothing large is committed.
 
 from __future__ import annotations
 
-import os
 import zipfile
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.reference_data import reference_file
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``../shared/data`` next to the repository (or ``$RESCOMM_SHARED_DATA``); skip if absent."""
-    path = Path(os.environ.get("RESCOMM_SHARED_DATA", REPO.parent / "shared" / "data"))
-    if not (path / "README.md").is_file():
-        pytest.skip(f"shared open data not found at {path}")
-    return path
+    """``../shared/data`` next to the repository (or ``$RESCOMM_SHARED_DATA``); skip if absent,
+    fail in CI (``tests/reference_data.py``)."""
+    return reference_file("README.md").parent
 
 
 @pytest.fixture

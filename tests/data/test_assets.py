@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from tests.reference_data import reference_dir
 
 import rescomm.data as A
 from rescomm.data import load_lsoa21_lookup
@@ -24,9 +25,7 @@ CM = ("E06000006", "E06000007", "E06000049", "E06000050", "E08000011", "E0800001
 @pytest.fixture(scope="module")
 def shared_assets(shared_data: Path) -> Path:
     """``assets/`` of the shared open data (see ``conftest.shared_data``); skip if absent."""
-    if not (shared_data / "assets").is_dir():
-        pytest.skip(f"shared asset files not found in {shared_data}")
-    return shared_data / "assets"
+    return reference_dir("assets")
 
 
 # ----------------------------------------------------------------------------- bundled tables

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from tests.libraries_hacked_file import write_hours
+from tests.reference_data import reference_file
 
 import rescomm.data as A
 from rescomm.data import (
@@ -33,10 +34,7 @@ CM = tuple(A.CM_LOCAL_AUTHORITIES)
 
 @pytest.fixture(scope="module")
 def hours_file(shared_data: Path) -> Path:
-    path = shared_data / "assets" / "libraries_uk_librarieshacked_schema.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} not found")
-    return path
+    return reference_file("assets/libraries_uk_librarieshacked_schema.csv")
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.reference_data import reference_file
 
 from rescomm.data import load_postcodes
 
@@ -16,11 +16,9 @@ REPO = HERE.parents[1]
 
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    """``../shared/data`` next to the repository (or ``$RESCOMM_SHARED_DATA``); skip if absent."""
-    path = Path(os.environ.get("RESCOMM_SHARED_DATA", REPO.parent / "shared" / "data"))
-    if not (path / "README.md").is_file():
-        pytest.skip(f"shared open data not found at {path}")
-    return path
+    """``../shared/data`` next to the repository (or ``$RESCOMM_SHARED_DATA``); skip if absent,
+    fail in CI (``tests/reference_data.py``)."""
+    return reference_file("README.md").parent
 
 
 @pytest.fixture(scope="session")

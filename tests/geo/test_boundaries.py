@@ -8,6 +8,7 @@ import sys
 import numpy as np
 import pytest
 import shapely
+from tests.reference_data import require_module
 
 from rescomm.data import DataFileMissingError
 from rescomm.geo import (
@@ -110,7 +111,7 @@ def test_bng_geojson_without_a_crs_member_is_refused_with_a_hint(tmp_path, bundl
 
 
 def test_geopackage_in_bng_as_published_by_ons(tmp_path, bundled_bng):
-    pyogrio = pytest.importorskip("pyogrio")
+    pyogrio = require_module("pyogrio")
     codes, names, geoms = bundled_bng
     path = tmp_path / "LSOA_2021_EW_BFC.gpkg"
     pyogrio.raw.write(
@@ -177,3 +178,16 @@ def test_the_shared_geojson_matches_the_bundle(shared_data, bundled_bng):
         shared_data / "geography/lsoa21_bsc_v4_cheshire_merseyside.geojson")
     assert codes.tolist() == bundled_bng[0].tolist()
     np.testing.assert_allclose(shapely.area(geoms), shapely.area(bundled_bng[2]), rtol=1e-6)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ('{"type": "FeatureCollection", "name": "Caf\xe9", "features": []}'.encode("cp1252"),
+     r"is not UTF-8 text \(line 1: byte 0xe9 at offset 42\); save it as UTF-8 \(GeoJSON"),
+    (b'{"type": "FeatureCollection", "features": [', r"is not valid JSON: Expecting value at "
+                                                    r"line 1, column 44"),
+])
+def test_a_geojson_that_is_not_utf8_or_not_json_is_one_line(tmp_path, content, message):
+    path = tmp_path / "lsoa.geojson"
+    path.write_bytes(content)
+    with pytest.raises(GeoError, match=message):
+        read_boundaries(path)

@@ -4,7 +4,6 @@ C&M coverage table, and validation against Groundswell road-network distances.""
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.stats import spearmanr
+from tests.reference_data import reference_file
 
 from rescomm.data import _assets as A
 from rescomm.data import load_boundaries_table, load_postcodes
@@ -28,10 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def network_distances() -> pd.DataFrame:
     """Groundswell LSOA road-network distances to green space (skip when shared data is absent)."""
-    root = Path(os.environ.get("RESCOMM_SHARED_DATA", REPO.parent / "shared" / "data"))
-    path = root / "indicators" / "lsoa_greenspace_network_distance_cheshire_merseyside.csv"
-    if not path.is_file():
-        pytest.skip(f"shared open data not found at {path}")
+    path = reference_file("indicators/lsoa_greenspace_network_distance_cheshire_merseyside.csv")
     # 4 LSOA 2021 codes appear twice (one row per 2011 parent); their values are averaged
     return pd.read_csv(path).groupby("LSOA21CD").mean(numeric_only=True)
 

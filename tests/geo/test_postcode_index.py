@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import rescomm.geo as geo
 from rescomm.data import DataFileMissingError, load_postcodes
 from rescomm.geo import (
     EXACT_LSOA21_METHODS,
@@ -89,6 +90,44 @@ def test_unknown_postcode_error_names_the_postcode_and_the_index():
         "PostcodeIndex.from_onspd(...)"
     )
     assert info.value.postcode == "ZZ9 9ZZ"
+    assert info.value.problem == (
+        "postcode 'ZZ9 9ZZ' is not in the postcode index (bundled Cheshire & Merseyside "
+        "postcodes, ONSPD Nov 2025)")
+    assert [h.action for h in info.value.hints] == ["check_postcode", "full_postcode_directory"]
+
+
+def test_each_front_end_words_the_hints_of_an_error_itself():
+    with pytest.raises(TerminatedPostcodeError) as info:
+        lookup_postcode("CH1 1AA")
+    exc = info.value
+    assert [h.action for h in exc.hints] == ["current_postcode", "allow_terminated"]
+    assert geo.hint_text(exc.problem, exc.hints,
+                         {"allow_terminated": "add --allow-terminated"}) == (
+        "postcode 'CH1 1AA' was terminated in June 2020 (202006) and is no longer in use; ask "
+        "for the current postcode, or add --allow-terminated")
+    assert geo.hint_text(exc.problem, exc.hints, {"allow_terminated": None}) == (
+        "postcode 'CH1 1AA' was terminated in June 2020 (202006) and is no longer in use; ask "
+        "for the current postcode")
+    assert geo.hint_text(exc.problem, exc.hints) == str(exc)
+
+
+def test_a_small_bundled_index_of_a_few_postcodes_finds_them_as_the_whole_one_does():
+    small = PostcodeIndex.bundled(only=["l18jq", "CH1 1AA", "nope", "ZZ9 9ZZ"])
+    assert len(small) == 2
+    assert small.get("L1 8JQ") == PostcodeIndex.bundled().get("L1 8JQ")
+    table = small.lookup(["L1 8JQ", "CH1 1AA", "nope", "ZZ9 9ZZ"])
+    assert table["status"].tolist() == ["ok", "terminated", "invalid", "unknown"]
+    assert len(PostcodeIndex.bundled(only=[])) == 0
+    # every field as the whole index gives it, on a sample from each local authority and the
+    # postcodes whose LSOA 2021 is missing (own-LA fallback) or terminated
+    whole = PostcodeIndex.bundled()
+    table = whole.table
+    sample = (table.sample(400, random_state=1)["postcode"].astype(str).tolist()
+              + table.groupby("lad_code", observed=True).head(2)["postcode"].astype(str).tolist()
+              + ["CH41 1EL", "CH1 1AA"])
+    pd.testing.assert_frame_equal(PostcodeIndex.bundled(only=sample).lookup(sample),
+                                  whole.lookup(sample), check_categorical=False)
+    assert PostcodeIndex.bundled(only=[]).lookup(["L1 8JQ"])["status"].tolist() == ["unknown"]
 
 
 def test_terminated_postcode_error_says_when_it_was_terminated():

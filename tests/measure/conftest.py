@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from measure_helpers import shared_file
+from tests.reference_data import require_module
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +20,6 @@ def iod2025() -> pd.DataFrame:
 
 @pytest.fixture(scope="session")
 def asem_data() -> pd.DataFrame:
-    rdata = pytest.importorskip("rdata")
+    rdata = require_module("rdata")
     path = shared_file("reference/coinr_asem/ASEM_iData.rda")
     return rdata.read_rda(str(path))["ASEM_iData"]

@@ -3,26 +3,22 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
+from tests.reference_data import reference_file, shared_data_dir
 
 HERE = Path(__file__).resolve().parent
 SPECS = HERE / "specs"
 GOLDEN = HERE / "golden"
-SHARED = Path(os.environ.get("RESCOMM_SHARED", HERE.parents[2] / "shared"))
-SHARED_DATA = SHARED / "data"
+SHARED_DATA = shared_data_dir()
 
 
 def shared_file(relative: str) -> Path:
-    """Path of a file under shared/data, or skip the test cleanly if it is not there."""
-    path = SHARED_DATA / relative
-    if not path.is_file():
-        pytest.skip(f"shared data file {relative} not available")
-    return path
+    """Path of a file under shared/data, or skip the test cleanly if it is not there (fail in
+    CI: ``tests/reference_data.py``)."""
+    return reference_file(relative)
 
 
 def make_spec(**overrides) -> dict:

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from measure_helpers import make_data, make_spec
+from measure_helpers import SPECS, make_data, make_spec
 
 from rescomm.measure import (
     IndexDataError,
@@ -274,3 +274,22 @@ def test_warnings_point_at_the_callers_line():
     with pytest.warns(ZeroVarianceWarning) as record:
         build(make_spec(), data)
     assert record[0].filename == __file__
+
+
+def test_a_missing_data_file_for_a_built_in_framework_says_where_the_official_file_comes_from(
+        tmp_path):
+    missing = tmp_path / "iod2019_lsoa11_england.csv.gz"
+    with pytest.raises(IndexDataError) as info:
+        build("imd2019", missing)
+    assert str(info.value) == (
+        f"data file {missing} does not exist; framework imd2019 reads the official English "
+        "Indices of Deprivation 2019 File 7 CSV (all ranks, scores, deciles and population "
+        "denominators) from MHCLG, "
+        "https://www.gov.uk/government/statistics/english-indices-of-deprivation-2019 (or leave "
+        "the data out to use its bundled Cheshire & Merseyside inputs)")
+
+
+def test_a_missing_data_file_for_a_spec_without_a_data_source_names_only_the_file(tmp_path):
+    with pytest.raises(IndexDataError) as info:
+        build(SPECS / "asem.yaml", tmp_path / "nope.csv")
+    assert str(info.value) == f"data file {tmp_path / 'nope.csv'} does not exist"

@@ -14,8 +14,18 @@ from measure_helpers import make_data, make_spec
 
 from rescomm.measure import MeasureWarning, build
 
-COLUMNS = ["area_code", "indicator", "name", "parent", "raw", "normalised", "weight",
+COLUMNS = ["area_code", "indicator", "name", "parent", "value", "unit", "normalised", "weight",
            "effective_weight", "contribution", "share"]
+
+
+def _value(b, row: int, j: int) -> float:
+    """The indicator in its unit, one cell at a time: x / d * scale for counts."""
+    ind = b.spec.indicators[j]
+    x = float(b._prep.raw[row, j])
+    if ind.denominator is None:
+        return x
+    d = float(b._prep.denominator[row, j])
+    return x / d * ind.denominator.scale if d and d == d else float("nan")
 
 
 def reference_rows(b, i: int) -> list[dict]:
@@ -34,7 +44,7 @@ def reference_rows(b, i: int) -> list[dict]:
     total = contrib["index"]
     code = str(b.area_codes[i])
     return [{"area_code": code, "indicator": ind.id, "name": ind.name, "parent": ind.parent,
-             "raw": float(b._prep.raw[run.rows[i], j]),
+             "value": _value(b, run.rows[i], j), "unit": ind.unit,
              "normalised": float(run.scores[ind.id][i]), "weight": run.weights[ind.id],
              "effective_weight": float(effective[ind.id]), "contribution": contrib[ind.id],
              "share": contrib[ind.id] / total if total else np.nan}
@@ -185,13 +195,13 @@ def test_an_area_without_any_value_has_missing_contributions_and_shares():
     b = quiet_build(nested_spec({"method": "arithmetic"}), gappy_data())
     empty = b.explain_all().query("area_code == 'X0007'")
     assert np.isnan(b.scores()["X0007"])
-    assert empty[["raw", "normalised", "contribution", "share"]].isna().all().all()
+    assert empty[["value", "normalised", "contribution", "share"]].isna().all().all()
 
 
 def test_a_missing_child_passes_its_weight_to_the_children_present():
     b = quiet_build(nested_spec({"method": "arithmetic"}), gappy_data())
     row = b.explain_all().query("area_code == 'X0002'").set_index("indicator")
-    assert np.isnan(row.at["a", "raw"]) and row.at["a", "contribution"] == 0
+    assert np.isnan(row.at["a", "value"]) and row.at["a", "contribution"] == 0
     # people (weight 0.6) is b alone: b contributes 0.6 x its normalised score
     assert row.at["b", "contribution"] == pytest.approx(0.6 * row.at["b", "normalised"])
     assert row["contribution"].sum() == pytest.approx(b.scores()["X0002"])
@@ -217,6 +227,6 @@ def test_explain_all_covers_only_the_areas_left_after_screening_with_their_own_r
     assert "X0007" not in set(table["area_code"])
     assert list(dict.fromkeys(table["area_code"])) == list(b.area_codes)
     assert_same_numbers(table, reference_table(b))
-    raw = table.query("indicator == 'd'").set_index("area_code")["raw"]
+    raw = table.query("indicator == 'd'").set_index("area_code")["value"]
     expected = data.set_index("code").loc[raw.index, "d"]
     np.testing.assert_array_equal(raw.to_numpy(), expected.to_numpy())

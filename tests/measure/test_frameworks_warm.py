@@ -5,10 +5,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
 from measure_helpers import SHARED_DATA, make_data, make_spec
+from tests.reference_data import requires
 
 from rescomm.data import INDICATOR_COLUMNS, load_imd, load_indicators
 from rescomm.measure import (
@@ -61,9 +63,23 @@ def test_warm_index_score_is_the_mean_of_its_three_domains(warm):
 def test_warm_counts_enter_as_percentages_of_their_denominator(warm):
     ind = load_indicators().set_index("lsoa21_code")
     row = warm.explain("E01006412").set_index("indicator")
-    assert row.at["bad_health", "raw"] == ind.at["E01006412", "bad_health_n"] == 179
+    assert ind.at["E01006412", "bad_health_n"] == 179
+    assert row.at["bad_health", "value"] == pytest.approx(179 / 1581 * 100)
+    assert row.at["bad_health", "unit"] == "% of usual residents"
     stage = warm.stage("denominate").loc["E01006412"]
     assert stage["bad_health"] == pytest.approx(179 / 1581 * 100)
+
+
+def test_explain_and_profile_show_each_indicator_in_the_same_unit(warm):
+    from rescomm.measure import assets_vulnerabilities
+
+    explained = warm.explain("E01006412").set_index("indicator")
+    profile = assets_vulnerabilities(warm, areas=["E01006412"]).set_index("indicator")
+    assert list(explained.index) == list(profile.index.astype(str))
+    np.testing.assert_allclose(explained["value"].to_numpy(float),
+                               profile["value"].to_numpy(float), rtol=1e-12)
+    assert list(explained["unit"]) == list(profile["unit"].astype(str))
+    assert explained.at["bad_health", "value"] == pytest.approx(11.32, abs=0.005)
 
 
 def test_capitals_has_six_capitals_and_no_political_group():
@@ -145,7 +161,7 @@ def test_la_level_indicators_are_as_expected_against_their_own_la(warm):
         "as expected"}
 
 
-@pytest.mark.skipif(not (SHARED_DATA / "indicators").is_dir(), reason="shared data absent")
+@requires("indicators")
 def test_warm_builds_all_england_from_the_folder_of_official_files():
     b = build("warm", SHARED_DATA)
     r = b.results

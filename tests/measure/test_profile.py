@@ -263,3 +263,15 @@ def test_a_missing_neighbour_variable_names_the_areas(data):
 def test_a_constant_neighbour_variable_is_refused(data):
     with pytest.raises(IndexDataError, match="'c' has zero variance"):
         statistical_neighbours(data.assign(c=1.0), ["c"], code="code")
+
+
+def test_the_all_areas_comparator_is_named_for_what_the_build_covers():
+    from rescomm.measure import coverage
+
+    cm = ["E06000006", "E08000012"]
+    assert coverage(["E01000001", "E01000002"], cm, "lsoa21") == "Cheshire & Merseyside"
+    england = [f"E01{i:06d}" for i in range(33_755)]
+    assert coverage(england, ["E09000001"] * 33_755, "lsoa21") == "England"
+    assert coverage(england[:100], ["E09000001", "E09000002"] * 50, "lsoa21") == (
+        "2 local authorities")
+    assert coverage(["A", "B", "C"], None, "none") == "3 areas"

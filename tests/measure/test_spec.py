@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from measure_helpers import SPECS, make_spec
 
-from rescomm.measure import IndexSpecError, frameworks, load_spec
+from rescomm.measure import IndexSpecError, _spec, frameworks, load_spec
 
 GOOD = """\
 spec_version: 1
@@ -139,3 +139,63 @@ def test_an_unknown_framework_name_is_a_clear_error():
 def test_the_asem_spec_in_the_test_tree_is_valid():
     spec = load_spec(SPECS / "asem.yaml")
     assert len(spec.indicators) == 49 and len(spec.groups) == 11
+
+
+# ------------------------------------------------------------------ hostile and odd files
+def billion_laughs(levels: int = 9) -> str:
+    """Nine nested aliases of nine: 9**9 (387 million) values once expanded."""
+    lines = ['lol0: &lol0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels + 1):
+        lines.append(f"lol{i}: &lol{i} [" + ", ".join([f"*lol{i - 1}"] * 9) + "]")
+    return GOOD + "\n".join(lines).replace("lol", "x_lol") + "\n"
+
+
+def test_yaml_aliases_that_expand_to_billions_of_values_are_refused_in_one_line():
+    message = _error(billion_laughs())
+    assert message.startswith("<yaml>: line ")
+    assert "expands to more than 50,000 values" in message and "\n" not in message
+
+
+def test_a_few_aliases_are_fine_the_limit_counts_values():
+    text = GOOD.replace("steps:\n  normalise: {method: minmax, range: [0, 100]}",
+                        "steps:\n  normalise: &n {method: minmax, range: [0, 100]}\n"
+                        "description: x")
+    assert load_spec(text).resolve("normalise", "a")["method"] == "minmax"
+
+
+def test_a_spec_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
+    path = tmp_path / "huge.yaml"
+    path.write_text(GOOD + "#" * 1_000_000 + "\n", encoding="utf-8")
+    with pytest.raises(IndexSpecError, match=r"huge.yaml is 1,000,\d{3} bytes; a spec may be "
+                                             r"at most 1,000,000 bytes"):
+        load_spec(path)
+
+
+def test_a_spec_file_that_is_not_utf8_names_the_byte(tmp_path):
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(GOOD.replace("id: toy", "id: toy\nname: Caf\xe9 index").encode("latin-1"))
+    message = _error_of(path)
+    assert "latin1.yaml is not UTF-8 text (line 3: byte 0xe9 at offset" in message
+    assert "save it as UTF-8" in message
+
+
+def test_deep_flow_nesting_stops_early_with_either_yaml_parser(monkeypatch):
+    text = "x: " + "[" * 100_000 + "\n"
+    assert "nesting depth" in _error(text)  # libyaml: exceeded maximum nesting depth
+    monkeypatch.setattr(_spec, "_YAML_LOADER", _spec._SpecLoader)  # PyYAML without libyaml
+    assert "line 1: nested more than 50 levels deep" in _error(text + "# pure Python\n")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("".join(f"{'  ' * i}k{i}:\n" for i in range(60)), "line 51: nested more than 50 levels"),
+    ("? [a, b]\n: 1\n", "a key must be a name, not a list"),
+])
+def test_odd_yaml_is_refused_with_one_line(text, expected):
+    message = _error(text)
+    assert expected in message and "\n" not in message
+
+
+def _error_of(path) -> str:
+    with pytest.raises(IndexSpecError) as info:
+        load_spec(path)
+    return str(info.value)

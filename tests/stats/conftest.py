@@ -1,35 +1,35 @@
 """Fixtures for the stats tests: the PHEindicatormethods reference files, read in place.
 
 The reference files are GPL-3 test data of PHEindicatormethods; they are read from
-``shared/data/reference/phe_methods`` beside the repository (or ``$RESCOMM_SHARED``) and never
-copied into this repository. Tests that need them skip cleanly when they are absent.
+``shared/data/reference/phe_methods`` beside the repository and never copied into this
+repository. Tests that need them skip cleanly when they are absent, and fail in CI (where
+``tests/reference_data.py`` says the data must be present).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from tests.reference_data import reference_file, require_module
 
 REPO = Path(__file__).resolve().parents[2]
 
 
-def shared_dir() -> Path:
-    return Path(os.environ.get("RESCOMM_SHARED", REPO.parent / "shared"))
-
-
 def phe_file(name: str) -> Path:
-    path = shared_dir() / "data" / "reference" / "phe_methods" / name
-    if not path.exists():
-        pytest.skip(f"reference file {name} is not available at {path}")
-    return path
+    return reference_file(f"reference/phe_methods/{name}")
+
+
+def shared_file(*parts: str) -> Path:
+    """A file under ``shared/data`` (e.g. ``"timeseries", "x.csv.gz"``): skip when absent, fail
+    in CI (``tests/reference_data.py``)."""
+    return reference_file("/".join(parts))
 
 
 def read_sheet(workbook: str, sheet: str) -> pd.DataFrame:
     """One sheet of a PHE test workbook (header in row 1), with empty columns and rows dropped."""
-    openpyxl = pytest.importorskip("openpyxl")
+    openpyxl = require_module("openpyxl")
     wb = openpyxl.load_workbook(phe_file(workbook), read_only=True, data_only=True)
     try:
         rows = list(wb[sheet].iter_rows(values_only=True))
@@ -51,7 +51,6 @@ class PheReference:
 
     sheet = staticmethod(read_sheet)
     csv = staticmethod(read_csv)
-    shared = staticmethod(shared_dir)
     repo = REPO
 
 

@@ -129,3 +129,31 @@ def test_zero_population_in_a_band_is_a_policy():
 def test_small_total_can_raise():
     with pytest.raises(ValueError, match="total count below 10"):
         dsr(np.zeros(19), np.full(19, 100.0), small_count="raise")
+
+
+def test_area_codes_group_the_same_whether_or_not_rows_share_one_text_object():
+    rng = np.random.default_rng(4)
+    codes = [f"E0600{i:04d}" for i in range(50)]
+    shared = np.repeat(np.array(codes, dtype=object), 19)  # one object per code, as readers do
+    separate = np.array(["".join(list(c)) for c in shared], dtype=object)  # a new object per row
+    assert shared[0] is shared[1] and separate[0] is not separate[1]
+    base = pd.DataFrame({"count": rng.poisson(20, 950).astype(float),
+                         "pop": rng.integers(500, 5000, 950).astype(float)})
+    a = phe_dsr(base.assign(area=shared), "count", "pop", by="area")
+    b = phe_dsr(base.assign(area=separate), "count", "pop", by="area")
+    pd.testing.assert_frame_equal(a, b)
+    # equal text in different objects next to each other is one area, not two
+    mixed = shared.copy()
+    mixed[5] = "".join(list(mixed[5]))
+    pd.testing.assert_frame_equal(phe_dsr(base.assign(area=mixed), "count", "pop", by="area"), a)
+
+
+def test_rows_in_area_order_and_shuffled_areas_give_the_same_table():
+    rng = np.random.default_rng(5)
+    codes = np.array([f"A{i:03d}" for i in range(40)], dtype=object)
+    data = pd.DataFrame({"area": np.repeat(codes, 19), "count": rng.poisson(15, 760) * 1.0,
+                         "pop": rng.integers(500, 5000, 760) * 1.0})
+    order = (rng.permutation(40)[:, None] * 19 + np.arange(19)).ravel()
+    shuffled = data.iloc[order].reset_index(drop=True)
+    pd.testing.assert_frame_equal(phe_dsr(data, "count", "pop", by="area"),
+                                  phe_dsr(shuffled, "count", "pop", by="area"))

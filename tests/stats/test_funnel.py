@@ -5,6 +5,7 @@ from scipy.stats import chi2
 
 from rescomm.stats import (
     funnel_limits,
+    funnel_points,
     funnel_significance,
     poisson_control_limits,
     proportion_control_limits,
@@ -150,3 +151,37 @@ def test_funnel_inputs_are_validated():
         funnel_significance(data.assign(n=[100, 100, 0]), "x", "n", statistic="proportion")
     with pytest.raises(ValueError, match="statistic must be"):
         funnel_limits(data, "x", "n", statistic="pop", multiplier=100)
+
+
+@pytest.mark.parametrize("case", ["dsr, largest count set to 5", "crude",
+                                  "crude with populations, largest count set to 0"])
+def test_funnel_points_match_phe(phe, case):
+    # PHE's testFunnels.R: calculate_funnel_points on the funnel input CSV
+    data = phe.csv("testdata_funnel_rate_input_funnels.csv")
+    top = data["ev"] == data["ev"].max()
+    if case.startswith("dsr"):
+        inputs = data[["ev", "rate"]].assign(ev=np.where(top, 5, data["ev"]))
+        kwargs, expected = dict(rate_type="dsr", years_of_data=3), ("rate_chart",
+                                                                   "denominator_derived")
+    elif case == "crude":
+        inputs = data[["ev", "rate"]]
+        kwargs, expected = dict(rate_type="crude", years_of_data=3), (
+            "rate_chart_crude", "denominator_derived_crude")
+    else:
+        inputs = data[["ev", "rate", "pop"]].assign(ev=np.where(top, 0, data["ev"]))
+        kwargs, expected = dict(rate_type="crude", years_of_data=5, denominator="pop"), (
+            "rate_chart_crude_with_denom", "denominator_derived_crude_with_denom")
+    got = funnel_points(inputs, "ev", "rate", multiplier=1e5, **kwargs)
+    # the CSV holds about 10 significant digits
+    np.testing.assert_allclose(got["rate_chart"], data[expected[0]], rtol=1e-9)
+    np.testing.assert_allclose(got["denominator_derived"], data[expected[1]], rtol=1e-9)
+    assert got["rate_chart"].isna().sum() == (1 if case.startswith("dsr") else 0)
+
+
+def test_funnel_points_need_populations_for_zero_events():
+    data = pd.DataFrame({"ev": [0, 12], "rate": [0.0, 80.0], "pop": [np.nan, 15000]})
+    with pytest.raises(ValueError, match="pass denominator="):
+        funnel_points(data, "ev", "rate", rate_type="crude", years_of_data=1, multiplier=1e5)
+    with pytest.raises(ValueError, match="row 0 has 0 events and no population"):
+        funnel_points(data, "ev", "rate", rate_type="crude", years_of_data=1, multiplier=1e5,
+                      denominator="pop")

@@ -1,6 +1,7 @@
 import numpy as np
 import pandas as pd
 import pytest
+from tests.reference_data import reference_file
 
 from rescomm.stats import (
     IncompleteResponseWarning,
@@ -12,11 +13,8 @@ from rescomm.stats import (
 )
 
 
-def test_swemwbs_metric_reproduces_the_whole_reference_table(phe):
-    path = phe.shared() / "data" / "reference" / "swemwbs_raw_to_metric.csv"
-    if not path.exists():
-        pytest.skip(f"{path} is not available")
-    table = pd.read_csv(path)
+def test_swemwbs_metric_reproduces_the_whole_reference_table():
+    table = pd.read_csv(reference_file("reference/swemwbs_raw_to_metric.csv"))
     assert list(table["raw_score"]) == list(range(7, 36))
     np.testing.assert_array_equal(swemwbs_metric(table["raw_score"]), table["metric_score"])
 

@@ -1,6 +1,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from rescomm.stats import ZeroDenominatorWarning, proportion, wilson_ci
@@ -118,3 +119,16 @@ def test_zero_denominator_can_be_ignored_explicitly():
         warnings.simplefilter("error")
         lower, _ = wilson_ci(0, 0, zero_denominator="ignore")
     assert np.isnan(lower)
+
+
+def test_the_result_is_a_copy_that_keeps_the_input_columns_and_their_types():
+    data = pd.DataFrame({"area": pd.Categorical(["a", "b"]), "x": [3.0, 4.0],
+                         "n": [10.0, 20.0], "when": pd.to_datetime(["2024-01-01", "2025-01-01"])})
+    got = proportion(data, "x", "n")
+    assert list(got.columns[:4]) == ["area", "x", "n", "when"]
+    assert (got.dtypes[:4] == data.dtypes).all()
+    got.loc[0, "x"] = 99.0
+    assert data.loc[0, "x"] == 3.0
+    repeated = pd.DataFrame([[3.0, 10.0, 1, 2]], columns=["x", "n", "note", "note"])
+    assert list(proportion(repeated, "x", "n").columns[:5]) == ["x", "n", "note", "note",
+                                                                "value"]

@@ -84,3 +84,13 @@ def test_rate_with_zero_population_warns():
 def test_rate_confidence_percentage_is_refused():
     with pytest.raises(ValueError, match="fraction between 0 and 1"):
         rate(pd.DataFrame({"x": [1], "n": [2]}), "x", "n", confidence=99.8)
+
+
+def test_labels_are_categorical_and_a_missing_count_has_no_method():
+    data = pd.DataFrame({"x": [3.0, 25.0, np.nan], "n": [1000.0, 2000.0, 1000.0]})
+    got = rate(data, "x", "n")
+    assert list(got["method"].astype(object).where(got["method"].notna(), None)) == [
+        "Exact", "Byars", None]
+    for col in ("confidence", "statistic", "method"):
+        assert isinstance(got[col].dtype, pd.CategoricalDtype)
+    assert (got["statistic"] == "rate per 100,000").all() and (got["confidence"] == "95%").all()

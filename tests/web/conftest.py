@@ -2,7 +2,7 @@
 
 Browser tests are marked ``browser``. When ``/usr/bin/chromium`` or ``node_modules`` is missing
 they FAIL with the command that installs it (CI installs both); set ``RESCOMM_SKIP_BROWSER=1`` to
-skip them instead.
+skip every browser test instead (``tests/conftest.py``).
 """
 
 from __future__ import annotations
@@ -111,3 +111,22 @@ def _audit_log_flushable_on_sqlite():
     flush.install()
     yield
     flush.uninstall()
+
+
+@pytest.fixture(autouse=True)
+def _force_login_includes_the_second_factor(monkeypatch):
+    """``Client.force_login`` stands for a whole sign-in: for someone who must use two-factor
+    sign-in (``accounts.two_factor``) it also sets up an authenticator app, if they have none,
+    and marks the session as having passed it. Tests of the sign-in itself post the real forms
+    (tests/web/accounts/test_two_factor.py)."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from .accounts.two_factor_helpers import pass_second_factor
+
+        pass_second_factor(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .index import _DATA, _FRAMEWORK, IndexCommandError, _run_build
+from .index import _DATA, _FRAMEWORK, IndexCommandError, _message, _run_build, data_table
 
 if TYPE_CHECKING:
     import pandas as pd
 
-_COMPARATORS = ("england", "region", "la", "neighbours")
+_COMPARATORS = ("all", "region", "la", "neighbours")
 
 
 def _neighbour_data(data: str | None) -> pd.DataFrame:
@@ -27,26 +27,28 @@ def _neighbour_data(data: str | None) -> pd.DataFrame:
     from pathlib import Path
 
     from rescomm.data import IndicatorFileError, load_indicators, read_indicators
-    from rescomm.measure import IndexDataError
-    from rescomm.measure._data import read_table
+    from rescomm.measure import IndexDataError, read_table
 
     try:
         if data is None:
             return load_indicators()
         if Path(data).is_dir():
             return read_indicators(data)
-        return read_table(data)
+        table = data_table(data)  # read in --encoding, if given
+        return read_table(data) if table is data else table
     except (IndicatorFileError, IndexDataError) as exc:
-        raise IndexCommandError(str(exc)) from None
+        raise IndexCommandError(_message(exc)) from None
 
 
 @click.command("profile")
 @_FRAMEWORK
 @_DATA
 @click.option("--area", required=True, metavar="CODE", help="The area (LSOA 2021 code).")
-@click.option("--comparator", "-c", default="england", show_default=True,
-              help="Comparable areas: england (all areas in the data), region, la, neighbours, "
-                   "or a data column of group labels.")
+@click.option("--comparator", "-c", default="all", show_default=True,
+              help="Comparable areas: all (every area in the build: Cheshire & Merseyside for "
+                   "the bundled inputs, England with --data of all England), region, la, "
+                   "neighbours, or a data column of group labels; england is accepted for a "
+                   "build of all of England.")
 @click.option("--expected", type=click.Choice(["mean", "regression"]), default="mean",
               show_default=True,
               help="Expected value: the comparator mean, or a regression on the IMD score.")
@@ -62,8 +64,8 @@ def profile_command(framework: str, data: str | None, area: str, comparator: str
 
     An indicator is an asset where the area is significantly better than expected for
     comparable areas, a vulnerability where significantly worse (Wilson interval for counts,
-    standardised residual otherwise). Without --data the bundled C&M inputs are used, so
-    "england" then means all C&M areas.
+    standardised residual otherwise). Without --data the bundled C&M inputs are used, so the
+    default comparator, all, then means all 1,601 C&M areas ("compared with:" says which).
     """
     from rescomm.measure import (
         IndexDataError,
@@ -111,8 +113,9 @@ def profile_command(framework: str, data: str | None, area: str, comparator: str
         sel = table[table["status"] == status]
         click.echo(f"\n{title} ({len(sel)}):")
         for r in sel.itertuples():
-            click.echo(f"  {r.domain:<8} {r.name}: {r.value:.4g} (expected {r.expected:.4g}, "
-                       f"{r.better_is} is better)")
+            unit = f" {r.unit}" if r.unit else ""
+            click.echo(f"  {r.domain:<8} {r.name}: {r.value:.4g}{unit} (expected "
+                       f"{r.expected:.4g}, {r.better_is} is better)")
     other = table[~table["status"].isin(["asset", "vulnerability"])]
     click.echo(f"\nAs expected or not compared ({len(other)}): "
                + ", ".join(other["indicator"]))

@@ -1,5 +1,6 @@
 """Account commands: ``token create|list|revoke``, ``users list|add|grant|end-role|
-set-password|deactivate|reactivate|create-demo`` and ``organisations list|add``.
+set-password|reset-2fa|link-sso|unlink-sso|deactivate|reactivate|create-demo`` and
+``organisations list|add``.
 
 Every command sets up Django first (``--database-url`` or ``DATABASE_URL``, as the web commands).
 Changes made here are audited with the system as the actor and the command as the reason.
@@ -279,6 +280,75 @@ def users_set_password(username: str, password_stdin: bool, reason: str,
     click.echo(f"{username}: password changed")
 
 
+@users.command("reset-2fa")
+@click.argument("username")
+@reason_option
+@database_url_option
+def users_reset_2fa(username: str, reason: str, database_url: str | None) -> None:
+    """Remove USERNAME's authenticator app and recovery codes (a lost or replaced phone).
+    Audited. At their next sign-in they set up an app again if their role needs one; their
+    current sessions are sent to set it up at their next request."""
+    configure_django(database_url)
+    from rescomm.web.accounts import two_factor
+
+    user = _get_user(username)
+    removed = two_factor.reset(user, reason=_reason("users reset-2fa", reason))
+    click.echo(f"{username}: two-factor sign-in reset" if removed
+               else f"{username}: had no authenticator app or recovery codes; nothing to reset")
+
+
+def _sso_issuer() -> str:
+    from rescomm.web.accounts import sso
+
+    found = sso.config()
+    if found is None:
+        _fail("single sign-on is not set up: set RESCOMM_OIDC_ISSUER and the other "
+              "RESCOMM_OIDC_* variables (docs/accounts.md)")
+    return found["issuer"]
+
+
+@users.command("link-sso")
+@click.argument("username")
+@click.option("--subject", required=True, metavar="SUB",
+              help="Their id at the identity provider (the `sub` claim; for NHS CIS2 their "
+                   "UUID). Needed only where the provider gives no e-mail address.")
+@reason_option
+@database_url_option
+def users_link_sso(username: str, subject: str, reason: str, database_url: str | None) -> None:
+    """Let USERNAME sign in through the single sign-on provider as SUB. Audited. Usually not
+    needed: the first single sign-on links the account with the same e-mail address."""
+    configure_django(database_url)
+    from django.db import IntegrityError
+
+    from rescomm.web.accounts import sso
+
+    issuer, user = _sso_issuer(), _get_user(username)
+    if user.is_demo:
+        _fail(f"{username} is a demo account: demo accounts never use single sign-on")
+    try:
+        sso.link(user, issuer, subject.strip(), reason=_reason("users link-sso", reason))
+    except IntegrityError:
+        _fail(f"{username} already has a single sign-on identity, or {subject!r} is another "
+              "account's; see `rescomm users unlink-sso`")
+    click.echo(f"{username}: signs in through single sign-on as {subject.strip()}")
+
+
+@users.command("unlink-sso")
+@click.argument("username")
+@reason_option
+@database_url_option
+def users_unlink_sso(username: str, reason: str, database_url: str | None) -> None:
+    """Remove USERNAME's single sign-on identity (they are linked again by e-mail address at
+    their next single sign-on, if it matches). Audited."""
+    configure_django(database_url)
+    from rescomm.web.accounts import sso
+
+    issuer, user = _sso_issuer(), _get_user(username)
+    removed = sso.unlink(user, issuer, reason=_reason("users unlink-sso", reason))
+    click.echo(f"{username}: single sign-on identity removed" if removed
+               else f"{username}: had no single sign-on identity; nothing changed")
+
+
 def _set_active(username: str, active: bool, reason: str, database_url: str | None) -> None:
     configure_django(database_url)
     from rescomm.web.accounts.services import set_active
@@ -355,10 +425,17 @@ def users_list(database_url: str | None) -> None:
     """List users, one per line, tab-separated: username, flags (demo, inactive, staff),
     roles as role@organisation."""
     configure_django(database_url)
-    from rescomm.web.accounts.models import User
+    from django.db.models import Prefetch
 
-    people = User.objects.prefetch_related("memberships__organisation").order_by("username")
-    for person in people:
+    from rescomm.web.accounts.models import Membership, User
+    from rescomm.web.core.batches import in_batches
+
+    # Batches, and the organisation joined: a prefetch over every user (and every
+    # organisation) would exceed SQLite's expression and parameter limits at real size.
+    people = User.objects.prefetch_related(Prefetch(
+        "memberships", queryset=Membership.objects.select_related("organisation"))).order_by(
+        "username", "pk")
+    for person in in_batches(people):
         flags = [
             name
             for name, on in (

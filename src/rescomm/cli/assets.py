@@ -8,6 +8,7 @@ with status 2; nothing is imported when any record is bad.
 
 from __future__ import annotations
 
+import codecs
 import json
 from pathlib import Path
 from typing import NoReturn
@@ -37,9 +38,12 @@ def assets() -> None:
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --skip-invalid: CSV of the records left out and why (default "
                    "FILE-skipped.csv in the current directory).")
+@click.option("--encoding", metavar="NAME", default=None,
+              help="Encoding of a CSV file (default UTF-8), e.g. cp1252 for a CSV saved by "
+                   "Excel on Windows. JSON is always UTF-8.")
 @database_url_option
 def import_command(file: Path, source: str | None, skip_invalid: bool, report: Path | None,
-                   database_url: str | None) -> None:
+                   encoding: str | None, database_url: str | None) -> None:
     """Import assets from FILE (.csv with one record a row, or .json: records or an Open
     Referral UK export). Idempotent by source_id: re-importing updates and never duplicates;
     if any record is bad, nothing is imported and every problem is listed (unless
@@ -51,8 +55,14 @@ def import_command(file: Path, source: str | None, skip_invalid: bool, report: P
 
     if report is not None and not skip_invalid:
         _fail("--report goes with --skip-invalid")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            _fail(f"--encoding {encoding}: not an encoding Python knows (e.g. utf-8, cp1252, "
+                  "latin-1)")
     try:
-        records = read_records(file)
+        records = read_records(file, encoding=encoding)
         result = import_assets(records, source=source or file.name,
                                reason=f"command line: rescomm assets import {file.name}",
                                skip_invalid=skip_invalid)
@@ -104,7 +114,7 @@ def coverage_command(area: str, out: Path, origin: str, groups: tuple[str, ...],
     residents within the radius, and asset deserts; written as CSV or GeoJSON."""
     import warnings
 
-    from rescomm.geo._coverage import asset_points, to_geojson
+    from rescomm.geo import asset_points, to_geojson
 
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".geojson", ".json"):
@@ -190,39 +200,30 @@ def review_reminders(within_days: int, base_url: str, grace_days: int | None,
 @database_url_option
 def export_command(out: Path, database_url: str | None) -> None:
     """Export every published asset: JSON as a list of Open Referral UK services (what
-    /api/oruk/services/{id} returns), CSV in the import format. Both import back."""
-    import csv
+    /api/oruk/services/{id} returns), CSV in the import format. Both import back. The file
+    is written under a temporary name and renamed when complete: on failure nothing is left
+    behind (an existing file is kept)."""
+    from django.db import DatabaseError
 
-    configure_django(database_url)
-    from rescomm.web.assets import oruk
-    from rescomm.web.assets.importer import FIELDS
-    from rescomm.web.assets.models import AssetStatus, Service
-    from rescomm.web.assets.services import snapshot
+    from ._output import atomic_output
 
     suffix = out.suffix.lower()
     if suffix not in (".json", ".csv"):
         _fail(f"--out must end in .json or .csv, not {out.name!r}")
-    services = (Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
-                .prefetch_related(*oruk.SERVICE_PREFETCH).order_by("name", "id"))
-    if suffix == ".json":
-        data = [oruk.service(s) for s in services]
-        out.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    else:
-        with out.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(FIELDS))
-            writer.writeheader()
-            count = 0
-            for s in services:
-                row = snapshot(s)
-                row["capitals"] = ";".join(row["capitals"])
-                row["needs"] = ";".join(row["needs"])
-                row["accessibility"] = "; ".join(row["accessibility"])
-                row["opening_times"] = "; ".join(
-                    f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in row["opening_times"])
-                writer.writerow(row)
-                count += 1
-        data = range(count)
-    click.echo(f"{out}: {len(data)} published assets")
+    if not out.parent.is_dir():
+        _fail(f"cannot write {out}: folder {out.parent} does not exist")
+    configure_django(database_url)
+    from rescomm.web.assets.export import write_csv, write_oruk_json
+
+    write = write_oruk_json if suffix == ".json" else write_csv
+    try:
+        with atomic_output(out, newline="" if suffix == ".csv" else None) as handle:
+            count = write(handle)
+    except DatabaseError as exc:
+        _fail(f"could not read the assets from the database ({exc}); {out} was not written")
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}")
+    click.echo(f"{out}: {count} published assets")
 
 
 @assets.command("documents")

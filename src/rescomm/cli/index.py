@@ -38,15 +38,40 @@ class IndexCommandError(click.ClickException):
         click.echo(f"rescomm: error: {self.format_message()}", err=True)
 
 
+def _message(exc: Exception) -> str:
+    """An engine error as one line; a file in the wrong encoding is pointed at ``--encoding``."""
+    from rescomm.data import ENCODING_ADVICE
+
+    return str(exc).replace(ENCODING_ADVICE,
+                            "save it as UTF-8, or give its encoding with --encoding "
+                            "(e.g. --encoding cp1252 for a CSV saved by Excel on Windows)")
+
+
+def data_table(data: str | Path | None) -> str | Path | pd.DataFrame | None:
+    """``--data`` as given, or, with ``--encoding``, the file read in that encoding."""
+    encoding = click.get_current_context().meta.get(_ENCODING_KEY)
+    if data is None or encoding is None:
+        return data
+    if Path(data).is_dir():
+        raise IndexCommandError(f"--encoding {encoding}: for a data file; the official files "
+                                f"in {data} are read as published (UTF-8)")
+    from rescomm.measure import IndexDataError, read_table
+
+    try:
+        return read_table(data, encoding=encoding)
+    except IndexDataError as exc:
+        raise IndexCommandError(_message(exc)) from None
+
+
 def _run_build(framework: str, data: str | None) -> Build:
     from rescomm.measure import IndexDataError, IndexSpecError, MeasureWarning, build
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MeasureWarning)
         try:
-            result = build(framework, data)
+            result = build(framework, data_table(data))
         except (IndexSpecError, IndexDataError) as exc:
-            raise IndexCommandError(str(exc)) from None
+            raise IndexCommandError(_message(exc)) from None
     for w in caught:
         if issubclass(w.category, MeasureWarning):
             click.echo(f"rescomm: warning: {w.category.__name__}: {w.message}", err=True)
@@ -117,11 +142,36 @@ def frameworks_command(as_json: bool) -> None:
 
 _FRAMEWORK = click.option("--framework", "-f", required=True, metavar="NAME|FILE.yaml",
                           help="Built-in framework (e.g. imd2019) or a YAML spec file.")
-_DATA = click.option("--data", "-d", metavar="FILE|FOLDER", type=click.Path(),
-                     help="One row per area: CSV, CSV.gz, Parquet or Excel; for warm/capitals "
-                          "also a folder of the official files (all England). Optional for "
-                          "built-in frameworks: their bundled C&M inputs are used (ranks "
-                          "within C&M).")
+_DATA_OPTION = click.option(
+    "--data", "-d", metavar="FILE|FOLDER", type=click.Path(),
+    help="One row per area: CSV, CSV.gz, Parquet or Excel; for warm/capitals also a folder of "
+         "the official files (all England). Optional for built-in frameworks: their bundled "
+         "C&M inputs are used (ranks within C&M).")
+_ENCODING_KEY = "rescomm.data_encoding"
+
+
+def _remember_encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        import codecs
+
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"{value!r} is not an encoding Python knows (e.g. utf-8, "
+                                     "cp1252, latin-1)") from None
+    ctx.meta[_ENCODING_KEY] = value
+
+
+#: ``--encoding`` of a CSV ``--data`` file; read with :func:`data_table`.
+ENCODING = click.option(
+    "--encoding", metavar="NAME", expose_value=False, callback=_remember_encoding,
+    help="Encoding of a CSV --data file (default UTF-8), e.g. cp1252 for a CSV saved by Excel "
+         "on Windows.")
+
+
+def _DATA(command: Any) -> Any:  # noqa: N802 - used as a decorator like the other options
+    """``--data`` and its ``--encoding``."""
+    return _DATA_OPTION(ENCODING(command))
 
 
 #: Columns added by ``--uncertainty N`` (``{node}`` is the analysed node, ``index`` by default).
@@ -132,11 +182,11 @@ UNCERTAINTY_COLUMNS = {"p05_rank": "{node}_rank_p05", "median_rank": "{node}_ran
 def _load_alternatives(path: str | None) -> dict[str, Any] | None:
     if path is None:
         return None
-    import yaml
+    from rescomm.measure import IndexSpecError, parse_yaml, read_spec_text
 
     try:
-        value = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        value, _ = parse_yaml(read_spec_text(Path(path), what="file"), name=Path(path).name)
+    except IndexSpecError as exc:
         raise IndexCommandError(f"--alternatives {path}: {exc}") from None
     if not isinstance(value, dict) or not all(isinstance(v, list) for v in value.values()):
         raise IndexCommandError(f"--alternatives {path}: expected a mapping of step -> list of "
@@ -256,7 +306,7 @@ def build_command(framework: str, data: str | None, areas: str | None, out: str,
     click.echo(f"wrote {len(selected)} areas x {len(selected.columns)} columns to {out} "
                f"({result.spec.id} {result.spec.version})", err=True)
     if report:
-        from rescomm.measure._report import write_report
+        from rescomm.measure import write_report
 
         _measure_call(write_report, result, report, uncertainty=u,
                       boundaries=boundaries or "bundled")
@@ -285,7 +335,7 @@ def sensitivity_command(framework: str, data: str, base: int, seed: int | None,
                         area: str | None, out: str | None) -> None:
     """Sobol first-order (S1) and total (ST) effects of the weights and step alternatives on
     the ranks, with 95% bootstrap intervals (Saltelli design, SALib)."""
-    from rescomm.measure._sensitivity import design_size
+    from rescomm.measure import design_size
 
     if out:
         _check_out(out, "--out", (".csv",))
@@ -314,7 +364,11 @@ def sensitivity_command(framework: str, data: str, base: int, seed: int | None,
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
               show_default=True, help="Output format.")
 def explain_command(framework: str, data: str | None, area: str, fmt: str) -> None:
-    """Show how each indicator contributes to one area's index score."""
+    """Show how each indicator contributes to one area's index score.
+
+    Each indicator's value is in its unit (a count divided by its denominator, e.g. percent of
+    residents), the same number `rescomm index profile` and the web pages show.
+    """
     from rescomm.measure import IndexDataError
 
     result = _run_build(framework, data)
@@ -336,8 +390,8 @@ def explain_command(framework: str, data: str | None, area: str, fmt: str) -> No
     click.echo(f"{area}  {result.spec.name}: score {row['index_score']:.3f}, "
                f"rank {int(row['index_rank'])} of {n} (1 = most deprived / least resilient), "
                f"decile {int(row['index_decile'])}")
-    shown = table[["indicator", "raw", "normalised", "effective_weight", "contribution",
-                   "share"]].copy()
+    shown = table[["indicator", "value", "unit", "normalised", "effective_weight",
+                   "contribution", "share"]].copy()
     shown["share"] = (shown["share"] * 100).round(1).astype(str) + "%"
     click.echo(shown.to_string(index=False, float_format=lambda v: f"{v:.4g}"))
 

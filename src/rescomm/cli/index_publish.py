@@ -17,6 +17,7 @@ from typing import NoReturn
 import click
 
 from ._errors import EXIT_USER_ERROR
+from .index import ENCODING, IndexCommandError, _message, data_table
 from .web import configure_django, database_url_option
 
 
@@ -55,6 +56,7 @@ def _framework_text(framework: str) -> bytes:
 @click.option("--data", "-d", "data", metavar="FILE", type=click.Path(exists=True, path_type=Path),
               help="Input data (CSV, Parquet, Excel, or a folder where the framework reads "
                    "one). Default: the framework's bundled Cheshire & Merseyside inputs.")
+@ENCODING
 @click.option("--uncertainty", "n", type=click.IntRange(1, 100_000), metavar="N",
               help="Also run N Monte Carlo runs (weights +/-25%) for the index and each "
                    "domain, and publish each area's 5th-95th percentile rank.")
@@ -76,9 +78,11 @@ def publish_command(framework: str, data: Path | None, n: int | None, seed: int 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", MeasureWarning)
         try:
-            build = service.build_framework(framework, None if data is None else str(data))
+            build = service.build_framework(framework, data_table(data))
         except (IndexSpecError, IndexDataError, service.PublishError) as exc:
-            _fail(str(exc))
+            _fail(_message(exc))
+        except IndexCommandError as exc:
+            _fail(exc.format_message())
     for warning in caught:
         if issubclass(warning.category, MeasureWarning):
             click.echo(f"rescomm: warning: {warning.category.__name__}: {warning.message}",

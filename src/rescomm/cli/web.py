@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 import click
 
-from ._errors import EXIT_USER_ERROR
+from ._errors import EXIT_USER_ERROR, unmigrated_database
 
 DEFAULT_SETTINGS = "rescomm.web.settings.dev"
 SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
@@ -69,6 +69,14 @@ library_hours_option = click.option(
     "../shared/data/assets/libraries_uk_librarieshacked_schema.csv). Also read from "
     "RESCOMM_LIBRARY_HOURS.",
 )
+
+
+def _require_migrated() -> None:
+    """Stop with one line unless every migration of this version has been applied."""
+    problem = unmigrated_database()
+    if problem:
+        click.echo(f"rescomm: error: {problem}", err=True)
+        raise click.exceptions.Exit(EXIT_USER_ERROR)
 
 
 def _load_demo(force: bool = False, library_hours: str | None = None) -> None:
@@ -140,8 +148,10 @@ def _serve(host: str, port: int, workers: int) -> None:
               help="Gunicorn worker processes.")
 @database_url_option
 def serve(host: str, port: int, workers: int, database_url: str | None) -> None:
-    """Serve the web app (gunicorn) on an already migrated database."""
+    """Serve the web app (gunicorn) on an already migrated database (run rescomm migrate
+    first; an unmigrated database is refused)."""
     configure_django(database_url)
+    _require_migrated()
     _serve(host, port, workers)
 
 
@@ -162,8 +172,10 @@ def load_demo(force: bool, library_hours: str | None, database_url: str | None) 
 
     The load runs in one transaction: it completes or leaves nothing behind. Running it again
     with the same bundled data (and the same --library-hours file, or none) does nothing.
+    Run rescomm migrate first (an unmigrated database is refused).
     """
     configure_django(database_url)
+    _require_migrated()
     _load_demo(force=force, library_hours=library_hours)
 
 

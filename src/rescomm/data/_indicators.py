@@ -4,7 +4,7 @@
 English LSOA 2021 (33,755) holding **counts and their denominators** (Census 2021), modelled
 loneliness, IoD2025 domain scores, LA-level wellbeing and ONS Health Index values attached to
 every LSOA of the LA (columns prefixed ``la_``), network distance to green space (Cheshire &
-Merseyside only) and the asset-map coverage indicators of :func:`rescomm.geo._coverage.coverage`
+Merseyside only) and the asset-map coverage indicators of :func:`rescomm.geo.coverage`
 (computed from the bundled C&M assets, so present for C&M LSOAs only). :func:`load_indicators`
 reads the same table for the 1,601 C&M LSOAs from the package bundle.
 
@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._encoding import find_encoding_error
 from ._errors import IndicatorFileError
 
 #: Sub-folders of a shared/official data folder searched for each file (and the folder itself).
@@ -143,7 +144,7 @@ INDICATOR_COLUMNS: dict[str, tuple[str, str]] = {
                            "bundled asset map covers C&M only)", "rescomm"),
 }
 
-#: The coverage groups taken from :func:`rescomm.geo._coverage.coverage` and their columns.
+#: The coverage groups taken from :func:`rescomm.geo.coverage` and their columns.
 _COVERAGE_COLUMNS: dict[str, str] = {
     "gp_practice_nearest_m": "asset_gp_practice_nearest_m",
     "library_nearest_m": "asset_library_nearest_m",
@@ -260,7 +261,11 @@ def _read(path: Path, source: _Source) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype={source.code: str}, low_memory=False,
                             encoding="utf-8-sig")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        problem = find_encoding_error(path)
+        raise IndicatorFileError(str(problem or f"{path} is not UTF-8 text"),
+                                 path=str(path)) from None
+    except (ValueError, OSError) as exc:
         raise IndicatorFileError(f"{path}: cannot read it as CSV: {exc}",
                                  path=str(path)) from None
     for column in (source.code, *source.columns):
@@ -399,7 +404,7 @@ def _coverage(out: pd.DataFrame) -> None:
     """Asset-map coverage (bundled C&M assets): present for C&M LSOAs, missing elsewhere."""
     import warnings
 
-    from rescomm.geo._coverage import EmptyGroupWarning, coverage
+    from rescomm.geo import EmptyGroupWarning, coverage
 
     groups = ("gp_practice", "library", "school", "green_space", "any", "social", "cultural",
               "human", "built", "natural")

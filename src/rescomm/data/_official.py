@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from ._bundled import load_lsoa11_lsoa21_lookup
+from ._encoding import find_encoding_error
 from ._errors import DataFileMissingError
 
 __all__ = ["DataFormatError", "ONSPD_FIELDS", "read_onspd"]
@@ -115,7 +116,8 @@ def read_onspd(
         If ``path`` does not exist (the message names the ONS product to download).
     DataFormatError
         If a required field (postcode, ``oseast1m``, ``osnrth1m``, ``oslaua``) or a requested extra
-        column is missing, or a zip holds no ONSPD CSV.
+        column is missing, a zip holds no ONSPD CSV, or the CSV is not UTF-8 (the message names
+        the line and byte).
     """
     path = Path(path)
     if not path.exists():
@@ -125,14 +127,21 @@ def read_onspd(
         )
     extra = [c.lower() for c in (columns or ())]
     wanted_lads = None if lads is None else set(lads)
-    with _open_csv(path) as (handle, name, compression):
-        header = pd.read_csv(handle, nrows=0, compression=compression).columns
-        fields = _match_fields(header, extra, name)
-    with _open_csv(path) as (handle, _, compression):
-        reader = pd.read_csv(handle, usecols=list(dict.fromkeys(fields.values())), dtype=str,
-                             chunksize=chunksize, compression=compression, keep_default_na=False,
-                             na_values=[""])
-        parts = [_tidy_chunk(chunk, fields, extra, wanted_lads) for chunk in reader]
+    try:
+        with _open_csv(path) as (handle, name, compression):
+            header = pd.read_csv(handle, nrows=0, compression=compression).columns
+            fields = _match_fields(header, extra, name)
+        with _open_csv(path) as (handle, _, compression):
+            reader = pd.read_csv(handle, usecols=list(dict.fromkeys(fields.values())),
+                                 dtype=str, chunksize=chunksize, compression=compression,
+                                 keep_default_na=False, na_values=[""])
+            parts = [_tidy_chunk(chunk, fields, extra, wanted_lads) for chunk in reader]
+    except UnicodeDecodeError as exc:
+        problem = None if zipfile.is_zipfile(path) else find_encoding_error(
+            path, fix="pass the ONS Postcode Directory as ONS publishes it (UTF-8)")
+        raise DataFormatError(str(problem or f"{path}: the ONSPD CSV is not UTF-8 text "
+                                             f"(byte 0x{exc.object[exc.start]:02x}); pass the "
+                                             "official file as ONS publishes it")) from None
     table = pd.concat(parts, ignore_index=True) if parts else _tidy_chunk(
         pd.DataFrame(columns=list(fields.values())), fields, extra, wanted_lads)
     table = _add_lsoa21_method(table)

@@ -14,6 +14,7 @@ Everything public is listed in ``__all__``; implementation lives in private modu
 ``_locator``              :class:`LsoaLocator` (point in LSOA)
 ``_points``               :class:`PointIndex` (nearest / within radius)
 ``_gazetteer``            :class:`Gazetteer` (place names: wards, MSOAs, local authorities)
+``_coverage``             asset coverage per small area (:func:`coverage`, asset deserts)
 ``_basemap``              :class:`BaseMap` (offline base map: outlines and place names)
 ``_arrow``                thin adaptor over pyarrow's string kernels
 ========================  ==============================================================
@@ -21,60 +22,35 @@ Everything public is listed in ``__all__``; implementation lives in private modu
 See ``docs/geo.md`` for the methods, data sources and caveats.
 """
 
-from ._areas import AreaHierarchy
-from ._basemap import BaseMap, BaseMapArea, BaseMapLabel, BaseMapView, Detail, level_of_detail
-from ._boundaries import BOUNDARY_PRODUCTS, read_boundaries
-from ._bridge import lsoa11_to_lsoa21, lsoa21_to_lsoa11
-from ._crs import BNG, WGS84, bng_to_wgs84, wgs84_to_bng
-from ._errors import (
-    AreaCodeError,
-    GeoError,
-    InvalidPostcodeError,
-    OutsideGreatBritainError,
-    TerminatedPostcodeError,
-    UnknownPostcodeError,
-)
-from ._gazetteer import Gazetteer, Place, normalise_place_name, place_centres
-from ._locator import LsoaLocator
-from ._points import PointIndex
-from ._postcode import normalise_postcode, normalise_postcodes
-from ._postcode_index import PostcodeIndex, lookup_postcode, lookup_postcodes
-from ._postcode_record import EXACT_LSOA21_METHODS, LSOA21_METHODS, PostcodeRecord
+import lazy_loader
 
-__all__ = [
-    "BNG",
-    "BOUNDARY_PRODUCTS",
-    "EXACT_LSOA21_METHODS",
-    "LSOA21_METHODS",
-    "WGS84",
-    "AreaCodeError",
-    "AreaHierarchy",
-    "BaseMap",
-    "BaseMapArea",
-    "BaseMapLabel",
-    "BaseMapView",
-    "Detail",
-    "Gazetteer",
-    "GeoError",
-    "InvalidPostcodeError",
-    "LsoaLocator",
-    "OutsideGreatBritainError",
-    "Place",
-    "PointIndex",
-    "PostcodeIndex",
-    "PostcodeRecord",
-    "TerminatedPostcodeError",
-    "UnknownPostcodeError",
-    "bng_to_wgs84",
-    "level_of_detail",
-    "lookup_postcode",
-    "lookup_postcodes",
-    "lsoa11_to_lsoa21",
-    "lsoa21_to_lsoa11",
-    "normalise_place_name",
-    "normalise_postcode",
-    "normalise_postcodes",
-    "place_centres",
-    "read_boundaries",
-    "wgs84_to_bng",
-]
+#: Public names by the private module that defines them; each module is imported on first
+#: use (PEP 562, via lazy_loader), so importing this package stays cheap.
+_SUBMODULE_NAMES = {
+    "_areas": ["AreaHierarchy"],
+    "_basemap": [
+        "BaseMap", "BaseMapArea", "BaseMapLabel", "BaseMapView", "Detail", "level_of_detail",
+    ],
+    "_boundaries": ["BOUNDARY_PRODUCTS", "read_boundaries"],
+    "_bridge": ["lsoa11_to_lsoa21", "lsoa21_to_lsoa11"],
+    "_coverage": [
+        "DEFAULT_GROUPS", "DEFAULT_RADIUS_M", "DEFAULT_THRESHOLDS_M", "EmptyGroupWarning",
+        "ZeroPopulationWarning", "area_mean_nearest_distance", "asset_deserts", "asset_points",
+        "assets_per_1000", "catchment_population", "coverage", "desert_summary",
+        "nearest_asset_distance", "population_weighted_centres", "to_geojson",
+    ],
+    "_crs": ["BNG", "WGS84", "bng_to_wgs84", "wgs84_to_bng"],
+    "_errors": [
+        "AreaCodeError", "GeoError", "HINT_ACTIONS", "Hint", "InvalidPostcodeError",
+        "OutsideGreatBritainError", "TerminatedPostcodeError", "UnknownPostcodeError",
+        "hint_text",
+    ],
+    "_gazetteer": ["Gazetteer", "Place", "normalise_place_name", "place_centres"],
+    "_locator": ["LsoaLocator"],
+    "_points": ["PointIndex"],
+    "_postcode": ["normalise_postcode", "normalise_postcodes"],
+    "_postcode_index": ["PostcodeIndex", "lookup_postcode", "lookup_postcodes"],
+    "_postcode_record": ["EXACT_LSOA21_METHODS", "LSOA21_METHODS", "PostcodeRecord"],
+}
+
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_SUBMODULE_NAMES)

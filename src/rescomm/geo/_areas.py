@@ -261,6 +261,19 @@ def _as_codes(codes: Iterable[str]) -> NDArray[np.object_]:
     return np.asarray(list(codes), dtype=object).ravel()
 
 
+def bundled_hierarchy_part(lsoa21_codes: Iterable[str], lad_codes: Iterable[str],
+                           ) -> AreaHierarchy:
+    """The bundled hierarchy reduced to what a few postcodes need: the 2021 rows of these LSOAs
+    and of every LSOA of these local authorities (so their names, ICB and region, and whether
+    those are unique, come out as from the whole lookup). 2011 is read whole, on first use."""
+    import pyarrow.compute as pc
+
+    wanted = (pc.field("lsoa21_code").isin(pa.array(sorted(set(lsoa21_codes)), pa.string()))
+              | pc.field("lad_code").isin(pa.array(sorted(set(lad_codes)), pa.string())))
+    return AreaHierarchy(lambda: read_bundled("lookup_lsoa21", _columns(2021), filters=wanted),
+                         lambda: read_bundled("lookup_lsoa11", _columns(2011)))
+
+
 @cache
 def _bundled_hierarchy() -> AreaHierarchy:
     return AreaHierarchy(lambda: read_bundled("lookup_lsoa21", _columns(2021)),

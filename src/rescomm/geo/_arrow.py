@@ -70,9 +70,11 @@ def string_array(values: pa.Array) -> pd.arrays.ArrowStringArray:
     return pd.arrays.ArrowStringArray(values.cast(pa.string()))
 
 
-def read_bundled(name: str, columns: list[str] | None = None) -> pd.DataFrame:
-    """A bundled table (optionally only ``columns``) with Arrow-backed string columns."""
-    table = pq.read_table(bundled_path(name), columns=columns)
+def read_bundled(name: str, columns: list[str] | None = None,
+                 filters: pc.Expression | None = None) -> pd.DataFrame:
+    """A bundled table (optionally only ``columns``, and only the rows that pass Parquet
+    ``filters``) with Arrow-backed string columns."""
+    table = pq.read_table(bundled_path(name), columns=columns, filters=filters)
     return table.to_pandas(types_mapper=_STRING_TYPES.get)
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import shapely
 from numpy.typing import NDArray
 
-from rescomm.data import DataFileMissingError, load_boundaries_table
+from rescomm.data import DataFileMissingError, find_encoding_error, load_boundaries_table
 
 from ._areas import check_year
 from ._crs import BNG, WGS84, _transformer, check_crs, check_in_gb
@@ -120,8 +120,15 @@ def _bundled(year: int, crs: str) -> Boundaries:
 
 def _read_geojson(path: Path) -> tuple[dict[str, list], NDArray[np.object_], str]:
     opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        collection = json.load(handle)
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            collection = json.load(handle)
+    except UnicodeDecodeError:
+        problem = find_encoding_error(path, fix="save it as UTF-8 (GeoJSON is always UTF-8)")
+        raise GeoError(str(problem or f"'{path}' is not UTF-8 text")) from None
+    except json.JSONDecodeError as exc:
+        raise GeoError(f"'{path}' is not valid JSON: {exc.msg} at line {exc.lineno}, "
+                       f"column {exc.colno}") from None
     features = collection.get("features") if isinstance(collection, dict) else None
     if not isinstance(features, list):
         raise GeoError(f"'{path}' is not a GeoJSON FeatureCollection; pass an LSOA boundary file")

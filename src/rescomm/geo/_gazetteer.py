@@ -13,7 +13,7 @@ the ward has another name) are not in it; search by postcode for those.
 Centre of a place (population-weighted)
 ---------------------------------------
 Each LSOA has an approximate population-weighted centre
-(:func:`rescomm.geo._coverage.population_weighted_centres`, British National Grid metres) and
+(:func:`rescomm.geo.population_weighted_centres`, British National Grid metres) and
 a Census 2021 population :math:`p_i`. A place :math:`P` made of LSOAs :math:`i \in P` is centred
 at
 

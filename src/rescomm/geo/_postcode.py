@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._arrow import string_array, to_arrow_strings
-from ._errors import InvalidPostcodeError
+from ._errors import Hint, InvalidPostcodeError
 
 _WHITESPACE = " \t\n\r\f\v\u00a0\u2007\u202f"
 _COMPACT = r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?|GIR)[0-9][A-Z]{2}"
@@ -71,9 +71,10 @@ def normalise_postcode(postcode: str) -> str:
             compact = compact.upper()
             if _PY_COMPACT.fullmatch(compact):
                 return f"{compact[:-3]} {compact[-3:]}"
-    raise InvalidPostcodeError(
+    raise InvalidPostcodeError._with_hints(
         f"postcode {postcode!r} is not a valid UK postcode (expected an outward and an inward "
-        f"code, {POSTCODE_EXAMPLE}); check it for typos",
+        f"code, {POSTCODE_EXAMPLE})",
+        [Hint("check_postcode", "check it for typos")],
         postcode=postcode,
     )
 

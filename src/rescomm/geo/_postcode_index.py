@@ -11,7 +11,7 @@ per-row Python and no per-call hash table, so small batches are as cheap as larg
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from pathlib import Path
 
@@ -23,9 +23,9 @@ from pandas.api.extensions import ExtensionArray, take
 
 from rescomm.data import CM_LOCAL_AUTHORITIES, read_onspd
 
-from ._areas import AreaHierarchy
+from ._areas import AreaHierarchy, bundled_hierarchy_part
 from ._arrow import categorical, read_bundled, string_array, to_arrow_strings
-from ._errors import GeoError, TerminatedPostcodeError, UnknownPostcodeError
+from ._errors import GeoError, Hint, TerminatedPostcodeError, UnknownPostcodeError
 from ._postcode import (
     already_normalised,
     normalise_postcode,
@@ -41,6 +41,18 @@ BUNDLED_SOURCE = "bundled Cheshire & Merseyside postcodes, ONSPD Nov 2025"
 _INPUT_COLUMNS = ("postcode", "easting", "northing", "latitude", "longitude", "terminated",
                   "lad_code", "lsoa11_code", "msoa11_code", "lsoa21_code", "lsoa21_method")
 _FROM_LSOA21 = ("lad_code", "lad_name", "icb_code", "icb_name", "region_code", "region_name")
+_UNKNOWN_HINTS = (
+    Hint("check_postcode", "check it"),
+    Hint("full_postcode_directory",
+         "load the full ONS Postcode Directory with PostcodeIndex.from_onspd(...)"),
+)
+_ONSPD_UNKNOWN_HINTS = (
+    Hint("newer_than_directory", "check it (postcodes newer than the directory are not in it)"),
+)
+_TERMINATED_HINTS = (
+    Hint("current_postcode", "ask for the current postcode"),
+    Hint("allow_terminated", "pass allow_terminated=True to use its last known location"),
+)
 _TEXT_FIELDS = tuple(f for f in RECORD_FIELDS if f not in (
     "postcode", "easting", "northing", "latitude", "longitude"))
 
@@ -58,9 +70,10 @@ class PostcodeIndex:
         Human description of the data, used in error messages.
     hierarchy : AreaHierarchy, optional
         Where MSOA 2021, local authority, ICB and region come from (default: bundled lookups).
-    unknown_hint : str, optional
-        What the :class:`UnknownPostcodeError` message tells the user to do (default: check the
-        postcode or load the full ONSPD with :meth:`from_onspd`).
+    unknown_hint : str or sequence of Hint, optional
+        What the :class:`UnknownPostcodeError` tells the user to do (its ``hints``; a string is
+        one hint with action ``"other"``). Default: check the postcode, or load the full ONSPD
+        with :meth:`from_onspd`.
 
     Notes
     -----
@@ -80,14 +93,16 @@ class PostcodeIndex:
     """
 
     def __init__(self, table: pd.DataFrame, *, source: str,
-                 hierarchy: AreaHierarchy | None = None, unknown_hint: str | None = None) -> None:
+                 hierarchy: AreaHierarchy | None = None,
+                 unknown_hint: str | Sequence[Hint] | None = None) -> None:
         missing = [c for c in _INPUT_COLUMNS if c not in table.columns]
         if missing:
             raise GeoError(f"postcode table lacks column(s) {missing}; build it with "
                            "rescomm.data.load_postcodes() or rescomm.data.read_onspd(...)")
         self.source = source
-        self._unknown_hint = unknown_hint or (
-            "check it, or load the full ONS Postcode Directory with PostcodeIndex.from_onspd(...)")
+        self._unknown_hints = _UNKNOWN_HINTS if unknown_hint is None else (
+            (Hint("other", unknown_hint),) if isinstance(unknown_hint, str) else
+            tuple(unknown_hint))
         table = table.reset_index(drop=True)
         normalised = to_arrow_strings(table["postcode"])
         if not already_normalised(normalised):
@@ -108,9 +123,25 @@ class PostcodeIndex:
         self._columns = _build_columns(table, hierarchy or AreaHierarchy.bundled())
 
     @classmethod
-    def bundled(cls) -> PostcodeIndex:
-        """The bundled Cheshire & Merseyside index (108,012 postcodes; built once, cached)."""
-        return _bundled_index()
+    def bundled(cls, *, only: Iterable[object] | None = None) -> PostcodeIndex:
+        """The bundled Cheshire & Merseyside index (108,012 postcodes; built once, cached).
+
+        Parameters
+        ----------
+        only : iterable of str, keyword-only, optional
+            Build a small index of just these postcodes (any spelling; malformed ones are
+            skipped), reading only their rows: for a few look-ups in a short-lived process such
+            as the command line, about a fifth of the work of the whole index. Any other
+            postcode is then "unknown" to it. Not cached.
+        """
+        if only is None:
+            return _bundled_index()
+        wanted = normalise_postcodes(list(only)).dropna().unique().tolist()
+        table = read_bundled("postcodes_cm", list(_INPUT_COLUMNS),
+                             filters=pc.field("postcode").isin(pa.array(wanted, pa.string())))
+        hierarchy = bundled_hierarchy_part(table["lsoa21_code"].dropna().tolist(),
+                                           table["lad_code"].dropna().tolist())
+        return cls(table, source=BUNDLED_SOURCE, hierarchy=hierarchy)
 
     @classmethod
     def from_onspd(cls, path: str | Path, *, lads: Iterable[str] | None = None) -> PostcodeIndex:
@@ -136,7 +167,7 @@ class PostcodeIndex:
         if lads == sorted(CM_LOCAL_AUTHORITIES):
             where = ", Cheshire & Merseyside"
         return cls(table, source=f"ONS Postcode Directory {Path(path).name}{where}",
-                   unknown_hint="check it (postcodes newer than the directory are not in it)")
+                   unknown_hint=_ONSPD_UNKNOWN_HINTS)
 
     def __len__(self) -> int:
         return len(self._postcodes)
@@ -147,6 +178,8 @@ class PostcodeIndex:
     def _rows(self, normalised: pa.Array) -> np.ndarray:
         """Row of each normalised postcode in the table (-1 where absent or null)."""
         keys = postcode_keys(normalised)
+        if not len(self._keys):
+            return np.full(len(keys), -1, dtype=np.int64)
         at = np.minimum(np.searchsorted(self._keys, keys), len(self._keys) - 1)
         return np.where((self._keys[at] == keys) & (keys >= 0), self._order[at], -1)
 
@@ -220,21 +253,16 @@ class PostcodeIndex:
         at = min(int(np.searchsorted(self._keys, key)), len(self._keys) - 1)
         position = int(self._order[at]) if len(self._keys) and self._keys[at] == key else -1
         if position < 0:
-            raise UnknownPostcodeError(
-                f"postcode {normalised!r} is not in the postcode index ({self.source}); "
-                f"{self._unknown_hint}",
-                postcode=normalised,
-            )
+            raise UnknownPostcodeError._with_hints(
+                f"postcode {normalised!r} is not in the postcode index ({self.source})",
+                self._unknown_hints, postcode=normalised)
         values = {f: _scalar(self._columns[f][position]) for f in RECORD_FIELDS[1:]}
         record = PostcodeRecord(postcode=normalised, **values)
         if record.terminated is not None and not allow_terminated:
-            raise TerminatedPostcodeError(
+            raise TerminatedPostcodeError._with_hints(
                 f"postcode {normalised!r} was terminated in {_month(record.terminated)} and is no "
-                "longer in use; ask for the current postcode, or pass allow_terminated=True to "
-                "use its last known location",
-                postcode=normalised,
-                terminated=record.terminated,
-            )
+                "longer in use", _TERMINATED_HINTS,
+                postcode=normalised, terminated=record.terminated)
         return record
 
 

@@ -14,135 +14,46 @@ Every step is a pure array function (re-exported below) with a thin table wrappe
 See ``docs/measure.md`` for the method, formulas and references.
 """
 
-from ._aggregate import (
-    aggregate,
-    aggregate_table,
-    arithmetic,
-    copeland,
-    generalised,
-    geometric,
-    harmonic,
-)
-from ._audit import audit, cronbach_alpha, indicator_stats, leave_one_out
-from ._build import Build, build
-from ._comparators import (
-    COMPARATORS,
-    DEFAULT_NEIGHBOUR_VARIABLES,
-    comparator_labels,
-    statistical_neighbours,
-)
-from ._denominate import denominate, denominate_table
-from ._errors import (
-    ImputationWarning,
-    IndexDataError,
-    IndexSpecError,
-    MeasureWarning,
-    MissingScoreWarning,
-    NegativeWeightWarning,
-    NonPositiveValueWarning,
-    PopulationMissingWarning,
-    ScreeningWarning,
-    ShrinkageWarning,
-    TreatmentWarning,
-    WeightsNotNormalisedWarning,
-    ZeroDenominatorWarning,
-    ZeroVarianceWarning,
-)
-from ._frameworks import framework_info, framework_path, frameworks
-from ._impute import impute_grouped, impute_overall, impute_table
-from ._normalise import (
-    exponential,
-    exponential_from_ranks,
-    normalise,
-    normalise_table,
-    rank_inverse_normal,
-)
-from ._pipeline import StepRecord
-from ._profile import assets_vulnerabilities, wellbeing_resilience_quadrant
-from ._report import render_report, write_report
-from ._results import extent_weight, la_summary, quantile_from_rank, worst_first_rank
-from ._screen import availability, screen_rows, screen_table
-from ._sensitivity import SensitivityResult, sensitivity, sobol_indices
-from ._shrink import eb_logit_shrink, eb_logit_shrink_table
-from ._spec import IndexSpec, load_spec
-from ._treat import check_skew_kurt, kurt, skew, treat, treat_table, winsorise
-from ._uncertainty import UncertaintyResult, uncertainty
-from ._weights import effective_weights, factor_loadings, pca_loadings, weights_from_loadings
+import lazy_loader
 
-__all__ = [
-    "COMPARATORS",
-    "DEFAULT_NEIGHBOUR_VARIABLES",
-    "Build",
-    "ImputationWarning",
-    "IndexDataError",
-    "IndexSpec",
-    "IndexSpecError",
-    "MeasureWarning",
-    "MissingScoreWarning",
-    "NegativeWeightWarning",
-    "NonPositiveValueWarning",
-    "PopulationMissingWarning",
-    "ScreeningWarning",
-    "ShrinkageWarning",
-    "StepRecord",
-    "TreatmentWarning",
-    "UncertaintyResult",
-    "WeightsNotNormalisedWarning",
-    "ZeroDenominatorWarning",
-    "ZeroVarianceWarning",
-    "aggregate",
-    "aggregate_table",
-    "arithmetic",
-    "assets_vulnerabilities",
-    "audit",
-    "availability",
-    "build",
-    "check_skew_kurt",
-    "comparator_labels",
-    "copeland",
-    "cronbach_alpha",
-    "denominate",
-    "denominate_table",
-    "eb_logit_shrink",
-    "eb_logit_shrink_table",
-    "effective_weights",
-    "exponential",
-    "exponential_from_ranks",
-    "extent_weight",
-    "factor_loadings",
-    "framework_info",
-    "framework_path",
-    "frameworks",
-    "generalised",
-    "geometric",
-    "harmonic",
-    "impute_grouped",
-    "impute_overall",
-    "impute_table",
-    "indicator_stats",
-    "kurt",
-    "la_summary",
-    "leave_one_out",
-    "load_spec",
-    "normalise",
-    "normalise_table",
-    "pca_loadings",
-    "quantile_from_rank",
-    "rank_inverse_normal",
-    "screen_rows",
-    "screen_table",
-    "skew",
-    "statistical_neighbours",
-    "treat",
-    "treat_table",
-    "uncertainty",
-    "sensitivity",
-    "SensitivityResult",
-    "sobol_indices",
-    "write_report",
-    "render_report",
-    "weights_from_loadings",
-    "wellbeing_resilience_quadrant",
-    "winsorise",
-    "worst_first_rank",
-]
+#: Public names by the private module that defines them; each module is imported on first
+#: use (PEP 562, via lazy_loader), so importing this package stays cheap.
+_SUBMODULE_NAMES = {
+    "_aggregate": [
+        "aggregate", "aggregate_table", "arithmetic", "copeland", "generalised", "geometric",
+        "harmonic",
+    ],
+    "_audit": ["audit", "cronbach_alpha", "indicator_stats", "leave_one_out"],
+    "_build": ["Build", "build"],
+    "_data": ["read_table"],
+    "_comparators": [
+        "COMPARATORS", "DEFAULT_NEIGHBOUR_VARIABLES", "comparator_labels", "coverage",
+        "statistical_neighbours",
+    ],
+    "_denominate": ["denominate", "denominate_table"],
+    "_errors": [
+        "ImputationWarning", "IndexDataError", "IndexSpecError", "MeasureWarning",
+        "MissingScoreWarning", "NegativeWeightWarning", "NonPositiveValueWarning",
+        "PopulationMissingWarning", "ScreeningWarning", "ShrinkageWarning", "TreatmentWarning",
+        "WeightsNotNormalisedWarning", "ZeroDenominatorWarning", "ZeroVarianceWarning",
+    ],
+    "_frameworks": ["framework_info", "framework_path", "frameworks"],
+    "_impute": ["impute_grouped", "impute_overall", "impute_table"],
+    "_normalise": [
+        "exponential", "exponential_from_ranks", "normalise", "normalise_table",
+        "rank_inverse_normal",
+    ],
+    "_pipeline": ["StepRecord"],
+    "_profile": ["assets_vulnerabilities", "wellbeing_resilience_quadrant"],
+    "_report": ["render_report", "write_report"],
+    "_results": ["extent_weight", "la_summary", "quantile_from_rank", "worst_first_rank"],
+    "_screen": ["availability", "screen_rows", "screen_table"],
+    "_sensitivity": ["SensitivityResult", "design_size", "sensitivity", "sobol_indices"],
+    "_shrink": ["eb_logit_shrink", "eb_logit_shrink_table"],
+    "_spec": ["IndexSpec", "load_spec", "parse_yaml", "read_spec_text"],
+    "_treat": ["check_skew_kurt", "kurt", "skew", "treat", "treat_table", "winsorise"],
+    "_uncertainty": ["UncertaintyResult", "uncertainty"],
+    "_weights": ["effective_weights", "factor_loadings", "pca_loadings", "weights_from_loadings"],
+}
+
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_SUBMODULE_NAMES)

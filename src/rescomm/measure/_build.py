@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from . import _pipeline
-from ._data import Prepared, prepare
+from ._data import Prepared, indicator_values, prepare
 from ._errors import IndexDataError, IndexSpecError
 from ._explain import explain_rows
 from ._results import (
@@ -218,10 +218,13 @@ class Build:
     def explain(self, area: str) -> pd.DataFrame:
         """Contribution of each indicator to ``area``'s index score.
 
-        Returns one row per indicator: ``indicator, name, parent, raw, normalised, weight,
-        effective_weight, contribution, share``. For arithmetic means at every level
-        ``contribution`` is exact (:math:`\\sum` contributions = index score): it is the
-        indicator's normalised value times its weight renormalised over the children present.
+        Returns one row per indicator: ``indicator, name, parent, value, unit, normalised,
+        weight, effective_weight, contribution, share``. ``value`` is the indicator in its
+        ``unit``, as :func:`assets_vulnerabilities` reports it: a count divided by its
+        denominator (times the spec's scale, e.g. percent), other indicators as read.
+        For arithmetic means at every level ``contribution`` is exact (:math:`\\sum`
+        contributions = index score): it is the indicator's normalised value times its
+        weight renormalised over the children present.
         For other means each parent's score is split in proportion to :math:`w_i x_i` (an
         attribution, not an identity); Copeland splits by weighted rank terms. The numbers
         are those of :meth:`explain_all` for this area.
@@ -241,7 +244,7 @@ class Build:
         pandas.DataFrame
             One row per area and indicator, area-major in results order (all indicators of
             the first area, in spec order, then the next area): ``area_code, indicator, name,
-            parent, raw, normalised, weight, effective_weight, contribution, share``.
+            parent, value, unit, normalised, weight, effective_weight, contribution, share``.
 
         Notes
         -----
@@ -264,9 +267,11 @@ class Build:
 
     def _explain(self, rows: np.ndarray, codes: np.ndarray | None = None) -> pd.DataFrame:
         eff = next(r for r in self._run.log if r.step == "weights").summary["effective"]
+        at = self._run.rows[rows]
         return explain_rows(self.spec, scores=self._run.scores, terms=self._run.terms,
-                            raw=self._prep.raw[self._run.rows[rows]], weights=self._run.weights,
-                            effective=eff, rows=rows, codes=codes)
+                            values=indicator_values(self.spec, self._prep.raw[at],
+                                                    self._prep.denominator[at]),
+                            weights=self._run.weights, effective=eff, rows=rows, codes=codes)
 
     # ---- replay -------------------------------------------------------------------------------
     def rebuild(self, *, data: pd.DataFrame | str | Path | None = None,

@@ -1,11 +1,12 @@
-"""Comparators for benchmarking small areas: England, region, LA and statistical neighbours.
+"""Comparators for benchmarking small areas: all areas, region, LA and statistical neighbours.
 
-A comparator says which areas an area is judged against. ``england``, ``region`` and ``la`` are
-administrative groups (every area of the group, the area itself included, as Fingertips compares
-an area with its region). *Statistical neighbours* are the ``k`` areas most like it on chosen
-context variables, the way CIPFA's nearest-neighbour model picks comparator local authorities:
-each variable is standardised to z-scores over all areas, optionally weighted, and the distance
-is Euclidean,
+A comparator says which areas an area is judged against. ``all`` (every area in the build:
+England only when the build holds all of England), ``region`` and ``la`` are groups of areas
+(every area of the group, the area itself included, as Fingertips compares an area with its
+region); ``england`` is accepted only for a build of all of England. *Statistical neighbours*
+are the ``k`` areas most like it on chosen context variables, the way CIPFA's nearest-neighbour
+model picks comparator local authorities: each variable is standardised to z-scores over all
+areas, optionally weighted, and the distance is Euclidean,
 
 .. math:: d_{ij} = \\sqrt{\\sum_v w_v (z_{iv} - z_{jv})^2},\\qquad z_{iv} = (x_{iv} - \\bar x_v)/s_v
 
@@ -29,8 +30,13 @@ from scipy.spatial import cKDTree
 
 from ._errors import IndexDataError
 
-#: Administrative comparators and the data column each needs (``None``: all areas).
-COMPARATORS: dict[str, str | None] = {"england": None, "region": "region_code", "la": "lad_code"}
+#: Comparators by group of areas and the data column each needs (``None``: all areas in the
+#: build). ``england`` is ``all`` for a build that holds every English LSOA, and refused otherwise.
+COMPARATORS: dict[str, str | None] = {"all": None, "england": None, "region": "region_code",
+                                      "la": "lad_code"}
+
+#: LSOAs in England: 2011 and 2021 definitions (ONS).
+ENGLAND_LSOAS = {"lsoa11": 32_844, "lsoa21": 33_755}
 
 #: Default context variables for statistical neighbours of LSOAs (columns of
 #: :func:`rescomm.data.read_indicators`; ``a/b`` is the ratio of two columns): deprivation
@@ -160,22 +166,38 @@ def statistical_neighbours(data: pd.DataFrame,
     return out
 
 
+def coverage(codes: Sequence[str], la_codes: Sequence[str] | None, geography: str) -> str:
+    """What a set of areas covers, in words: ``"Cheshire & Merseyside"`` (every LA one of the
+    nine), ``"England"`` (every English LSOA of the geography), else ``"N local
+    authorities"`` (or ``"N areas"`` without LA codes)."""
+    from rescomm.data import CM_LOCAL_AUTHORITIES
+
+    las = None if la_codes is None else {str(c) for c in la_codes if c is not None}
+    if las and las <= set(CM_LOCAL_AUTHORITIES):
+        return "Cheshire & Merseyside"
+    english = sum(str(c).startswith("E01") for c in codes)
+    if english == len(codes) and english == ENGLAND_LSOAS.get(geography):
+        return "England"
+    if las:
+        return f"{len(las)} local authorit{'y' if len(las) == 1 else 'ies'}"
+    return f"{len(codes)} areas"
+
+
 def comparator_labels(data: pd.DataFrame, comparator: str) -> np.ndarray:
-    """Group label of each row for an administrative comparator (``england``, ``region``,
-    ``la``) or any column name of ``data``.
+    """Group label of each row for a comparator by group (``all``, ``region``, ``la``) or any
+    column name of ``data``.
 
     Raises
     ------
     IndexDataError
         If the column the comparator needs is not in the data.
     """
-    if comparator == "england":
-        return np.full(len(data), "england", dtype=object)
+    if comparator in ("all", "england"):
+        return np.full(len(data), comparator, dtype=object)
     column = COMPARATORS.get(comparator, comparator)
     if column not in data.columns:
         raise IndexDataError(f"comparator {comparator!r} needs column {column!r} in the data; "
-                             f"comparators are {', '.join(COMPARATORS)}, 'neighbours' or a "
-                             "column name")
+                             f"comparators are all, region, la, 'neighbours' or a column name")
     labels = data[column].astype("string").to_numpy(dtype=object, na_value=None)
     if any(v is None for v in labels):
         raise IndexDataError(f"comparator column {column!r} has missing values")

@@ -7,6 +7,7 @@ duplicate or empty area codes, unknown codes, LSOA 2011 and 2021 codes mixed).
 
 from __future__ import annotations
 
+import codecs
 import difflib
 from dataclasses import dataclass
 from functools import cache
@@ -15,26 +16,56 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from rescomm.data import find_encoding_error
+
 from ._errors import IndexDataError
 from ._spec import ColumnRef, IndexSpec
 
 _MAX_LISTED = 5
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """Read CSV (optionally gzip), Parquet or Excel into a DataFrame (area codes as text)."""
+def read_table(path: str | Path, *, spec: IndexSpec | None = None,
+               encoding: str = "utf-8") -> pd.DataFrame:
+    """Read CSV (optionally gzip), Parquet or Excel into a DataFrame (area codes as text).
+
+    A missing file is an :class:`IndexDataError` that says, for a ``spec`` with a
+    ``data_source``, where the official data come from. CSV text is decoded as ``encoding``
+    (default UTF-8, a byte-order mark allowed); a file in another encoding is refused naming
+    its first undecodable line and byte.
+    """
     p = Path(path)
     if not p.is_file():
-        raise IndexDataError(f"data file {p} does not exist")
+        raise IndexDataError(f"data file {p} does not exist{_where_from(spec)}")
     name = p.name.lower()
     try:
         if name.endswith((".parquet", ".pq")):
             return pd.read_parquet(p)
         if name.endswith((".xlsx", ".xls")):
             return pd.read_excel(p)
-        return pd.read_csv(p, low_memory=False, encoding="utf-8-sig")
-    except (ValueError, OSError, UnicodeDecodeError) as exc:
+        return pd.read_csv(p, low_memory=False, encoding=_csv_encoding(encoding))
+    except UnicodeDecodeError:
+        problem = find_encoding_error(p, encoding)
+        raise IndexDataError(str(problem or f"{p} is not {encoding} text")) from None
+    except LookupError:
+        raise IndexDataError(f"unknown encoding {encoding!r} (e.g. utf-8, cp1252)") from None
+    except (ValueError, OSError) as exc:
         raise IndexDataError(f"cannot read {p}: {exc}") from None
+
+
+def _csv_encoding(encoding: str) -> str:
+    """``utf-8-sig`` for UTF-8 (drops a byte-order mark), else ``encoding``."""
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
+
+
+def _where_from(spec: IndexSpec | None) -> str:
+    """``"; framework X reads ... (or leave the data out ...)"`` for a missing data file."""
+    if spec is None or not spec.data_source:
+        return ""
+    from ._frameworks import has_bundled_inputs
+
+    bundled = (" (or leave the data out to use its bundled Cheshire & Merseyside inputs)"
+               if has_bundled_inputs(spec) else "")
+    return f"; framework {spec.id} reads {spec.data_source}{bundled}"
 
 
 def _rows(idx: np.ndarray, codes: np.ndarray | None = None) -> str:
@@ -83,6 +114,47 @@ def numeric_column(frame: pd.DataFrame, column: str, what: str, codes: np.ndarra
         raise IndexDataError(f"column {column!r} ({what}) has non-numeric values in "
                              f"{_rows(bad, codes)}: {examples}")
     return out.to_numpy(dtype=float, na_value=np.nan)
+
+
+def numeric_block(frame: pd.DataFrame, columns: list[tuple[str, str]],
+                  codes: np.ndarray) -> np.ndarray:
+    """``(column, what)`` pairs as the columns of one float array (n x len(columns)).
+
+    Numeric columns are taken in one step; any other column goes through
+    :func:`numeric_column`, which names its non-numeric cells.
+    """
+    names = [c for c, _ in columns]
+    if frame.columns.is_unique:
+        block = frame[names]
+        # integer, unsigned or float (numpy or nullable extension dtypes), never bool
+        if all(getattr(dtype, "kind", "O") in "iuf" for dtype in block.dtypes):
+            return block.to_numpy(dtype=float, na_value=np.nan)
+    out = np.empty((len(frame), len(columns)))
+    for j, (column, what) in enumerate(columns):
+        out[:, j] = numeric_column(frame, column, what, codes)
+    return out
+
+
+def indicator_values(spec: IndexSpec, raw: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """Each indicator in its ``unit``: a count divided by its denominator and multiplied by
+    the spec's scale (``x / d * scale``, missing where ``d`` is 0 or missing), any other
+    indicator as read. The one definition of "the value of an indicator" that explanations,
+    profiles, tables and pages show (before imputation, treatment and normalisation).
+
+    Parameters
+    ----------
+    spec : IndexSpec
+    raw, denominator : array (n, m)
+        Source values and denominators of n areas, one column per indicator in spec order.
+    """
+    from ._denominate import denominate
+
+    values = np.array(raw, dtype=float, copy=True)
+    for j, ind in enumerate(spec.indicators):
+        if ind.denominator is not None:
+            values[:, j] = denominate(values[:, j], denominator[:, j],
+                                      scale=ind.denominator.scale)[0]
+    return values
 
 
 @cache
@@ -169,7 +241,7 @@ def prepare(spec: IndexSpec, data: pd.DataFrame | str | Path) -> Prepared:
     IndexDataError
         On any missing/misspelt column, non-numeric value or bad area code.
     """
-    frame = read_table(data) if isinstance(data, str | Path) else data
+    frame = read_table(data, spec=spec) if isinstance(data, str | Path) else data
     if not isinstance(frame, pd.DataFrame):
         raise IndexDataError(f"data must be a pandas DataFrame or a file path, "
                              f"not {type(frame).__name__}")
@@ -182,23 +254,30 @@ def prepare(spec: IndexSpec, data: pd.DataFrame | str | Path) -> Prepared:
     codes = _text(frame[code_col])
     check_area_codes(codes, geography=spec.area.geography, column=code_col)
     n, k = len(frame), len(spec.indicators)
-    raw = np.empty((n, k))
-    rank = np.full((n, k), np.nan)
-    den = np.full((n, k), np.nan)
+    raw_cols: list[tuple[str, str]] = []
+    rank_cols: dict[int, tuple[str, str]] = {}
+    den_cols: dict[int, tuple[str, str]] = {}
     for j, ind in enumerate(spec.indicators):
         what = f"indicator {ind.id!r}"
         col = resolve_column(frame, ind.source, what)
         used[ind.id] = col
-        raw[:, j] = numeric_column(frame, col, what, codes)
+        raw_cols.append((col, what))
         if ind.rank is not None:
             rcol = next((c for c in ind.rank.names if c in frame.columns), None)
             if rcol is not None:
                 used[f"{ind.id}.rank"] = rcol
-                rank[:, j] = numeric_column(frame, rcol, f"published rank of {ind.id!r}", codes)
+                rank_cols[j] = (rcol, f"published rank of {ind.id!r}")
         if ind.denominator is not None:
             dcol = resolve_column(frame, ind.denominator.ref, f"denominator of {ind.id!r}")
             used[f"{ind.id}.denominator"] = dcol
-            den[:, j] = numeric_column(frame, dcol, f"denominator of {ind.id!r}", codes)
+            den_cols[j] = (dcol, f"denominator of {ind.id!r}")
+    raw = numeric_block(frame, raw_cols, codes)
+    rank = np.full((n, k), np.nan)
+    den = np.full((n, k), np.nan)
+    if rank_cols:
+        rank[:, list(rank_cols)] = numeric_block(frame, list(rank_cols.values()), codes)
+    if den_cols:
+        den[:, list(den_cols)] = numeric_block(frame, list(den_cols.values()), codes)
     la = None
     if spec.area.la is not None:
         lcol = resolve_column(frame, spec.area.la, "local authority (area.la)")

@@ -14,8 +14,8 @@ import pandas as pd
 from ._spec import ROOT, IndexSpec
 
 #: Columns of the table :func:`explain_rows` returns (after ``area_code``).
-COLUMNS = ("indicator", "name", "parent", "raw", "normalised", "weight", "effective_weight",
-           "contribution", "share")
+COLUMNS = ("indicator", "name", "parent", "value", "unit", "normalised", "weight",
+           "effective_weight", "contribution", "share")
 
 
 def node_contributions(spec: IndexSpec, scores: Mapping[str, np.ndarray],
@@ -56,20 +56,21 @@ def node_contributions(spec: IndexSpec, scores: Mapping[str, np.ndarray],
 
 
 def explain_rows(spec: IndexSpec, *, scores: Mapping[str, np.ndarray],
-                 terms: Mapping[str, np.ndarray], raw: np.ndarray,
+                 terms: Mapping[str, np.ndarray], values: np.ndarray,
                  weights: Mapping[str, float], effective: Mapping[str, float],
                  rows: np.ndarray, codes: Sequence[str] | np.ndarray | None = None,
                  ) -> pd.DataFrame:
-    """One row per (area, indicator): raw value, normalised score, weights, contribution, share.
+    """One row per (area, indicator): value, normalised score, weights, contribution, share.
 
     Parameters
     ----------
     spec : IndexSpec
     scores, terms
         As for :func:`node_contributions`.
-    raw : array (k, m)
-        Raw values of the areas ``rows`` as read (before any step), one column per indicator
-        in spec order.
+    values : array (k, m)
+        Values of the areas ``rows`` in each indicator's unit
+        (:func:`~rescomm.measure._data.indicator_values`: counts divided by their
+        denominator), one column per indicator in spec order.
     weights, effective : mapping of node id to float
         Weight of each node in its parent (normalised) and of each indicator in the index.
     rows : int array (k,)
@@ -81,7 +82,7 @@ def explain_rows(spec: IndexSpec, *, scores: Mapping[str, np.ndarray],
     -------
     pandas.DataFrame
         Area-major (all indicators of the first area, then the next), indicators in spec
-        order; columns ``[area_code], indicator, name, parent, raw, normalised, weight,
+        order; columns ``[area_code], indicator, name, parent, value, unit, normalised, weight,
         effective_weight, contribution, share`` where
         ``share = contribution / index score`` (missing where the index score is 0 or
         missing).
@@ -103,7 +104,8 @@ def explain_rows(spec: IndexSpec, *, scores: Mapping[str, np.ndarray],
         "indicator": np.tile(np.array([i.id for i in inds], dtype=object), k),
         "name": np.tile(np.array([i.name for i in inds], dtype=object), k),
         "parent": np.tile(np.array([i.parent for i in inds], dtype=object), k),
-        "raw": np.asarray(raw, dtype=float).reshape(-1),
+        "value": np.asarray(values, dtype=float).reshape(-1),
+        "unit": np.tile(np.array([i.unit for i in inds], dtype=object), k),
         "normalised": normalised.reshape(-1),
         "weight": np.tile(np.array([weights[i.id] for i in inds], dtype=float), k),
         "effective_weight": np.tile(np.array([effective[i.id] for i in inds], dtype=float),

@@ -11,6 +11,7 @@ import copy
 import sys
 import warnings
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,17 @@ class RunOutput:
 
 def _warn(cls: type[Warning], message: str) -> None:
     """Issue a named warning attributed to the first caller outside ``rescomm.measure``."""
-    here = Path(__file__).resolve().parent
     level, frame = 2, sys._getframe(1)
-    while frame is not None and Path(frame.f_code.co_filename).resolve().parent == here:
+    while frame is not None and _in_measure(frame.f_code.co_filename):
         level += 1
         frame = frame.f_back
     warnings.warn(message, cls, stacklevel=level)
+
+
+@cache
+def _in_measure(filename: str) -> bool:
+    """Whether a source file is one of this package's modules (resolved once per file)."""
+    return Path(filename).resolve().parent == Path(__file__).resolve().parent
 
 
 def _block(spec: IndexSpec, step: str) -> dict[str, Any]:
@@ -141,7 +147,7 @@ def _step_impute(spec: IndexSpec, prep: Prepared, values: np.ndarray,
         if p["method"] != "none" and np.isnan(values[:, j]).any():
             key = (p["method"], p.get("by"), p.get("fallback"))
             batches.setdefault(key, []).append(j)
-    cells = []
+    cells: list[tuple[np.ndarray, str, np.ndarray, str, np.ndarray | None]] = []
     codes = prep.codes[rows]
     for (method, by, fallback), cols in batches.items():
         groups = None
@@ -159,19 +165,38 @@ def _step_impute(spec: IndexSpec, prep: Prepared, values: np.ndarray,
             idx = np.flatnonzero(mask[:, c])
             ind = spec.indicators[j]
             if idx.size:
-                cells.append(pd.DataFrame({
-                    "area_code": codes[idx], "indicator": ind.id, "value": filled[idx, c],
-                    "method": method, "group": None if groups is None else groups[idx]}))
+                cells.append((codes[idx], ind.id, filled[idx, c], method,
+                              None if groups is None else groups[idx]))
             left = np.isnan(values[:, j])
             if left.any():
                 _warn(ImputationWarning, f"indicator {ind.id!r}: {int(left.sum())} value(s) "
                                          f"could not be imputed by {method} "
                                          f"({_rows(np.flatnonzero(left), codes)})")
-    report = (pd.concat(cells, ignore_index=True) if cells else
-              pd.DataFrame(columns=["area_code", "indicator", "value", "method", "group"]))
-    summary = {"imputed_cells": int(len(report)),
-               "by_indicator": report.groupby("indicator").size().astype(int).to_dict()}
+    report = _impute_report(cells)
+    by_indicator: dict[str, int] = {}
+    for _, indicator, value, _, _ in cells:
+        by_indicator[indicator] = by_indicator.get(indicator, 0) + len(value)
+    summary = {"imputed_cells": int(len(report)), "by_indicator": dict(sorted(
+        by_indicator.items()))}
     return StepRecord("impute", _block(spec, "impute"), nodes, summary), report
+
+
+def _impute_report(cells: list[tuple[np.ndarray, str, np.ndarray, str, np.ndarray | None]],
+                   ) -> pd.DataFrame:
+    """One row per imputed cell: ``area_code, indicator, value, method, group`` (one frame built
+    from whole columns, not one frame per indicator)."""
+    columns = ["area_code", "indicator", "value", "method", "group"]
+    if not cells:
+        return pd.DataFrame(columns=columns)
+    sizes = [len(value) for _, _, value, _, _ in cells]
+    groups = [np.full(n, None, dtype=object) if g is None else np.asarray(g, dtype=object)
+              for n, (_, _, _, _, g) in zip(sizes, cells, strict=True)]
+    return pd.DataFrame({
+        "area_code": np.concatenate([c[0] for c in cells]),
+        "indicator": np.repeat(np.array([c[1] for c in cells], dtype=object), sizes),
+        "value": np.concatenate([c[2] for c in cells]),
+        "method": np.repeat(np.array([c[3] for c in cells], dtype=object), sizes),
+        "group": np.concatenate(groups)}, columns=columns)
 
 
 def _step_screen(spec: IndexSpec, prep: Prepared, values: np.ndarray,

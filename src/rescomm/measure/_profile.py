@@ -38,7 +38,12 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm
 
-from ._comparators import DEFAULT_NEIGHBOUR_VARIABLES, comparator_labels, statistical_neighbours
+from ._comparators import (
+    DEFAULT_NEIGHBOUR_VARIABLES,
+    comparator_labels,
+    coverage,
+    statistical_neighbours,
+)
 from ._errors import IndexDataError, IndexSpecError
 
 if TYPE_CHECKING:
@@ -114,7 +119,7 @@ def _neighbour_positions(build: Build, frame: pd.DataFrame, neighbours: pd.DataF
     return b[order].reshape(len(codes), counts[0])
 
 
-def assets_vulnerabilities(build: Build, *, comparator: str = "england",
+def assets_vulnerabilities(build: Build, *, comparator: str = "all",
                            expected: str = "mean", deprivation: str = "imd_score",
                            neighbours: pd.DataFrame | None = None, k: int = 10,
                            neighbour_variables: Sequence[str] = DEFAULT_NEIGHBOUR_VARIABLES,
@@ -127,10 +132,12 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "england",
     build : Build
         A finished build (e.g. ``build("warm")``). Values are the indicators after
         denominating (e.g. percentages), before treatment and normalisation.
-    comparator : str, keyword-only, default "england"
-        For ``expected="mean"``: ``"england"`` (all areas of the build: within C&M for the
-        bundled data), ``"region"``, ``"la"``, ``"neighbours"`` (statistical neighbours) or any
-        column of the data holding group labels.
+    comparator : str, keyword-only, default "all"
+        For ``expected="mean"``: ``"all"`` (every area of the build: Cheshire & Merseyside for
+        the bundled data, England for a build of all English LSOAs; the label says which),
+        ``"england"`` (the same, accepted only for a build of all of England), ``"region"``,
+        ``"la"``, ``"neighbours"`` (statistical neighbours) or any column of the data holding
+        group labels.
     expected : {"mean", "regression"}, keyword-only
         ``"mean"``: the comparator's mean; for indicators with counts the pooled proportion
         sum(x)/sum(n) of the comparator's areas. ``"regression"``: the value predicted from
@@ -152,8 +159,9 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "england",
     Returns
     -------
     DataFrame
-        One row per area and indicator: ``area_code, indicator, name, domain, value, lower,
-        upper`` (interval where the indicator has counts), ``expected``, ``comparator``,
+        One row per area and indicator: ``area_code, indicator, name, domain, value, unit,
+        lower, upper`` (interval where the indicator has counts; ``value`` in the indicator's
+        ``unit``, the same number :meth:`Build.explain` shows), ``expected``, ``comparator``,
         ``method`` (``"wilson_ci_vs_expected"`` or ``"standardised_residual"``), ``statistic``
         (z: score statistic (p - e)/sqrt(e(1 - e)/n) for counts, standardised residual
         otherwise), ``confidence``, ``better_is`` (``"higher"``/``"lower"``) and ``status``
@@ -206,8 +214,16 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "england",
         else:
             labels = comparator_labels(frame, comparator)
         nb = None
-        label = (f"england (all {n} areas in the build)" if comparator == "england"
-                 else comparator)
+        label = comparator
+        if comparator in ("all", "england"):
+            where = coverage(codes, None if prep.la is None else prep.la[rows],
+                             spec.area.geography)
+            if comparator == "england" and where != "England":
+                raise IndexDataError(
+                    f"comparator 'england' needs a build of all of England; this one holds "
+                    f"{n:,} areas ({where}): use comparator 'all' to compare with every area "
+                    "in the build")
+            label = f"all {n:,} areas in the build ({where})"
     keep = np.arange(n)
     if areas is not None:
         pos = pd.Index(codes).get_indexer(list(areas))
@@ -286,6 +302,7 @@ def assets_vulnerabilities(build: Build, *, comparator: str = "england",
         "area_code": np.tile(codes[keep], len(parts)),
         "indicator": const([i.id for i in inds]), "name": const([i.name for i in inds]),
         "domain": const([i.parent for i in inds]), "value": cat([p[3] for p in parts]),
+        "unit": const([i.unit for i in inds]),
         "lower": cat([p[4] for p in parts]), "upper": cat([p[5] for p in parts]),
         "expected": cat([p[6] for p in parts]), "comparator": const([label] * len(parts)),
         "method": const([p[1] for p in parts]), "statistic": cat([p[7] for p in parts]),

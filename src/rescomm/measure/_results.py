@@ -110,9 +110,15 @@ def la_summary(
       deprived areas holding exactly 10% of its population (the last area counted in part)
     * proportion of areas in the national most deprived decile.
 
+    File 10 weights the Employment domain by the working-age population and every other
+    domain and the IMD by the total population; pass the matching ``population``. With the
+    official IoD2019 denominators this reproduces File 10's average scores, extents and
+    proportions to their published precision (``docs/measure.md`` gives the checks).
+
     References
     ----------
     McLennan D. et al. The English Indices of Deprivation 2019: Technical Report, chapter 5.
+    MHCLG (2025) The English Indices of Deprivation 2025: Technical Report.
     """
     score = np.asarray(score, dtype=float)
     rank = np.asarray(rank, dtype=float)

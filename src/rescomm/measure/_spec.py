@@ -5,6 +5,12 @@ goalposts and published rank column), the groups above them (any depth, one root
 ``index``), and the method of every pipeline step, with overrides per level and per node.
 Validation errors name the offending key and, for YAML, its line: ``spec.yaml:14:
 indicators[2].direction: must be 1 or -1, not 2``.
+
+Spec files are read as UTF-8 and may be at most :data:`MAX_SPEC_BYTES` long, nest at most
+:data:`MAX_SPEC_DEPTH` deep and expand to at most :data:`MAX_SPEC_VALUES` values: YAML aliases
+(``*name``) repeat a block without copying its text, so a few lines of nested aliases ("billion
+laughs") would otherwise expand to billions of values, and PyYAML scans deeply nested flow
+collections in quadratic time. Each limit refuses the file with one line.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +44,8 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _POLARITIES = ("higher_is_better", "higher_is_worse")
 _GEOGRAPHIES = ("lsoa11", "lsoa21", "none")
 _TOP_KEYS = {
-    "spec_version", "id", "name", "version", "description", "references", "polarity", "area",
+    "spec_version", "id", "name", "version", "description", "references", "data_source",
+    "polarity", "area",
     "index", "groups", "indicators", "steps",
 }
 _INDICATOR_KEYS = {
@@ -47,24 +55,77 @@ _INDICATOR_KEYS = {
 }
 _GROUP_KEYS = {"id", "name", "description", "parent", "weight", *INDICATOR_STEPS, *GROUP_STEPS}
 _ROOT_KEYS = {"name", "description", *INDICATOR_STEPS, *GROUP_STEPS}
+#: Largest spec file read, in bytes (the built-in frameworks are about 7 kB).
+MAX_SPEC_BYTES = 1_000_000
+#: Most values (mappings, lists and scalars, aliases counted each time they are used) a spec
+#: may expand to (the built-in frameworks have about 1,000).
+MAX_SPEC_VALUES = 50_000
+#: Deepest nesting of mappings and lists (the built-in frameworks nest 4 deep).
+MAX_SPEC_DEPTH = 50
 
 
 # --------------------------------------------------------------------------- YAML with lines
+class _SpecLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than :data:`MAX_SPEC_DEPTH`."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self._depth >= MAX_SPEC_DEPTH:
+            line = self.peek_event().start_mark.line + 1
+            raise IndexSpecError(f"line {line}: nested more than {MAX_SPEC_DEPTH} levels deep")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+#: libyaml's parser where PyYAML was built with it (about 30x faster than the pure-Python one,
+#: which made parsing the spec most of the cost of building a small index); same tags and marks.
+#: libyaml refuses nesting over 1,000 levels itself; the pure-Python parser, which would scan
+#: deep flow nesting in quadratic time, stops at :data:`MAX_SPEC_DEPTH` (``_SpecLoader``).
+_YAML_LOADER = getattr(yaml, "CSafeLoader", None) or _SpecLoader
+_SCALARS = yaml.SafeLoader.yaml_constructors
+
+
 class _Marked:
     """YAML text turned into plain Python objects plus a ``path -> line`` table."""
 
     def __init__(self, text: str) -> None:
         self.lines: dict[tuple, int] = {}
         self._loader = yaml.SafeLoader("")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        self._values = 0
+        node = yaml.compose(text, Loader=_YAML_LOADER)
         self.value = self._convert(node, ()) if node is not None else None
 
+    def _scalar(self, node: yaml.Node) -> Any:
+        """A scalar's value through the safe constructor for its tag (as ``construct_object``
+        does, without its bookkeeping); anything else through ``construct_object``."""
+        construct = _SCALARS.get(node.tag) if isinstance(node, yaml.ScalarNode) else None
+        if construct is None:
+            return self._loader.construct_object(node, deep=True)
+        return construct(self._loader, node)
+
     def _convert(self, node: yaml.Node, path: tuple) -> Any:
+        self._values += 1
+        if self._values > MAX_SPEC_VALUES:
+            raise IndexSpecError(
+                f"line {node.start_mark.line + 1}: the spec expands to more than "
+                f"{MAX_SPEC_VALUES:,} values (YAML aliases repeating large blocks?); "
+                "write it out without nested aliases")
+        if len(path) >= MAX_SPEC_DEPTH:
+            raise IndexSpecError(f"line {node.start_mark.line + 1}: nested more than "
+                                 f"{MAX_SPEC_DEPTH} levels deep")
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
-                key = self._loader.construct_object(key_node)
+                key = self._scalar(key_node)
+                if not isinstance(key, str | int | float | bool | None):
+                    line = key_node.start_mark.line + 1
+                    raise IndexSpecError(f"line {line}: a key must be a name, not a "
+                                         f"{type(key).__name__}")
                 if key in out:
                     line = key_node.start_mark.line + 1
                     raise IndexSpecError(f"line {line}: duplicate key {key!r}")
@@ -73,7 +134,59 @@ class _Marked:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self._convert(v, (*path, i)) for i, v in enumerate(node.value)]
-        return self._loader.construct_object(node)
+        return self._scalar(node)
+
+
+def read_spec_text(path: Path, *, what: str = "spec file") -> str:
+    """The text of a YAML file, refused with one line if it is over :data:`MAX_SPEC_BYTES` or
+    not UTF-8.
+
+    Raises
+    ------
+    IndexSpecError
+        Too large, not UTF-8 (names the first bad byte and its offset), or unreadable.
+    """
+    try:
+        size = path.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise IndexSpecError(f"{what} {path} is {size:,} bytes; a spec may be at most "
+                                 f"{MAX_SPEC_BYTES:,} bytes")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise IndexSpecError(f"{what} {path} cannot be read: {exc.strerror or exc}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise IndexSpecError(
+            f"{what} {path} is not UTF-8 text (line {line}: byte 0x{data[exc.start]:02x} at "
+            f"offset {exc.start}); save it as UTF-8") from None
+
+
+def parse_yaml(text: str, *, name: str = "<yaml>") -> tuple[Any, dict[tuple, int]]:
+    """YAML text as plain Python values and a ``path -> line`` table, within the limits above
+    (safe tags only, duplicate keys refused).
+
+    Raises
+    ------
+    IndexSpecError
+        ``name:line: ...`` for invalid YAML, a duplicate key, or too many values.
+    """
+    if len(text) > MAX_SPEC_BYTES:
+        raise IndexSpecError(f"{name}: the spec is {len(text):,} characters; a spec may be at "
+                             f"most {MAX_SPEC_BYTES:,}")
+    try:
+        marked = _Marked(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        raise IndexSpecError(f"{name}{line}: not valid YAML: "
+                             f"{getattr(exc, 'problem', exc)}") from None
+    except IndexSpecError as exc:
+        raise IndexSpecError(f"{name}: {exc}") from None
+    except RecursionError:
+        raise IndexSpecError(f"{name}: the YAML is nested too deeply") from None
+    return marked.value, marked.lines
 
 
 def _dotted(path: tuple) -> str:
@@ -163,25 +276,38 @@ class IndexSpec:
     references: tuple[str, ...] = ()
     source: str = "<dict>"
     text: str | None = None  # the YAML text exactly as given, when loaded from YAML
+    data_source: str = ""  # where the official input data come from (said when it is missing)
 
     # ---- structure -------------------------------------------------------------------------
-    @property
-    def node_ids(self) -> tuple[str, ...]:
-        """Every node, root first, then depth-first pre-order in spec order."""
-        out: list[str] = []
+    # The spec is frozen, so its tree is worked out once (a build asks for parents, children
+    # and levels thousands of times: linear searches there were a fixed cost of every build).
+    @cached_property
+    def _tree(self) -> tuple[dict[str, Indicator | Group], dict[str, tuple[str, ...]],
+                             tuple[str, ...]]:
+        nodes: dict[str, Indicator | Group] = {}
+        for item in (*self.indicators, *self.groups):
+            nodes.setdefault(item.id, item)
+        kids: dict[str, list[str]] = {}
+        for item in (*self.groups, *self.indicators):
+            kids.setdefault(item.parent, []).append(item.id)
+        children = {node: tuple(ids) for node, ids in kids.items()}
+        order: list[str] = []
 
         def visit(node: str) -> None:
-            out.append(node)
-            for child in self.children(node):
+            order.append(node)
+            for child in children.get(node, ()):
                 visit(child)
 
         visit(ROOT)
-        return tuple(out)
+        return nodes, children, tuple(order)
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """Every node, root first, then depth-first pre-order in spec order."""
+        return self._tree[2]
 
     def children(self, node: str) -> tuple[str, ...]:
-        kids = [g.id for g in self.groups if g.parent == node]
-        kids += [i.id for i in self.indicators if i.parent == node]
-        return tuple(kids)
+        return self._tree[1].get(node, ())
 
     def parent(self, node: str) -> str | None:
         return self._node(node).parent
@@ -197,30 +323,51 @@ class IndexSpec:
 
     def level(self, node: str) -> int:
         """COINr convention: indicators are level 1; a group is 1 + its highest child level."""
+        return self._levels[node] if node in self._levels else self._level(node)
+
+    @cached_property
+    def _levels(self) -> dict[str, int]:
+        return {node: self._level(node) for node in self.node_ids}
+
+    def _level(self, node: str) -> int:
         kids = self.children(node)
-        return 1 if not kids else 1 + max(self.level(k) for k in kids)
+        return 1 if not kids else 1 + max(self._level(k) for k in kids)
 
     def is_indicator(self, node: str) -> bool:
-        return any(i.id == node for i in self.indicators)
+        return isinstance(self._tree[0].get(node), Indicator)
 
     def indicator(self, node: str) -> Indicator:
-        for ind in self.indicators:
-            if ind.id == node:
-                return ind
+        item = self._tree[0].get(node)
+        if isinstance(item, Indicator):
+            return item
         raise KeyError(node)
 
     def _node(self, node: str) -> Indicator | Group:
-        for item in (*self.indicators, *self.groups):
-            if item.id == node:
-                return item
-        raise IndexSpecError(f"unknown node {node!r}; nodes are {', '.join(self.node_ids)}")
+        item = self._tree[0].get(node)
+        if item is None:
+            raise IndexSpecError(f"unknown node {node!r}; nodes are {', '.join(self.node_ids)}")
+        return item
 
     def weight(self, node: str) -> float:
         return self._node(node).weight
 
     # ---- step parameters -------------------------------------------------------------------
     def resolve(self, step: str, node: str) -> dict[str, Any]:
-        """Parameters of ``step`` for ``node``: default < by_level < ancestors < node."""
+        """Parameters of ``step`` for ``node``: default < by_level < ancestors < node.
+
+        Worked out once per (step, node) of this spec, which is frozen; each call returns a
+        new dict.
+        """
+        key = (step, node)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve(step, node)
+        return dict(self._resolved[key])
+
+    @cached_property
+    def _resolved(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return {}
+
+    def _resolve(self, step: str, node: str) -> dict[str, Any]:
         block = dict(self.steps.get(step, {}))
         by_level = block.pop("by_level", {}) or {}
         level = 1 if step in INDICATOR_STEPS else self.level(node)
@@ -498,7 +645,8 @@ def parse_spec(raw: Mapping[str, Any], *, source: str = "<dict>",
         id=spec_id, name=str(top.get("name", spec_id)), version=str(top.get("version", "")),
         polarity=polarity, area=area, indicators=tuple(indicators), groups=tuple(groups),
         steps=steps, raw=copy.deepcopy(dict(top)), description=str(top.get("description", "")),
-        references=tuple(str(r) for r in references), source=source)
+        references=tuple(str(r) for r in references), source=source,
+        data_source=" ".join(str(top.get("data_source", "") or "").split()))
 
 
 def load_spec(source: str | Path | Mapping[str, Any] | IndexSpec) -> IndexSpec:
@@ -531,16 +679,14 @@ def load_spec(source: str | Path | Mapping[str, Any] | IndexSpec) -> IndexSpec:
 
         raise IndexSpecError(f"{text_source!r} is neither a built-in framework "
                              f"({', '.join(frameworks())}) nor a .yaml file")
-    text = path.read_text(encoding="utf-8") if path is not None else text_source
+    text = read_spec_text(path) if path is not None else text_source
     name = path.name if path is not None else "<yaml>"
-    try:
-        marked = _Marked(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f":{mark.line + 1}" if mark is not None else ""
-        raise IndexSpecError(f"{name}{line}: not valid YAML: "
-                             f"{getattr(exc, 'problem', exc)}") from None
-    except IndexSpecError as exc:
-        raise IndexSpecError(f"{name}: {exc}") from None
-    return dataclasses.replace(parse_spec(marked.value, source=name, lines=marked.lines),
-                               text=text)
+    return _parse_text(text, name)
+
+
+@lru_cache(maxsize=32)
+def _parse_text(text: str, name: str) -> IndexSpec:
+    """The spec in YAML ``text`` (from ``name``). Specs are immutable, so the same text is
+    parsed once per process (a Monte Carlo or a test suite builds the same spec many times)."""
+    value, lines = parse_yaml(text, name=name)
+    return dataclasses.replace(parse_spec(value, source=name, lines=lines), text=text)

@@ -8,84 +8,40 @@ policies with named warnings (see :class:`StatsWarning`). This package never imp
 See ``docs/stats.md`` for formulas and references.
 """
 
-from rescomm.stats._compare import benchmark_comparison, compare_to_benchmark
-from rescomm.stats._dsr import dsr, phe_dsr
-from rescomm.stats._errors import (
-    ApproximationWarning,
-    DegenerateDataWarning,
-    IncompleteResponseWarning,
-    SmallCountWarning,
-    StatsWarning,
-    TooFewValuesWarning,
-    ZeroDenominatorWarning,
-)
-from rescomm.stats._esp2013 import ESP2013, ESP2013_BANDS, ESP2013_SOURCE
-from rescomm.stats._funnel import (
-    funnel_limits,
-    funnel_significance,
-    poisson_control_limits,
-    proportion_control_limits,
-)
-from rescomm.stats._isr import expected_events, isr, phe_israte, phe_isratio, smr
-from rescomm.stats._mean import mean_ci, phe_mean, t_interval
-from rescomm.stats._outcomes import (
-    ONS4_ITEMS,
-    SWEMWBS_RELIABLE_CHANGE,
-    ons4_band,
-    swemwbs_metric,
-    swemwbs_total,
-    ucla3_lonely,
-    ucla3_total,
-)
-from rescomm.stats._paired import PairedChange, paired_change
-from rescomm.stats._proportion import proportion, wilson_ci
-from rescomm.stats._quantiles import phe_quantile, quantile_of
-from rescomm.stats._rate import byars_ci, exact_poisson_ci, rate
-from rescomm.stats._suppress import SuppressedCounts, suppress_small
+import lazy_loader
 
-__all__ = [
-    "ESP2013",
-    "ESP2013_BANDS",
-    "ESP2013_SOURCE",
-    "ONS4_ITEMS",
-    "SWEMWBS_RELIABLE_CHANGE",
-    "ApproximationWarning",
-    "DegenerateDataWarning",
-    "IncompleteResponseWarning",
-    "PairedChange",
-    "SmallCountWarning",
-    "StatsWarning",
-    "SuppressedCounts",
-    "TooFewValuesWarning",
-    "ZeroDenominatorWarning",
-    "benchmark_comparison",
-    "byars_ci",
-    "compare_to_benchmark",
-    "dsr",
-    "exact_poisson_ci",
-    "expected_events",
-    "funnel_limits",
-    "funnel_significance",
-    "isr",
-    "mean_ci",
-    "ons4_band",
-    "paired_change",
-    "phe_dsr",
-    "phe_israte",
-    "phe_isratio",
-    "phe_mean",
-    "phe_quantile",
-    "poisson_control_limits",
-    "proportion",
-    "proportion_control_limits",
-    "quantile_of",
-    "rate",
-    "smr",
-    "suppress_small",
-    "swemwbs_metric",
-    "swemwbs_total",
-    "t_interval",
-    "ucla3_lonely",
-    "ucla3_total",
-    "wilson_ci",
-]
+#: Public names by the private module that defines them; each module is imported on first
+#: use (PEP 562, via lazy_loader), so importing this package stays cheap.
+_SUBMODULE_NAMES = {
+    "_compare": ["benchmark_comparison", "compare_to_benchmark"],
+    "_dsr": ["dsr", "phe_dsr"],
+    "_errors": [
+        "ApproximationWarning", "DegenerateDataWarning", "IncompleteResponseWarning",
+        "InvalidDataWarning", "MissingDataWarning", "SmallCountWarning", "StatsWarning",
+        "TooFewValuesWarning", "UnreliableEstimateWarning", "ZeroDenominatorWarning",
+    ],
+    "_esp2013": ["ESP2013", "ESP2013_BANDS", "ESP2013_SOURCE"],
+    "_funnel": [
+        "funnel_limits", "funnel_points", "funnel_significance", "poisson_control_limits",
+        "proportion_control_limits",
+    ],
+    "_life_expectancy": ["AGE_BANDS", "life_expectancy", "phe_life_expectancy"],
+    "_isr": ["expected_events", "isr", "phe_israte", "phe_isratio", "smr"],
+    "_mean": ["mean_ci", "phe_mean", "t_interval"],
+    "_outcomes": [
+        "ONS4_ITEMS", "SWEMWBS_RELIABLE_CHANGE", "ons4_band", "swemwbs_metric", "swemwbs_total",
+        "ucla3_lonely", "ucla3_total",
+    ],
+    "_overdispersion": ["funnel_overdispersion", "overdispersed_limits", "overdispersion"],
+    "_paired": ["PairedChange", "paired_change"],
+    "_proportion": ["proportion", "wilson_ci"],
+    "_quantiles": ["phe_quantile", "quantile_of"],
+    "_rate": ["byars_ci", "exact_poisson_ci", "rate"],
+    "_sii": ["phe_sii", "sii"],
+    "_suppress": [
+        "SharedTotalSuppression", "SuppressedCounts", "suppress_shared_total", "suppress_small",
+    ],
+    "_trend": ["proportion_trend_chi_squared", "recent_trend", "trend_chi_squared"],
+}
+
+__getattr__, __dir__, __all__ = lazy_loader.attach(__name__, submod_attrs=_SUBMODULE_NAMES)

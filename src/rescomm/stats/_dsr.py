@@ -23,7 +23,7 @@ from rescomm.stats._errors import (
     check_policy,
 )
 from rescomm.stats._esp2013 import ESP2013
-from rescomm.stats._frame import as_list, check_columns
+from rescomm.stats._frame import as_list, check_columns, with_columns
 from rescomm.stats._output import ci_columns, confidence_label, per_label
 from rescomm.stats._rate import byars_ci
 from rescomm.stats._stdframe import band_grid, grid
@@ -38,8 +38,10 @@ METHOD_NONINDEPENDENT = "Dobson, with confidence adjusted for non-independent ev
 def _prepare_counts(count: np.ndarray, name: str, missing_count: str) -> np.ndarray:
     if missing_count not in ("raise", "zero"):
         raise ValueError(f"missing_count must be 'raise' or 'zero'; got {missing_count!r}")
-    missing = np.isnan(count)
-    if missing.any():
+    # one pass finds both: the minimum is NaN if a count is missing, < 0 if one is negative
+    low = np.min(count) if count.size else 0.0
+    if np.isnan(low):
+        missing = np.isnan(count)
         if missing_count == "raise":
             where, _ = first_bad(missing, count)
             raise ValueError(
@@ -47,7 +49,9 @@ def _prepare_counts(count: np.ndarray, name: str, missing_count: str) -> np.ndar
                 f"if a missing count means no events (PHEindicatormethods does this)"
             )
         count = np.where(missing, 0.0, count)
-    check_nonnegative(count, name)
+        low = np.min(count)
+    if low < 0:
+        check_nonnegative(count, name)  # raises, naming the first negative count
     return count
 
 
@@ -89,10 +93,12 @@ def dsr_parts(
             f"mismatched lengths: count has shape {x.shape}, pop has shape {n.shape}; both "
             f"must be (bands,) or (groups, bands)"
         )
-    if np.isnan(n).any():
+    low = np.min(n) if n.size else 1.0  # NaN if a population is missing
+    if np.isnan(low):
         where, _ = first_bad(np.isnan(n), n)
         raise ValueError(f"pop has a missing value at position {where}")
-    check_nonnegative(n, "pop")
+    if low < 0:
+        check_nonnegative(n, "pop")
     w = _standard_population(stdpop, x.shape[-1])
     if count_sq is None:
         x2 = x
@@ -100,10 +106,10 @@ def dsr_parts(
         x2 = _prepare_counts(as_float_array(count_sq, "count_sq"), "count_sq", missing_count)
         if x2.shape != x.shape:
             raise ValueError(f"count_sq has shape {x2.shape}, count has shape {x.shape}")
-    zero = n == 0
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = w / n
-    if zero.any():
+    if low == 0:
+        zero = n == 0
         bad_rows = zero.any(axis=-1)
         apply_policy(
             bad_rows,
@@ -115,8 +121,10 @@ def dsr_parts(
         )
         ratio = np.where(zero, np.nan, ratio)
     wsum = w.sum()
-    value = (x * ratio).sum(axis=-1) / wsum
-    var = (x2 * ratio * ratio).sum(axis=-1) / (wsum * wsum)
+    weighted = x * ratio
+    value = weighted.sum(axis=-1) / wsum
+    # (x2 * ratio) * ratio, reusing x * ratio for independent events
+    var = ((weighted if x2 is x else x2 * ratio) * ratio).sum(axis=-1) / (wsum * wsum)
     total = x.sum(axis=-1)
     return value, var, total
 
@@ -327,12 +335,12 @@ def phe_dsr(
         cols[lo] = lower * multiplier
         cols[hi] = upper * multiplier
     cols["confidence"] = confidence_label(levels)
-    cols["statistic"] = np.where(
-        small, f"dsr NA for total count < {min_count:g}", f"dsr per {per_label(multiplier)}"
-    )
+    # two label objects taken by code (not a new string per area)
+    labels = np.array([f"dsr per {per_label(multiplier)}",
+                       f"dsr NA for total count < {min_count:g}"], dtype=object)
+    cols["statistic"] = labels[small.view(np.int8)]
     cols["method"] = method
-    out = pd.concat([keys, pd.DataFrame(cols, index=keys.index)], axis=1)
-    return out
+    return with_columns(keys, cols)
 
 
 def _person_frequencies(

@@ -49,6 +49,20 @@ class DegenerateDataWarning(StatsWarning):
     """The data carry no variation (e.g. all paired differences are zero)."""
 
 
+class MissingDataWarning(StatsWarning):
+    """An input the estimate needs is missing (a value, a confidence limit, a standard error)."""
+
+
+class InvalidDataWarning(StatsWarning):
+    """An input is outside what the method accepts for one group (e.g. more deaths than
+    population, a rate <= 0 under a log transform, a proportion of 0 or 1 under logit)."""
+
+
+class UnreliableEstimateWarning(StatsWarning):
+    """An estimate is too unstable to publish (e.g. a life expectancy whose 95% interval is
+    wider than 20 years, or an SII over more than 10 quantiles)."""
+
+
 def check_policy(name: str, value: str) -> None:
     """Raise a clear ValueError if a policy argument is not one of ``POLICIES``."""
     if value not in POLICIES:

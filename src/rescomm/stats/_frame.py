@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,14 +42,33 @@ def group_sums(data: pd.DataFrame, columns: list[str], by: list[str]) -> pd.Data
 def count_table(
     data: pd.DataFrame, x: str, n: str, by: str | Sequence[str] | None
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The table a numerator/denominator wrapper fills, and its ``x`` and ``n`` as floats.
+    """The table a numerator/denominator wrapper extends, and its ``x`` and ``n`` as floats.
 
-    Without ``by``, a copy of ``data`` (one result per input row); with ``by``, one row per
-    group holding the group columns and the sums of ``x`` and ``n`` (:func:`group_sums`).
-    Raises the KeyError of :func:`check_columns` if ``x``, ``n`` or a ``by`` column is missing.
+    Without ``by``, ``data`` itself (one result per input row; extend it with
+    :func:`with_columns`, which copies it); with ``by``, one row per group holding the group
+    columns and the sums of ``x`` and ``n`` (:func:`group_sums`). Raises the KeyError of
+    :func:`check_columns` if ``x``, ``n`` or a ``by`` column is missing.
     """
     check_columns(data, x=x, n=n)
     groups = as_list(by)
     check_columns(data, **{f"by[{i}]": g for i, g in enumerate(groups)})
-    out = group_sums(data, [x, n], groups) if groups else data.copy()
+    out = group_sums(data, [x, n], groups) if groups else data
     return out, out[x].to_numpy(dtype=float), out[n].to_numpy(dtype=float)
+
+
+def with_columns(table: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
+    """A copy of ``table`` with ``columns`` added (or replaced, in place of the old ones).
+
+    The same frame as ``out = table.copy(); out[name] = column`` for each column, built in one
+    step: pandas copies every array assigned to a column, which on a million rows costs more
+    than the statistic. The new arrays must be the caller's own (they are not copied); the
+    table's columns are copied, keeping their dtypes.
+    """
+    if not table.columns.is_unique:  # a dict cannot hold repeated names: the slow, exact way
+        out = table.copy()
+        for name, column in columns.items():
+            out[name] = column
+        return out
+    parts: dict[Any, Any] = {name: table[name].copy() for name in table.columns}
+    parts.update(columns)
+    return pd.DataFrame(parts, index=table.index, copy=False)

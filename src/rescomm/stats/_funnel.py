@@ -16,6 +16,7 @@ from rescomm.stats._rate import byars_ci
 
 __all__ = [
     "funnel_limits",
+    "funnel_points",
     "funnel_significance",
     "poisson_control_limits",
     "proportion_control_limits",
@@ -407,4 +408,83 @@ def funnel_significance(
         categories.append(DSR_NOT_APPLICABLE)
     out = data.copy()
     out["significance"] = pd.Categorical(sig, categories=categories)
+    return out
+
+
+def funnel_points(
+    data: pd.DataFrame,
+    numerator: str,
+    rate: str,
+    *,
+    rate_type: Literal["dsr", "crude"],
+    years_of_data: float,
+    multiplier: float,
+    denominator: str | None = None,
+) -> pd.DataFrame:
+    """Where each area's rate sits on a rate funnel: the rate to chart and its population.
+
+    Parameters
+    ----------
+    data : DataFrame
+        One row per area.
+    numerator : str
+        Column of events.
+    rate : str
+        Column of rates per ``multiplier`` (crude or directly standardised).
+    rate_type : {"dsr", "crude"}, keyword-only
+    years_of_data : float, keyword-only
+        Years the data cover: the derived population is per year, as on the funnel's axis.
+    multiplier : float, keyword-only
+        The rates' base (e.g. 100,000).
+    denominator : str, optional, keyword-only
+        Column of populations, needed when an area has 0 events (its population cannot be
+        derived from a zero rate); used for crude rates only.
+
+    Returns
+    -------
+    DataFrame
+        ``data`` with ``<rate>_chart`` (the rate to plot; NaN for a DSR with fewer than 10
+        events) and ``denominator_derived`` (the population per year at which the area sits on
+        the funnel: ``multiplier * numerator / rate / years_of_data``, or the given population
+        per year for 0 events).
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``rate_type``, or 0 events without a usable ``denominator``.
+
+    References
+    ----------
+    .. [1] Public Health England. PHEindicatormethods: ``calculate_funnel_points``. CRAN.
+    """
+    if rate_type not in ("dsr", "crude"):
+        raise ValueError(f"rate_type must be 'dsr' or 'crude'; got {rate_type!r}")
+    check_columns(data, numerator=numerator, rate=rate, denominator=denominator)
+    num = data[numerator].to_numpy(dtype=float)
+    rates = data[rate].to_numpy(dtype=float)
+    zero = num == 0
+    if zero.any():
+        if denominator is None:
+            raise ValueError("for rates with 0 events in a row, pass denominator= (the "
+                             "population), since the population cannot be derived from a "
+                             "zero rate")
+        den = data[denominator].to_numpy(dtype=float)
+        unusable = zero & ~(den > 0)
+        if unusable.any():
+            where, _ = first_bad(unusable, num)
+            raise ValueError(f"row {where} has 0 events and no population (denominator 0 or "
+                             f"missing)")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        derived = multiplier * num / rates / years_of_data
+    out = data.copy()
+    if rate_type == "dsr":
+        small = num < 10
+        out[f"{rate}_chart"] = np.where(small, np.nan, rates)
+        out["denominator_derived"] = np.where(small, np.nan, derived)
+    else:
+        out[f"{rate}_chart"] = rates
+        if denominator is not None:
+            den = data[denominator].to_numpy(dtype=float)
+            derived = np.where(zero, den / years_of_data, derived)
+        out["denominator_derived"] = derived
     return out

@@ -19,8 +19,8 @@ from rescomm.stats._checks import (
     z_value,
 )
 from rescomm.stats._errors import Policy, ZeroDenominatorWarning, apply_policy, check_policy
-from rescomm.stats._frame import count_table
-from rescomm.stats._output import ci_columns, confidence_label
+from rescomm.stats._frame import count_table, with_columns
+from rescomm.stats._output import ci_columns, confidence_label, label_column
 
 __all__ = ["proportion", "wilson_ci"]
 
@@ -87,7 +87,9 @@ def wilson_ci(
     scalar = xa.ndim == 0 and na.ndim == 0
     check_same_shape(x=xa, n=na)
     check_nonnegative(xa, "x")
-    check_nonnegative(na, "n")
+    low_n = np.fmin.reduce(na, axis=None) if na.size else 1.0  # NaN ignored
+    if low_n < 0:
+        check_nonnegative(na, "n")  # raises, naming the first negative denominator
     over = xa > na
     if over.any():
         over_b, x_b = np.broadcast_arrays(over, xa)
@@ -96,7 +98,7 @@ def wilson_ci(
         raise ValueError(
             f"x must be <= n for a proportion; got x={v:g} > n={float(n_b):g} at position {where}"
         )
-    has_zero = bool(na.size) and np.fmin.reduce(na, axis=None) == 0
+    has_zero = bool(na.size) and low_n == 0
     zero = na == 0 if has_zero else None
     if has_zero:
         apply_policy(
@@ -121,6 +123,14 @@ def wilson_ci(
     elif has_zero:
         lower, upper = np.float64(np.nan), np.float64(np.nan)
     return scalar_or_array(lower, scalar), scalar_or_array(upper, scalar)
+
+
+def _scaled(values: np.ndarray, multiplier: float) -> np.ndarray:
+    """``values * multiplier``, in place (``values`` is a fresh array of ours); unchanged for a
+    multiplier of 1 (x * 1.0 == x exactly)."""
+    if multiplier != 1:
+        values *= multiplier
+    return values
 
 
 def proportion(
@@ -157,7 +167,7 @@ def proportion(
     DataFrame
         ``value`` (``x / n * multiplier``), the limits, ``confidence`` (e.g. ``"95%"``),
         ``statistic`` (``"proportion of 1"`` or ``"percentage"``) and ``method``
-        (``"Wilson"``).
+        (``"Wilson"``); the last three are categoricals.
 
     Notes
     -----
@@ -169,14 +179,21 @@ def proportion(
     .. [1] Public Health England. PHEindicatormethods: ``phe_proportion``. CRAN, 2024.
     """
     levels = check_confidences(confidence)
-    out, xv, nv = count_table(data, x, n, by)
+    table, xv, nv = count_table(data, x, n, by)
+    # whole-column arithmetic, in place where the array is ours: no masks or copies the
+    # formula does not need (the same operations, so the same values, as np.where / a * m)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["value"] = np.where(nv == 0, np.nan, xv / nv) * multiplier
+        value = xv / nv
+    if nv.size and np.fmin.reduce(nv, axis=None) == 0:  # NaN ignored; negatives raise below
+        value[nv == 0] = np.nan
+    cols: dict[str, Any] = {"value": _scaled(value, multiplier)}
     for level, (lo, hi) in zip(levels, ci_columns(levels), strict=True):
         lower, upper = wilson_ci(xv, nv, confidence=level, zero_denominator=zero_denominator)
-        out[lo] = lower * multiplier
-        out[hi] = upper * multiplier
-    out["confidence"] = confidence_label(levels)
-    out["statistic"] = "percentage" if multiplier == 100 else f"proportion of {multiplier:g}"
-    out["method"] = "Wilson"
-    return out
+        cols[lo] = _scaled(lower, multiplier)
+        cols[hi] = _scaled(upper, multiplier)
+    rows = len(table)
+    cols["confidence"] = label_column(confidence_label(levels), rows)
+    statistic = "percentage" if multiplier == 100 else f"proportion of {multiplier:g}"
+    cols["statistic"] = label_column(statistic, rows)
+    cols["method"] = label_column("Wilson", rows)
+    return with_columns(table, cols)

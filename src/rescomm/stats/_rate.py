@@ -25,13 +25,15 @@ from rescomm.stats._errors import (
     apply_policy,
     check_policy,
 )
-from rescomm.stats._frame import count_table
-from rescomm.stats._output import ci_columns, confidence_label, per_label
+from rescomm.stats._frame import count_table, with_columns
+from rescomm.stats._output import ci_columns, confidence_label, label_column, per_label
 
 __all__ = ["byars_ci", "exact_poisson_ci", "rate"]
 
 #: Counts below this use the exact Poisson interval in PHE's methods.
 EXACT_BELOW = 10
+#: The ``method`` labels: code 0 Byar's, 1 exact (-1 for a missing count).
+METHOD_LABELS = ["Byars", "Exact"]
 
 
 def exact_poisson_ci(x: Any, *, confidence: float = 0.95) -> tuple[Any, Any]:
@@ -192,7 +194,8 @@ def rate(
     -------
     DataFrame
         ``value``, the limits, ``confidence``, ``statistic`` (``"rate per 100,000"``) and
-        ``method`` (``"Byars"`` or ``"Exact"`` per row, as in PHEindicatormethods).
+        ``method`` (``"Byars"`` or ``"Exact"`` per row, as in PHEindicatormethods; missing
+        for a missing count); the last three are categoricals.
 
     Notes
     -----
@@ -206,7 +209,7 @@ def rate(
     """
     levels = check_confidences(confidence)
     check_policy("zero_denominator", zero_denominator)
-    out, xv, nv = count_table(data, x, n, by)
+    table, xv, nv = count_table(data, x, n, by)
     check_same_shape(x=xv, n=nv)
     check_nonnegative(nv, "n")
     zero = nv == 0
@@ -219,13 +222,21 @@ def rate(
         consequence="their rates and limits are NaN",
     )
     with np.errstate(divide="ignore", invalid="ignore"):
-        per = np.where(zero, np.nan, multiplier / nv)
-    out["value"] = xv * per
+        per = multiplier / nv
+    if zero.any():
+        per[zero] = np.nan
+    cols: dict[str, Any] = {"value": xv * per}
     for level, (lo, hi) in zip(levels, ci_columns(levels), strict=True):
         lower, upper = byars_ci(xv, confidence=level)
-        out[lo] = lower * per
-        out[hi] = upper * per
-    out["confidence"] = confidence_label(levels)
-    out["statistic"] = f"rate per {per_label(multiplier)}"
-    out["method"] = np.where(np.isnan(xv), None, np.where(xv < EXACT_BELOW, "Exact", "Byars"))
-    return out
+        lower *= per  # fresh arrays from byars_ci: scaled in place
+        upper *= per
+        cols[lo] = lower
+        cols[hi] = upper
+    rows = len(table)
+    cols["confidence"] = label_column(confidence_label(levels), rows)
+    cols["statistic"] = label_column(f"rate per {per_label(multiplier)}", rows)
+    # categoricals: a Python string per row cost more to build and free than the intervals
+    codes = (xv < EXACT_BELOW).view(np.int8).copy()
+    codes[np.isnan(xv)] = -1
+    cols["method"] = pd.Categorical.from_codes(codes, categories=METHOD_LABELS)
+    return with_columns(table, cols)

@@ -1,12 +1,13 @@
-"""Project URLs: pages (insight), the JSON API (``/api/``) and ``/healthz``."""
+"""Project URLs: pages (insight), the JSON API (``/api/``), ``/healthz`` and ``/favicon.ico``."""
 
 from django.urls import include, path
 
 from rescomm.web.core.api import api
-from rescomm.web.core.views import healthz
+from rescomm.web.core.views import favicon, healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("api/", api.urls),
     path("accounts/", include("rescomm.web.accounts.urls")),
     path("prescribing/", include("rescomm.web.prescribing.urls")),

@@ -41,8 +41,13 @@ def _sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=Fals
 
 def install() -> None:
     operations = _operations_class()
+    if getattr(operations.sql_flush, "audit_flush", False):
+        return  # installed already (perhaps by this module imported under another name)
     _saved.setdefault("sql_flush", operations.sql_flush)
     operations.sql_flush = _sql_flush
+
+
+_sql_flush.audit_flush = True
 
 
 def uninstall() -> None:

@@ -6,7 +6,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from rescomm.web.accounts.audit import audit
+from rescomm.web.accounts.audit import audit, client_ip
 from rescomm.web.accounts.models import AuditEvent
 from rescomm.web.accounts.models.audit import AuditLogIsAppendOnly
 
@@ -129,3 +129,37 @@ def test_a_user_with_audit_events_cannot_be_deleted():
     audit(user, AuditEvent.VIEW, user)
     with pytest.raises(ProtectedError):
         user.delete()
+
+
+# ------------------------------------------------------------------ the client address
+def request_from(remote: str, forwarded: str | None = None):
+    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
+
+
+def test_without_trusted_proxies_a_forwarded_header_is_ignored(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+    assert client_ip(request_from("203.0.113.9", "198.51.100.1")) == "203.0.113.9"
+
+
+@pytest.mark.parametrize(("proxies", "forwarded", "expected"), [
+    (1, "198.51.100.1", "198.51.100.1"),  # one proxy appended the client's address
+    (1, "6.6.6.6, 198.51.100.1", "198.51.100.1"),  # the client's own entry is never read
+    (2, "6.6.6.6, 198.51.100.1, 10.0.0.5", "198.51.100.1"),  # two proxies: second from the right
+    (1, "2001:db8::1", "2001:db8::1"),
+    (2, "198.51.100.1", "10.0.0.2"),  # fewer entries than proxies: did not come through both
+    (1, "", "10.0.0.2"),
+    (1, "not-an-address", None),
+])
+def test_with_trusted_proxies_the_client_is_read_from_the_right_of_the_header(
+        settings, proxies, forwarded, expected):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    assert client_ip(request_from("10.0.0.2", forwarded)) == expected
+
+
+def test_audit_records_the_address_behind_a_trusted_proxy(settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    request = request_from("10.0.0.2", "6.6.6.6, 198.51.100.1")
+    event = audit(request, AuditEvent.VIEW, object_type="accounts.user", object_id="1")
+    event.refresh_from_db()
+    assert event.ip == "198.51.100.1"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.roles import PERSONAL_DATA_ROLES, Role
 
 from ..ladder import Access, assert_ladder, case_id, cases, restricted
 
@@ -17,10 +17,25 @@ PAGES = [
     restricted("/accounts/people/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/people/?q=demo&page=2", (Role.ADMINISTRATOR,)),
     restricted("/accounts/organisations/", (Role.ADMINISTRATOR,)),
+    restricted("/accounts/people/invite/", (Role.ADMINISTRATOR,)),
+    restricted("/accounts/people/invite/", (Role.ADMINISTRATOR,), method="post", ok=400),
+    # The invitation link: anyone (a wrong or used link says it does not work).
+    Access("/accounts/invite/MQ/wrong-token/", {"anonymous": 200, "signed_in": 200}),
+    Access("/accounts/invite/done/", {"anonymous": 200, "signed_in": 200}),
     restricted("/accounts/audit/", (Role.ADMINISTRATOR,)),
     restricted("/accounts/audit/?action=login&since=2026-01-01", (Role.ADMINISTRATOR,)),
     # Sign-in page: anyone; signed-in people are sent on to their account.
     Access("/accounts/login/", {"anonymous": 200, "signed_in": 302, Role.REFERRER: 302}),
+    # Two-factor sign-in (the ladder's force_login passes the second factor: nothing is owed,
+    # so the code page sends people on; setting up is for people without an app, and the ladder
+    # gives one to every role that needs it).
+    Access("/accounts/two-factor/", {"anonymous": 302, "signed_in": 302,
+                                     **dict.fromkeys(Role.values, 302)}, login_redirect=True),
+    Access("/accounts/two-factor/setup/", {
+        "anonymous": 302, "signed_in": 200,
+        **{r: 302 if r in PERSONAL_DATA_ROLES else 200 for r in Role.values}},
+        login_redirect=True),
+    restricted("/accounts/two-factor/recovery-codes/", None),
     # Sign out is POST only.
     Access("/accounts/logout/", {"anonymous": 405, "signed_in": 405}),
     Access("/accounts/logout/", {"anonymous": 200, "signed_in": 200}, method="post"),

@@ -105,8 +105,8 @@ def test_audit_log_tells_the_system_from_people_not_signed_in():
     audit(None, "export", reason="nightly job")
     Client().post("/accounts/login/", {"username": "nobody", "password": "x"})
     page = admin_client().get("/accounts/audit/").content.decode()
-    assert "<td>System</td>" in page
-    assert "<td>Not signed in</td>" in page
+    assert '<td data-label="Who">System</td>' in page
+    assert '<td data-label="Who">Not signed in</td>' in page
 
 
 # Change your password -------------------------------------------------------------------------
@@ -182,3 +182,23 @@ def test_a_demo_administrator_reads_only_what_demo_accounts_did():
     assert "real export" not in page and "real-person" not in page and "system job" not in page
     full = admin_client().get("/accounts/audit/").content.decode()
     assert "real export" in full and "demo export" in full and "system job" in full
+
+
+def test_audit_log_shows_roles_actions_and_record_types_by_their_labels():
+    member = make_member(Role.LINK_WORKER)
+    audit(member.user, "update", make_organisation(), "direct care", role=Role.LINK_WORKER)
+    audit(member.user, "login_failed", role="")
+    page = admin_client().get("/accounts/audit/").content.decode()
+    row = page[page.index("direct care") - 600:page.index("direct care")]
+    assert '<td data-label="As">Link worker</td>' in row and "link_worker" not in row
+    assert '<td data-label="Action" data-action="update">Changed</td>' in row
+    assert '<td data-label="Record">Organisation ' in row
+    assert "accounts.organisation" not in row
+    assert 'data-action="login_failed">Sign-in failed</td>' in page
+    assert '<option value="login">Signed in</option>' in page  # the filter speaks labels too
+
+
+def test_audit_log_refuses_an_unknown_action_filter_with_a_message():
+    response = admin_client().get("/accounts/audit/?action=no_such_thing")
+    assert response.status_code == 400
+    assert "Choose an action from the list" in response.content.decode()

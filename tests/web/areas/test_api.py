@@ -80,9 +80,10 @@ def test_geojson_without_filter_has_every_loaded_lsoa(client):
     assert len(client.get("/api/areas/lsoa21.geojson").json()["features"]) == 80 + 302
 
 
-def test_geojson_for_an_authority_that_is_not_loaded_is_a_400_naming_the_field(client):
-    error = assert_error_shape(client.get("/api/areas/lsoa21.geojson?lad=E09000001"), 400)
-    assert "E09000001" in error["fields"]["lad"][0]
+def test_geojson_for_an_authority_that_is_not_loaded_is_a_404_naming_it(client):
+    error = assert_error_shape(client.get("/api/areas/lsoa21.geojson?lad=E09000001"), 404)
+    assert error["code"] == "not_found"
+    assert "No local authority E09000001 in the loaded data" in error["message"]
 
 
 def test_postcode_lookup_gives_coordinates_and_the_lsoa_page(client):

@@ -2,27 +2,26 @@
 ``../shared/data/reference/openreferral/`` (never copied into this repository).
 
 The profile's ``$ref``s are web addresses; a ``referencing`` registry serves them from the local
-files, so no network is used. Tests skip when the folder is absent.
+files, so no network is used. Tests skip when the folder is absent (and fail in CI, see
+``tests/reference_data.py``).
 """
 
 from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
-import pytest
+from tests.reference_data import requires, shared_data_dir
 
-SHARED = Path(__file__).resolve().parents[3].parent / "shared"
-REFERENCE = SHARED / "data" / "reference" / "openreferral"
-UK = REFERENCE / "uk-profile" / "schema"
+SCHEMA = "reference/openreferral/uk-profile/schema"
+UK = shared_data_dir() / SCHEMA
 BASE = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 OPENAPI = "urn:rescomm-tests:oruk-openapi"
 PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page",
              "empty", "contents"}
 
-needs_schemas = pytest.mark.skipif(not UK.is_dir(), reason=f"{UK} is not available")
+needs_schemas = requires(SCHEMA)
 
 
 @cache

@@ -236,6 +236,20 @@ def test_ndjson_streams_every_matching_service_one_a_line_without_paging(client,
     assert items == paged and len(items) == body["total_items"] > 0
 
 
+@pytest.mark.parametrize(("postcode", "message"), [
+    ("SW1A 1AA", "postcode 'SW1A 1AA' is not in the postcode index (bundled Cheshire & "
+                 "Merseyside postcodes, ONSPD Nov 2025); check it, or send a Cheshire and "
+                 "Merseyside postcode in postcode"),
+    ("CH1 1AA", "postcode 'CH1 1AA' was terminated in June 2020 (202006) and is no longer in "
+                "use; send the current postcode in postcode"),
+])
+def test_a_postcode_not_found_is_a_400_whose_advice_names_the_api_parameter(client, db, postcode,
+                                                                            message):
+    response = get(client, "/service_at_locations", postcode=postcode)
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["postcode"] == [message]
+
+
 def test_an_unknown_format_is_a_400_naming_it(client, db):
     response = get(client, "/services", format="xml")
     assert response.status_code == 400
@@ -284,13 +298,13 @@ def test_the_schema_check_is_not_vacuous():
 ])
 def test_the_hand_written_nearest_query_matches_the_orm_query(db, postcode, radius, page,
                                                               per_page):
-    from rescomm.web.assets import api
-    from rescomm.web.assets.models import ServiceAtLocation
+    from rescomm.web.assets import api, public
 
-    fast, fast_total = api.nearest_page(api.postcode_point(postcode), radius, page=page,
-                                        per_page=per_page)
-    orm, orm_total = api.near_postcode_page(ServiceAtLocation.objects.all(), postcode, radius,
-                                            page=page, per_page=per_page)
+    point = api.postcode_point(postcode)
+    fast, fast_total = public.nearest_page(point, radius, page=page, per_page=per_page)
+    # with ``among`` the ORM builds the query (every published service: the same rows)
+    orm, orm_total = public.nearest_page(point, radius, page=page, per_page=per_page,
+                                         among=public.published())
     assert fast_total == orm_total
     assert [doc for doc, _ in fast] == [doc for doc, _ in orm]
     assert all(doc for doc, _ in fast)

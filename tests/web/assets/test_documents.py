@@ -31,7 +31,7 @@ from .conftest import record
 
 
 def _live(service: Service) -> dict:
-    s = Service.objects.prefetch_related(*oruk.SERVICE_PREFETCH).get(pk=service.pk)
+    s = oruk.with_relations(Service.objects).get(pk=service.pk)
     return oruk.service(s)
 
 

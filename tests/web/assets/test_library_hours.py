@@ -9,7 +9,6 @@ from the bundle (so that they match), made-up hours.
 
 from __future__ import annotations
 
-import os
 from datetime import time
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from click.testing import CliRunner
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from tests.libraries_hacked_file import write_hours
+from tests.reference_data import reference_file
 
 from rescomm.cli import cli
 from rescomm.web.areas import services
@@ -25,8 +25,6 @@ from rescomm.web.areas.models import DataLoad
 from rescomm.web.assets.models import Schedule, Service
 
 from ..factories import HALTON, LIVERPOOL
-
-REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture
@@ -42,11 +40,7 @@ def invented_hours(tmp_path) -> Path:
 
 @pytest.fixture
 def real_hours() -> Path:
-    shared = Path(os.environ.get("RESCOMM_SHARED_DATA", REPO.parent / "shared" / "data"))
-    path = shared / "assets" / "libraries_uk_librarieshacked_schema.csv"
-    if not path.is_file():
-        pytest.skip(f"{path} not found")
-    return path
+    return reference_file("assets/libraries_uk_librarieshacked_schema.csv")
 
 
 def times_of(name: str, postcode: str) -> list[tuple[str, time, time]]:

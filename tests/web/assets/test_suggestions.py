@@ -110,9 +110,21 @@ def test_bad_suggestions_name_the_field_and_save_nothing(client, db, fields, fie
 
 
 def test_suggestions_are_rate_limited_per_ip(client, db):
-    statuses = [client.post("/assets/suggest/", NEW).status_code for _ in range(6)]
-    assert statuses == [302] * 5 + [429]
+    responses = [client.post("/assets/suggest/", NEW) for _ in range(6)]
+    assert [r.status_code for r in responses] == [302] * 5 + [429]
+    assert 3500 < int(responses[-1]["Retry-After"]) <= 3600
     assert Suggestion.objects.count() == 5
+
+
+def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(client, db, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def suggest(forwarded: str) -> int:
+        return client.post("/assets/suggest/", NEW, REMOTE_ADDR="10.0.0.2",
+                           HTTP_X_FORWARDED_FOR=forwarded).status_code
+
+    assert [suggest(f"{n}.6.6.6, 198.51.100.1") for n in range(6)] == [302] * 5 + [429]
+    assert suggest("198.51.100.2") == 302
 
 
 def test_signed_in_contributors_can_track_their_suggestions(client, db):
@@ -134,3 +146,94 @@ def test_hostile_suggestions_are_escaped_for_moderators(client, db, payload):
         if "<" in payload:
             assert payload not in text
         assert "<script>alert(1)" not in text
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("community centre", "community_centre"), ("Walking group", "walking_group"),
+    ("Café & bar", "cafe_bar"), ("craft_group", "craft_group")])
+def test_a_category_typed_in_words_is_stored_as_a_slug_and_approves(client, db, typed, stored):
+    """Regression: the form's own hint says "community centre, walking group", but the words
+    were stored as typed and approving failed (a server error), leaving the suggestion in the
+    queue for good."""
+    client.post("/assets/suggest/", {**NEW, "category": typed})
+    suggestion = Suggestion.objects.get()
+    assert suggestion.proposed["category"] == stored
+    response = moderator(client).post(f"/assets/moderation/{suggestion.id}/",
+                                      {"decision": "approved"})
+    assert response.status_code == 302
+    assert Service.objects.get(name=NEW["name"]).category == stored
+    suggestion.refresh_from_db()
+    assert suggestion.status == "approved"
+
+
+def test_a_category_without_letters_is_a_field_error_on_the_form(client, db):
+    response = client.post("/assets/suggest/", {**NEW, "category": "!!!"})
+    assert response.status_code == 400
+    assert "has no letters or digits" in response.context["form"].errors["category"][0]
+    assert not Suggestion.objects.exists()
+
+
+def _stored_raw(**proposed) -> Suggestion:
+    """A suggestion saved before categories were normalised (as 71 in the issue were)."""
+    from rescomm.web.assets.importer import normalise_record
+    from rescomm.web.assets.services import SUGGESTIBLE
+
+    record, _ = normalise_record({k: v for k, v in NEW.items() if k in SUGGESTIBLE}
+                                 | {"source_id": "suggestion"}, source="Community suggestion")
+    return Suggestion.objects.create(proposed={k: record[k] for k in SUGGESTIBLE} | proposed)
+
+
+def test_an_old_suggestion_with_a_free_text_category_is_approved_with_its_slug(client, db):
+    suggestion = _stored_raw(category="Community Centre")
+    response = moderator(client).post(f"/assets/moderation/{suggestion.id}/",
+                                      {"decision": "approved"})
+    assert response.status_code == 302
+    assert Service.objects.get(name=NEW["name"]).category == "community_centre"
+
+
+def test_an_approval_that_cannot_be_applied_says_why_and_keeps_the_suggestion_decidable(
+        client, db):
+    suggestion = _stored_raw(category="???", email="not an address")
+    response = moderator(client).post(f"/assets/moderation/{suggestion.id}/",
+                                      {"decision": "approved"})
+    assert response.status_code == 400
+    message = response.context["form"].non_field_errors()[0]
+    assert "cannot be published as it stands" in message
+    assert "category: '???' has no letters or digits" in message
+    assert "email: 'not an address' is not a valid email address" in message
+    suggestion.refresh_from_db()
+    assert suggestion.status == "pending" and suggestion.service is None
+    assert not Service.objects.filter(name=NEW["name"]).exists()
+    response = client.post(f"/assets/moderation/{suggestion.id}/",
+                           {"decision": "changes_requested", "reason": "Say what it is."})
+    assert response.status_code == 302
+    suggestion.refresh_from_db()
+    assert suggestion.status == "changes_requested"
+
+
+def test_the_migration_gives_stored_free_text_categories_their_slug(db):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "rescomm.web.assets.migrations.0006_suggested_categories_as_slugs")
+    typed = _stored_raw(category="community centre")
+    hopeless = _stored_raw(category="???")
+    fine = _stored_raw(category="library")
+    migration.forwards(apps, None)
+    for suggestion, category in ((typed, "community_centre"), (hopeless, "???"),
+                                 (fine, "library")):
+        suggestion.refresh_from_db()
+        assert suggestion.proposed["category"] == category
+
+
+def test_repeated_days_are_stored_once(client, db):
+    """A day named over and over once overflowed the 30-character days column (PostgreSQL
+    refused it: a server error on approval)."""
+    times = "MO,MO,MO,MO,MO,MO,MO,MO,MO,MO,MO,TU 09:00-10:00"
+    client.post("/assets/suggest/", {**NEW, "opening_times": times})
+    suggestion = Suggestion.objects.get()
+    assert suggestion.proposed["opening_times"][0]["byday"] == "MO,TU"
+    moderator(client).post(f"/assets/moderation/{suggestion.id}/", {"decision": "approved"})
+    assert Service.objects.get(name=NEW["name"]).schedules.get().byday == "MO,TU"

@@ -349,3 +349,21 @@ def test_the_unfiltered_list_pages_every_published_asset_by_name(client, db):
         assert 0 < len(markers) <= 25
     last = client.get("/assets/", {"page": response.context["page"].paginator.num_pages})
     assert last.status_code == 200 and last.context["page"].object_list
+
+
+def test_the_coverage_page_changes_when_an_asset_leaves_the_published_set(client, db):
+    """The cached summary is keyed by the newest change to any asset and the number
+    published, so hiding assets (which the published set alone would not show) recomputes it."""
+    from rescomm.web.assets.models import AssetStatus, Service
+    from rescomm.web.assets.services import set_status
+
+    before = {r["group"]: r for r in client.get("/assets/coverage/",
+                                                {"area": "E06000006"}).context["rows"]}
+    gps = Service.objects.filter(asset_status=AssetStatus.PUBLISHED, category="gp_practice",
+                                 service_at_locations__location__lad_code="E06000006")
+    assert gps.count() > 5
+    for service in gps:
+        set_status(service, AssetStatus.HIDDEN, actor=None, reason="test")
+    after = {r["group"]: r for r in client.get("/assets/coverage/",
+                                               {"area": "E06000006"}).context["rows"]}
+    assert after["GP practice"]["median_m"] > before["GP practice"]["median_m"]

@@ -51,6 +51,16 @@ def test_validation_errors_name_the_field(client):
     assert list(error["fields"]) == ["lad"]
 
 
+@pytest.mark.parametrize("url", ["/api/docs", "/api/openapi.json"])
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_the_api_reference_and_schema_only_answer_get_and_head(client, url, method):
+    response = getattr(client, method)(url)
+    assert_error_shape(response, 405, "method_not_allowed")
+    assert response["Allow"] == "GET, HEAD"
+    assert client.get(url).status_code == 200
+    assert client.head(url).status_code == 200
+
+
 @pytest.mark.django_db
 def test_method_not_allowed_keeps_the_allow_header(client):
     response = client.post("/healthz")

@@ -44,3 +44,23 @@ def test_pages_send_a_content_security_policy_without_third_party_origins(client
     policy = client.get("/")["Content-Security-Policy"]
     assert "default-src 'self'" in policy
     assert "http" not in policy
+
+
+@pytest.mark.django_db
+def test_every_page_links_the_sites_own_icon_which_is_served_and_allowed_by_the_policy(client):
+    page = client.get("/")
+    html = page.content.decode()
+    assert '<link rel="icon" href="/static/core/favicon.svg" type="image/svg+xml">' in html
+    assert "img-src 'self'" in page["Content-Security-Policy"]
+    icon = client.get("/static/core/favicon.svg")
+    assert icon.status_code == 200
+    body = b"".join(icon.streaming_content) if icon.streaming else icon.content
+    assert body.startswith(b"<svg") and b"<script" not in body
+    assert icon["Content-Type"].startswith("image/svg+xml")
+
+
+@pytest.mark.django_db
+def test_favicon_ico_redirects_to_the_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/core/favicon.svg"

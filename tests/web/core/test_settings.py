@@ -25,7 +25,7 @@ EMAIL_ENV = ("EMAIL_HOST", "EMAIL_PORT", "EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD
 
 @pytest.fixture
 def clean_env(monkeypatch, tmp_path):
-    for name in (*PROD_ENV, *EMAIL_ENV, "RESCOMM_HOME"):
+    for name in (*PROD_ENV, *EMAIL_ENV, "RESCOMM_HOME", "TRUSTED_PROXY_COUNT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("RESCOMM_HOME", str(tmp_path / "home"))
     # Settings modules read the environment when imported: import fresh copies for each test
@@ -125,3 +125,43 @@ def test_production_refuses_e_mail_settings_it_cannot_use(clean_env, variables, 
         clean_env.setenv(name, value)
     with pytest.raises(ImproperlyConfigured, match=message):
         runpy.run_module("rescomm.web.settings.prod")
+
+
+def test_the_demo_app_starts_without_a_warning_about_a_missing_static_folder(tmp_path):
+    """`rescomm serve` on a fresh RESCOMM_HOME: static files come from the apps and node_modules
+    (WhiteNoise finders), so no warning about `staticfiles/`, which only collectstatic makes."""
+    code = ("from rescomm.cli.web import configure_django\nconfigure_django()\n"
+            "from rescomm.web.wsgi import application\n"
+            "from django.conf import settings\nprint(settings.STATIC_ROOT)")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DJANGO_SETTINGS_MODULE", "STATIC_ROOT", "DATABASE_URL")}
+    env["RESCOMM_HOME"] = str(tmp_path / "home")
+    proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", code],
+                          capture_output=True, text=True, env=env, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "None"
+    assert "No directory at" not in proc.stderr
+    (tmp_path / "home" / "staticfiles").mkdir()  # after collectstatic: used
+    proc = subprocess.run([sys.executable, "-W", "error::UserWarning", "-c", code],
+                          capture_output=True, text=True, env=env, check=True)
+    assert proc.stdout.strip() == str(tmp_path / "home" / "staticfiles")
+
+
+def test_trusted_proxies_default_to_none_and_are_read_from_the_environment(clean_env):
+    for name, value in PROD_ENV.items():
+        clean_env.setenv(name, value)
+    assert runpy.run_module("rescomm.web.settings.prod")["TRUSTED_PROXY_COUNT"] == 0
+    clean_env.setenv("TRUSTED_PROXY_COUNT", "1")
+    clean_env.delitem(sys.modules, "rescomm.web.settings.base")  # read the environment again
+    assert runpy.run_module("rescomm.web.settings.prod")["TRUSTED_PROXY_COUNT"] == 1
+
+
+@pytest.mark.parametrize("value", ["yes", "-1", "6"])
+@pytest.mark.parametrize("module", ["prod", "dev"])
+def test_a_trusted_proxy_count_that_is_not_0_to_5_stops_start_up(clean_env, module, value):
+    for name, env_value in PROD_ENV.items():
+        clean_env.setenv(name, env_value)
+    clean_env.setenv("TRUSTED_PROXY_COUNT", value)
+    message = f"TRUSTED_PROXY_COUNT must be a whole number from 0 to 5, not '{value}'"
+    with pytest.raises(ImproperlyConfigured, match=message):
+        runpy.run_module(f"rescomm.web.settings.{module}")

@@ -63,9 +63,9 @@ def test_one_area_has_values_comparisons_and_contributions(client, index_run):
     [
         ("/api/index/runs/nothing", 404, "not_found", None),
         ("/api/index/runs/imd2025/areas/E01999999", 404, "not_found", None),
-        ("/api/index/runs/imd2025/deciles?node=bogus", 400, "invalid_request", "node"),
+        ("/api/index/runs/imd2025/deciles?node=bogus", 404, "not_found", None),
         ("/api/index/runs/imd2025/results?page_size=501", 400, "invalid_request", "page_size"),
-        ("/api/index/runs/imd2025/results?page=9", 400, "invalid_request", "page"),
+        ("/api/index/runs/imd2025/results?page=9", 404, "not_found", None),
         ("/api/index/runs/imd2025/results?page=0", 400, "invalid_request", "page"),
     ],
 )

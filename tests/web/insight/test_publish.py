@@ -203,8 +203,14 @@ def test_an_indicator_given_as_a_count_says_what_it_is_divided_by(client):
     assert dict(run.nodes.values_list("node_id", "denominator")) == {
         "index": "", "cases": "people, x 1000", "other": ""}
     page = client.get("/index/counts/A2/").content.decode()
-    assert "count, before dividing by people, x 1000" in page
-    assert run.contributions.get(area_code="A2", indicator__node_id="cases").raw == 10
+    assert "(count / people, x 1000)" in page
+    # the value in the indicator's unit (per 1000 people), as `rescomm index explain` shows it
+    stored = run.contributions.get(area_code="A2", indicator__node_id="cases").value
+    assert stored == pytest.approx(10 / 1500 * 1000)
+    assert f"{stored:.4f}" in page
+    api = client.get("/api/index/runs/counts/areas/A2").json()
+    cases = next(c for c in api["contributions"] if c["indicator"] == "cases")
+    assert (cases["value"], cases["unit"]) == (pytest.approx(stored), "per 1000 people")
 
 
 @given(st.lists(st.one_of(st.floats(min_value=-1e15, max_value=1e15),

@@ -12,8 +12,9 @@ from django.utils import timezone
 from rescomm.web.accounts.roles import Role
 from rescomm.web.prescribing import services
 from rescomm.web.prescribing.charts import Pair, bar_chart, dumbbell_chart, verdict
+from rescomm.web.prescribing.dashboard import dashboard_tables
 from rescomm.web.prescribing.models import Referral
-from rescomm.web.prescribing.trends import caseload_flow, referrals_over_time, verdict_counts
+from rescomm.web.prescribing.trends import caseload_flow, referrals_per_period, verdict_counts
 
 from .conftest import make_user
 from .test_pathway import walk_to
@@ -46,7 +47,11 @@ def test_a_bar_chart_is_labelled_proportional_and_escapes_text():
     assert "&lt;b&gt;A&lt;/b&gt;" in svg and "<b>" not in svg
     widths = [float(w) for w in re.findall(r'<rect [^>]*width="([0-9.]+)"', svg)]
     assert widths[0] == pytest.approx(2 * widths[1])
-    assert "fewer than 5" in svg  # the hidden count is labelled, not drawn
+    assert "hidden" in svg  # the hidden count is labelled, not drawn
+    svg = bar_chart(["A", "B"], [None, None], hidden_labels=["fewer than 5", "hidden to "
+                                                              "protect privacy"],
+                    title="T", desc="D", ident="y")
+    assert ">fewer than 5<" in svg and ">hidden to protect privacy<" in svg
 
 
 def test_a_dumbbell_chart_draws_one_row_per_person_with_a_band():
@@ -57,36 +62,46 @@ def test_a_dumbbell_chart_draws_one_row_per_person_with_a_band():
     assert svg.count('fill="#dddddd"') == 2
 
 
-def test_referrals_over_time_by_profession_hides_small_counts(make_referral, gp):
+def test_referrals_per_period_counts_the_latest_periods_and_those_before(make_referral):
     for _ in range(6):
         make_referral()
-    result = referrals_over_time(Referral.objects.all(), period="month")
-    month = timezone.localdate().strftime("%Y-%m")
-    assert result["labels"] == [month] and result["totals"] == [6]
-    gp_column = result["professions"].index("GP")
-    assert result["rows"][0]["counts"][gp_column] == "6"
-    weekly = referrals_over_time(Referral.objects.all(), period="week")
-    assert weekly["labels"][0].startswith("w/c ")
+    labels, counts, earlier = referrals_per_period(Referral.objects.all(), period="month")
+    assert labels == [timezone.localdate().strftime("%Y-%m")] and counts == [6]
+    assert earlier == 0
+    weekly, _, _ = referrals_per_period(Referral.objects.all(), period="week")
+    assert weekly[0].startswith("w/c ")
     with pytest.raises(ValueError, match="period must be 'month' or 'week', not 'day'"):
-        referrals_over_time(Referral.objects.all(), period="day")
+        referrals_per_period(Referral.objects.all(), period="day")
 
 
-def test_referrals_over_time_hides_a_small_month(make_referral):
+def test_referrals_over_time_hides_a_small_month_and_its_partner(make_referral):
     referral = make_referral()
     Referral.objects.filter(pk=referral.pk).update(
         created_at=timezone.now() - dt.timedelta(days=62))
-    for _ in range(5):
+    for _ in range(7):
         make_referral()
-    result = referrals_over_time(Referral.objects.all())
-    assert result["totals"] == [None, 5]
-    assert result["rows"][0]["total"] == "fewer than 5"
+    over_time = dashboard_tables(Referral.objects.all())["over_time"]["month"]
+    (_, old), (_, new) = over_time["rows"]
+    assert str(old) == "fewer than 5"
+    # 8 referrals in all, shown once: the 7 would give the 1 away, so it is hidden too, and
+    # labelled as hidden, never "fewer than 5"
+    assert new.status == "secondary" and str(new) == "hidden to protect privacy"
+    assert "secondary suppression" in over_time["note"]
 
 
-def test_verdict_counts_are_suppressed(make_referral, link_worker, provider_org):
-    with_pair(make_referral, link_worker, provider_org, LOW, HIGH)
-    counts = verdict_counts(Referral.objects.all())
-    assert counts["values"][0] is None and counts["total"] == "fewer than 5"
-    assert counts["shown"][0] == "fewer than 5"
+def test_verdict_counts_are_suppressed_against_the_number_of_pairs():
+    # 6 improved, 1 deteriorated: 7 pairs are published with the paired result
+    counts = verdict_counts(changes=[5.0] * 6 + [-5.0])
+    shown = {label: str(c) for label, c in counts["rows"]}
+    assert shown == {"Reliable improvement": "hidden to protect privacy",
+                     "No reliable change": "0", "Reliable deterioration": "fewer than 5"}
+    assert not counts["withheld"]
+
+
+def test_verdict_counts_are_withheld_when_they_would_give_the_pairs_away():
+    # 4 and 4 of 8 pairs: two counts of at most 4 adding up to 8 are both 4
+    counts = verdict_counts(changes=[5.0] * 4 + [-5.0] * 4)
+    assert counts["withheld"] and counts["rows"] == []
 
 
 def test_caseload_flow_counts_open_by_status_and_weekly_in_and_out(make_referral,
@@ -110,7 +125,8 @@ def test_the_link_worker_sees_change_per_person_by_reference(client, make_referr
     client.force_login(link_worker)
     page = client.get("/prescribing/outcomes/").content.decode()
     assert referral.reference in page and referral.given_name not in page
-    assert "<td>15.32</td><td>21.54</td><td>6.22</td><td>Reliable improvement</td>" in page
+    cells = re.sub(r' data-label="[^"]*"', "", page)  # stacked-table labels aside
+    assert "<td>15.32</td><td>21.54</td><td>6.22</td><td>Reliable improvement</td>" in cells
     assert 'data-chart="outcome-change"' in page
     client.force_login(other_link_worker)
     page = client.get("/prescribing/outcomes/").content.decode()

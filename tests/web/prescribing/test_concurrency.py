@@ -124,5 +124,6 @@ def test_concurrent_accepts_never_exceed_places_per_week(demo_data):
     group, staff, onward_ids = onward_referrals_to_walks("rx-week", 20, mode="weekly")
     outcomes = accept_at_once(staff, onward_ids)
     assert sorted(outcomes) == ["accepted"] * 5 + ["full"] * 15
-    assert accepted_this_week(group.pk, "Walks") == 5
+    capacity = ServiceCapacity.objects.get(provider=group, service_name="Walks")
+    assert accepted_this_week(capacity) == 5
     assert OnwardReferral.objects.filter(status="accepted").count() == 5

@@ -80,3 +80,16 @@ def test_the_demo_provider_runs_an_example_entry_of_the_asset_map(db):
     provider = provider_for_service(entry)
     assert provider.is_demo and "(synthetic)" in provider.name
     assert Service.objects.filter(source_id=DEMO_MAP_SOURCE_ID).count() == 1
+
+
+def test_the_demo_service_capacity_is_kept_against_its_map_service(db):
+    from rescomm.web.prescribing.demo import DEMO_MAP_SOURCE_ID, DEMO_SERVICE
+    from rescomm.web.prescribing.models import OnwardReferral, ServiceCapacity
+
+    create_demo_accounts()
+    create_demo_referrals()
+    create_demo_referrals()  # idempotent: still one capacity row
+    capacity = ServiceCapacity.objects.get(service_name=DEMO_SERVICE)
+    assert capacity.service.source_id == DEMO_MAP_SOURCE_ID and capacity.places == 10
+    assert set(OnwardReferral.objects.values_list("service_id", flat=True)) == {
+        capacity.service_id}

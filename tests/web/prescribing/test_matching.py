@@ -104,12 +104,12 @@ def test_capacity_of_linked_services_is_shown_and_full_ones_come_last(
     waiting = map_service("Waiting group")
     for service in (full, weekly, waiting):
         directory.link(None, provider_org, service.organization_id)
-    ServiceCapacity.objects.create(provider=provider_org, service_name="Full group",
-                                   places=2, taken=2)
-    ServiceCapacity.objects.create(provider=provider_org, service_name="Weekly group",
-                                   places=5, mode="weekly")
-    ServiceCapacity.objects.create(provider=provider_org, service_name="Waiting group",
-                                   places=2, mode="waiting_list")
+    ServiceCapacity.objects.create(provider=provider_org, service=full,
+                                   service_name="Full group", places=2, taken=2)
+    ServiceCapacity.objects.create(provider=provider_org, service=weekly,
+                                   service_name="Weekly group", places=5, mode="weekly")
+    ServiceCapacity.objects.create(provider=provider_org, service=waiting,
+                                   service_name="Waiting group", places=2, mode="waiting_list")
     map_service("Unlinked group")
     referral = make_referral(needs=["loneliness"])
     found = suggest_services(referral, limit=100)
@@ -160,3 +160,87 @@ def test_the_link_worker_filters_suggestions_without_javascript(
     assert 'id="match-day-MO" name="days" value="MO" checked' in page
     page = client.get(url, {"parts": "night"}).content.decode()
     assert "Choose morning, afternoon or evening." in page
+
+
+# Hidden locations ------------------------------------------------------------------------------
+
+
+def test_a_service_whose_location_is_hidden_never_gets_a_distance(make_referral, map_service):
+    """Regression: matching had its own "within a radius" loop that measured the distance to
+    services whose exact location is hidden (docs/assets.md: a distance would reveal it)."""
+    map_service("Safe space", hide_exact_location=True)
+    map_service("Open group")
+    referral = make_referral(needs=["loneliness"])
+    found = _by_name(suggest_services(referral, limit=200))
+    hidden = found["Safe space"]
+    assert hidden.distance_m is None and hidden.approximate_location
+    assert "kept private" in hidden.distance_label and "m" not in hidden.distance_label.split()
+    assert found["Open group"].distance_m is not None
+
+
+def test_hidden_location_services_are_chosen_by_local_authority_not_by_distance(
+        make_referral, map_service):
+    from rescomm import geo
+
+    halton = geo.lookup_postcode("WA7 2ES")  # about 21 km from the person's L1 postcode
+    at_halton = {"postcode": "WA7 2ES", "easting": float(halton.easting),
+                 "northing": float(halton.northing)}
+    map_service("Halton hidden", hide_exact_location=True, **at_halton)
+    map_service("Halton open", **at_halton)
+    referral = make_referral(needs=["loneliness"])
+    names = {s.name for s in suggest_services(referral, limit=500,
+                                              filters=MatchFilters(radius_m=20_000))}
+    assert "Halton hidden" not in names  # outside the person's local authority (Liverpool)
+    wide = {s.name for s in suggest_services(referral, limit=2000, radius_m=30_000)}
+    assert "Halton open" in wide and "Halton hidden" not in wide
+
+
+def test_the_suggestions_page_shows_no_distance_for_a_hidden_location(
+        client, make_referral, link_worker, provider_org, map_service):
+    import html
+    import re
+
+    from .test_pathway import walk_to
+
+    map_service("Safe space", hide_exact_location=True)
+    referral = walk_to(make_referral(needs=["loneliness"]), link_worker, provider_org,
+                       "first_conversation")
+    client.force_login(link_worker)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
+    card = re.search(r'<li class="card"[^>]*>\s*<h3 class="heading-s">Safe space.*?</li>', page,
+                     re.S)
+    assert card, "the hidden-location service is suggested"
+    distance = html.unescape(re.search(r"<dt>Distance</dt><dd>(.*?)</dd>", card[0])[1])
+    assert "kept private" in distance
+    assert not re.search(r"\d", distance)
+
+
+def test_capacity_follows_the_map_service_by_key_not_by_its_name(
+        make_referral, map_service, provider_org):
+    """Capacity set under a map service's name is stored against the service itself: renaming
+    the service keeps it, and a capacity row that only shares a name shows nowhere."""
+    from rescomm.web.assets.models import Service
+    from rescomm.web.assets.public import import_assets
+    from rescomm.web.prescribing import directory, onward
+    from rescomm.web.prescribing.models import ServiceCapacity
+
+    walks = map_service("Tuesday walks")
+    directory.link(None, provider_org, walks.organization_id)
+    capacity = onward.set_capacity(None, provider_org, " Tuesday walks ", 4)
+    assert capacity.service_id == walks.pk
+    record = {"source_id": "test:Tuesday walks", "name": "Tuesday strolls",
+              "asset_status": "published", "needs": ["loneliness"], "postcode": "L1 8JQ",
+              "organization": "Tuesday walks Trust", "organization_id": "test-org:Tuesday walks",
+              "source": "tests"}
+    import_assets([record], source="tests", audited=False)
+    assert Service.objects.get(pk=walks.pk).name == "Tuesday strolls"
+    referral = make_referral(needs=["loneliness"])
+    found = _by_name(suggest_services(referral, limit=100))
+    assert found["Tuesday strolls"].capacity == "4 of 4 places left"
+    # a name-only row (a service not on the map) never attaches to a map service
+    ServiceCapacity.objects.filter(pk=capacity.pk).delete()
+    ServiceCapacity.objects.create(provider=provider_org, service_name="Tuesday strolls",
+                                   places=9)
+    found = _by_name(suggest_services(referral, limit=100))
+    assert found["Tuesday strolls"].capacity == (
+        "Takes referrals through rescomm; capacity not stated")

@@ -111,6 +111,9 @@ def test_a_skipped_step_is_refused_on_the_page(client, link_worker, make_referra
     assert ("Cannot record a follow-up: this referral is &#x27;received&#x27;. Next step: "
             "accept or decline it.") in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == "received"
+    view = AuditEvent.objects.get(action="view", object_id=str(referral.pk))
+    assert (view.actor, view.reason) == (
+        link_worker, "direct care: referral record re-shown after a refused step (400)")
 
 
 def test_a_stale_edit_on_the_page_is_409_and_keeps_the_other_change(client, link_worker,
@@ -123,6 +126,10 @@ def test_a_stale_edit_on_the_page_is_409_and_keeps_the_other_change(client, link
     assert response.status_code == 409
     assert "Their change is kept" in response.content.decode()
     assert Referral.objects.get(pk=referral.pk).status == "accepted"
+    view = AuditEvent.objects.get(action="view", object_id=str(referral.pk))
+    assert (view.actor, view.actor_role, view.reason) == (
+        link_worker, "link_worker",
+        "direct care: referral record re-shown after a refused step (409)")
 
 
 def test_outcome_form_checks_range_and_completeness(client, link_worker, make_referral):
@@ -135,6 +142,9 @@ def test_outcome_form_checks_range_and_completeness(client, link_worker, make_re
     response = client.post(url, {"version": referral.version, "timepoint": "baseline",
                                  "item_1": "2", "item_2": "4"})
     assert response.status_code == 400
+    assert AuditEvent.objects.filter(
+        action="view", object_id=str(referral.pk),
+        reason="direct care: outcome form re-shown after a refused entry (400)").count() == 1
     page = response.content.decode()
     assert "Item 2 is 4: scores go from 1 to 3." in page
     assert "Item 3 is missing: enter a score from 1 to 3." in page
@@ -178,11 +188,29 @@ def test_the_dashboard_shows_counts_with_small_ones_hidden(client, commissioner,
     make_referral(needs=["low_mood", "finance"])
     client.force_login(commissioner)
     page = client.get("/prescribing/dashboard/").content.decode()
-    assert "<td>Low mood, stress or anxiety</td><td>7</td>" in page
-    # finance (1) is hidden; loneliness (6) too, or finance = total - visible cells
-    assert "<td>Money worries or debt</td><td>fewer than 5</td>" in page
-    assert "<td>Feeling lonely or cut off from other people</td><td>fewer than 5</td>" in page
+    cell = '<th scope="row">{}</th><td class="numeric" data-disclosure="{}">{}</td>'
+    assert cell.format("Low mood, stress or anxiety", "shown", "7") in page
+    # finance (1) is hidden; loneliness (6) too, or finance = total - visible cells; 6 is
+    # not "fewer than 5"
+    assert cell.format("Money worries or debt", "primary", "fewer than 5") in page
+    assert cell.format("Feeling lonely or cut off from other people", "secondary",
+                       "hidden to protect privacy") in page
     assert "Testy" not in page and "McTestface" not in page
+
+
+def test_history_and_referrer_are_shown_by_their_labels_never_codes(client, link_worker,
+                                                                   make_referral,
+                                                                   provider_org):
+    from .test_pathway import walk_to
+
+    referral = walk_to(make_referral(), link_worker, provider_org, "first_conversation")
+    client.force_login(link_worker)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
+    history = page[page.index(">History<"):page.index("</ol>", page.index(">History<"))]
+    assert "First conversation held by" in history and "Assigned to a link worker" in history
+    for code in ("first_conversation", "assigned", "accepted", "received"):
+        assert f": {code}" not in history
+    assert "(GP)" in page and "(gp)" not in page
 
 
 def test_the_referrer_gets_a_summary_with_support_and_paired_outcome(
@@ -241,11 +269,12 @@ def test_the_report_csv_and_funnel_use_the_same_suppression(client, commissioner
     response = client.get("/prescribing/dashboard.csv")
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
-    assert lines[0] == "table,category,referrals"
-    assert "need,Low mood, stress or anxiety,7" not in lines  # commas are quoted
-    assert 'need,"Low mood, stress or anxiety",7' in lines
-    assert "pathway_stage_rounded_to_5,Referred,5" in lines
-    assert "pathway_stage_rounded_to_5,Accepted,5" in lines
+    assert lines[0] == "table,category,referrals,note"
+    assert "Referrals,All referrals,7," in lines
+    assert 'Referrals by need,"Low mood, stress or anxiety",7,' in lines  # commas are quoted
+    rounded = "Referrals that reached each stage (rounded to the nearest 5)"
+    assert f"{rounded},Accepted,5,rounded to the nearest 5" in lines
+    assert not any(",Referred," in line for line in lines)  # the total is given once
     assert AuditEvent.objects.filter(action="export").exists()
     page = client.get("/prescribing/dashboard/").content.decode()
     assert "data-funnel" in page

@@ -37,33 +37,29 @@ def test_a_report_stored_in_the_database_is_reused_until_refreshed(database_repo
 
     assert "rescomm_report_cache" in connection.introspection.table_names()
     make_referral(needs=["housing"])
-    (tables, _, _), first_at = reports.dashboard_report(synthetic=False, period="month")
+    tables, first_at = reports.dashboard_report(synthetic=False)
     for _ in range(5):
         make_referral(needs=["housing"])
     # another server process reads the same stored report: same figures, same time
-    (again, _, _), again_at = reports.dashboard_report(synthetic=False, period="month")
+    again, again_at = reports.dashboard_report(synthetic=False)
     assert again_at == first_at and again == tables
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM rescomm_report_cache")
         assert cursor.fetchone()[0] == 1
-    (fresh, _, _), fresh_at = reports.dashboard_report(synthetic=False, period="month",
-                                                       refresh=True)
+    fresh, fresh_at = reports.dashboard_report(synthetic=False, refresh=True)
     assert fresh_at > first_at and fresh != tables
 
 
-def test_refresh_reports_recomputes_every_audience_and_period(make_referral):
+def test_refresh_reports_recomputes_every_audience(make_referral):
+    from rescomm.web.prescribing.dashboard import dashboard_tables
+    from rescomm.web.prescribing.models import Referral
+
     make_referral()
     done = reports.refresh_reports()
-    assert done == ["dashboard real by month", "dashboard real by week", "tables real",
-                    "dashboard synthetic by month", "dashboard synthetic by week",
-                    "tables synthetic"]
-    for period in ("month", "week"):  # computed once per audience, equal to on demand
-        stored, _ = reports.dashboard_report(synthetic=False, period=period)
-        assert stored == reports._dashboard(False, period)
-    stored_tables, _ = reports.report_tables(synthetic=False)
-    assert stored_tables["by_need"] == reports._dashboard(False, "month")[0]["by_need"]
-    with pytest.raises(ValueError, match="period must be one of month, week, not 'year'"):
-        reports.dashboard_report(synthetic=False, period="year")
+    assert done == ["dashboard real", "dashboard synthetic"]
+    stored, _ = reports.dashboard_report(synthetic=False)
+    assert stored == dashboard_tables(Referral.objects.filter(is_synthetic=False))
+    assert set(stored["over_time"]) == {"month", "week"}  # both views in one report
 
 
 def test_the_cli_refreshes_the_reports(make_referral, monkeypatch):
@@ -75,8 +71,8 @@ def test_the_cli_refreshes_the_reports(make_referral, monkeypatch):
     result = CliRunner().invoke(cli, ["referrals", "refresh-reports"])
     assert niced == [10], "the job gives way to page views by default"
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("refreshed 6 reports (dashboard real by month, ")
-    assert caches["reports"].get("prescribing:tables:False") is not None
+    assert result.stdout.startswith("refreshed 2 reports (dashboard real, dashboard synthetic)")
+    assert caches["reports"].get("prescribing:dashboard:v2:False") is not None
 
 
 @pytest.mark.django_db

@@ -9,6 +9,7 @@ from django.core.cache import caches
 
 from rescomm.web.prescribing import services
 from rescomm.web.prescribing.dashboard import count_needs, funnel
+from rescomm.web.prescribing.disclosure import Count
 from rescomm.web.prescribing.models import Referral
 
 
@@ -30,10 +31,16 @@ def test_the_funnel_counts_each_referral_once_per_stage(make_referral, link_work
     referrals = [make_referral() for _ in range(6)]
     for referral in referrals[:5]:
         services.accept(link_worker, referral.pk, referral.version)
-    shown = {row["label"]: row["shown"] for row in funnel(Referral.objects.all())}
-    assert shown["Referred"] == "5"  # 6 rounded to the nearest 5
-    assert shown["Accepted"] == "5"
-    assert shown["First conversation"] == "0"
+    for _ in range(3):
+        make_referral()
+    report = funnel(Referral.objects.all(), total=Count(9))
+    shown = {row["label"]: row["count"] for row in report["rows"]}
+    assert "Referred" not in shown  # the number of referrals is the page's one total
+    assert (shown["Accepted"].value, shown["Accepted"].status) == (5, "rounded")
+    assert str(shown["First conversation"]) == "0"
+    # bars use published numbers only: 5 of the 9 referrals shown on the page
+    assert [row["width"] for row in report["rows"]][:2] == [56, 0]
+    assert "rounded to the nearest 5" in report["note"]
 
 
 def test_the_dashboard_is_reused_for_a_few_minutes(client, commissioner, make_referral):
@@ -44,7 +51,7 @@ def test_the_dashboard_is_reused_for_a_few_minutes(client, commissioner, make_re
     for _ in range(5):
         make_referral()
     again = client.get("/prescribing/dashboard/").content.decode()
-    marker = 'data-over-time'
+    marker = 'data-table="over-time"'
     assert again[again.index(marker):again.index("</table>", again.index(marker))] == \
         first[first.index(marker):first.index("</table>", first.index(marker))]
     caches["reports"].clear()

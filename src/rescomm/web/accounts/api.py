@@ -11,6 +11,8 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from rescomm.web.core.schemas import errors
+
 from .permissions import RoleAuth
 from .roles import role_label
 
@@ -77,7 +79,8 @@ def build_router() -> Router:
     """A new router with the accounts operations."""
     router = Router(tags=["accounts"])
     router.add_api_operation(
-        "/me", ["GET"], me, auth=RoleAuth(), response=MeOut, url_name="accounts_me",
+        "/me", ["GET"], me, auth=RoleAuth(), response={200: MeOut, **errors(401)},
+        url_name="accounts_me",
         summary="Who am I",
     )
     return router

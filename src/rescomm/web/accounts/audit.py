@@ -10,6 +10,7 @@ import ipaddress
 import re
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
@@ -22,6 +23,50 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 REASON_MAX = 500
 
 Actor = HttpRequest | User | None
+
+#: What each audit action is called on screen (the audit log, its filter). Apps' own verbs are
+#: listed here too; an unknown one is shown with its underscores as spaces.
+ACTION_LABELS: dict[str, str] = {
+    AuditEvent.VIEW: "Viewed",
+    AuditEvent.CREATE: "Created",
+    AuditEvent.UPDATE: "Changed",
+    AuditEvent.DELETE: "Deleted",
+    AuditEvent.EXPORT: "Exported",
+    AuditEvent.LOGIN: "Signed in",
+    AuditEvent.LOGIN_FAILED: "Sign-in failed",
+    AuditEvent.LOGOUT: "Signed out",
+    AuditEvent.LOGIN_LOCKED: "Sign-in refused (locked)",
+    AuditEvent.TOKEN_CREATED: "API token created",
+    AuditEvent.TOKEN_REVOKED: "API token revoked",
+    AuditEvent.ROLE_GRANTED: "Role given",
+    AuditEvent.ROLE_ENDED: "Role ended",
+    "invite_sent": "Invitation sent",
+    "password_set": "Password set from an invitation",
+    "escalate": "Escalated (no answer in time)",
+    "anonymise": "Personal data removed (retention)",
+    "import": "Imported",
+    "review_reminders_sent": "Review reminders sent",
+}
+
+
+def action_label(code: str) -> str:
+    """The plain-words name of an audit action."""
+    return ACTION_LABELS.get(code) or code.replace("_", " ").capitalize()
+
+
+def record_type_label(object_type: str) -> str:
+    """The plain-words name of a record type (``app.model``), e.g. "Referral" for
+    ``prescribing.referral``; the label itself if no such model."""
+    from django.apps import apps
+
+    if not object_type:
+        return ""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:]
 
 
 def request_id(request: HttpRequest) -> str:
@@ -37,11 +82,25 @@ def request_id(request: HttpRequest) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """``REMOTE_ADDR`` if it is an IP address. Headers such as ``X-Forwarded-For`` are not
-    trusted (any client can send them); put the proxy's client address in ``REMOTE_ADDR``."""
+    """The address of the client, or None if it is not an IP address.
+
+    With ``TRUSTED_PROXY_COUNT = 0`` (the default) that is ``REMOTE_ADDR``: any client can
+    send ``X-Forwarded-For``, so it is ignored. With ``N`` trusted proxies in front of the
+    server, each appending the address it received the request from to ``X-Forwarded-For``
+    (nginx ``$proxy_add_x_forwarded_for``, Apache ``mod_proxy``, most load balancers), it is
+    the ``N``-th address from the right: the one the outermost of our proxies saw. Addresses
+    further left were written by the client and are never read. A request with fewer
+    addresses than ``N`` did not come through all the proxies: ``REMOTE_ADDR`` again.
+    """
     if request is None:
         return None
     value = request.META.get("REMOTE_ADDR", "")
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        forwarded = [part.strip() for part in
+                     request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and forwarded[-proxies]:
+            value = forwarded[-proxies]
     try:
         return str(ipaddress.ip_address(value))
     except ValueError:

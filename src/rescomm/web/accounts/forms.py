@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from . import throttle
-from .audit import audit, client_ip
+from .audit import ACTION_LABELS, audit, client_ip
 from .models import AuditEvent, Organisation
 from .roles import OrganisationKind, Profession, Role
 
@@ -107,18 +107,23 @@ class SignInForm(AuthenticationForm):
         if not username or not password:
             return self.cleaned_data
         ip = client_ip(self.request)
-        self._refuse_if_locked(username, ip)
+        # counted before the password is checked, so parallel guesses cannot pass the lock
+        self._refuse_if_locked(throttle.start_sign_in(username, ip))
         try:
             cleaned = super().clean()
         except ValidationError:
-            throttle.record_failure(username, ip)
-            self._refuse_if_locked(username, ip, audited=True)
+            self._refuse_if_locked(throttle.lock_remaining(username, ip), audited=True)
             raise
-        throttle.clear_failures(username, ip)
+        throttle.password_accepted(username, ip)
         return cleaned
 
-    def _refuse_if_locked(self, username: str, ip: str | None, *, audited: bool = False) -> None:
-        remaining = throttle.lock_remaining(username, ip)
+    def clear_failures(self) -> None:
+        """Forget this username's failures from this address: called once sign-in is complete
+        (after the second factor, for people who have one), so that a right password cannot
+        reset the count of wrong codes."""
+        throttle.clear_failures(self.cleaned_data["username"], client_ip(self.request))
+
+    def _refuse_if_locked(self, remaining: timedelta | None, *, audited: bool = False) -> None:
         if remaining is None:
             return
         self.locked_for = remaining
@@ -134,7 +139,10 @@ class SignInForm(AuthenticationForm):
 class AuditFilterForm(forms.Form):
     """Filters for ``/accounts/audit/``; all optional."""
 
-    action = forms.CharField(label="Action, like login", required=False, max_length=40)
+    action = forms.ChoiceField(
+        label="Action", required=False, choices=(),
+        error_messages={"invalid_choice": "Choose an action from the list"},
+    )
     actor = forms.CharField(label="Username of the person", required=False, max_length=150)
     object_type = forms.CharField(
         label="Record type, like accounts.user", required=False, max_length=100
@@ -147,6 +155,11 @@ class AuditFilterForm(forms.Form):
         label="To date (YYYY-MM-DD)", required=False,
         error_messages={"invalid": "Enter the to date as year-month-day, like 2026-11-30"},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [("", "Any action"), *sorted(
+            ACTION_LABELS.items(), key=lambda item: item[1])]
 
     def clean(self):
         cleaned = super().clean()

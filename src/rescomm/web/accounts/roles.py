@@ -40,6 +40,19 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
 }
 
 
+#: Roles whose holders can see personal data (people's records, contact details, accounts), so
+#: must sign in with a second factor (``two_factor.required_for``). Commissioners see only
+#: aggregate, suppressed reports and contributors only their own suggestions.
+PERSONAL_DATA_ROLES: frozenset[str] = frozenset({
+    Role.REFERRER,          # the referrals they made
+    Role.LINK_WORKER,       # referred people's records and case notes
+    Role.PROVIDER_STAFF,    # onward referrals: names, contact details, reasons
+    Role.SERVICE_MANAGER,   # outcome change per person (by reference), caseload flow
+    Role.MODERATOR,         # suggestions with their submitters' e-mail addresses
+    Role.ADMINISTRATOR,     # everyone's accounts, the audit log; can give any role
+})
+
+
 class Profession(models.TextChoices):
     """A referrer's profession (needed for referrer-role analytics); only referrers have one."""
 
@@ -62,6 +75,21 @@ class OrganisationKind(models.TextChoices):
     HOUSING = "housing", "Housing provider"
     SOCIAL_CARE = "social_care", "Social care"
     OTHER = "other", "Other organisation"
+
+
+#: A referral's referrer profession is a :class:`Profession` code or this, for self-referrals.
+SELF_REFERRAL = "self"
+
+
+def profession_label(code: str) -> str:
+    """The plain-words label for a referrer profession code ("Self-referral" for ``self``;
+    the code itself if unknown)."""
+    if code == SELF_REFERRAL:
+        return "Self-referral"
+    try:
+        return Profession(code).label
+    except ValueError:
+        return code
 
 
 def role_label(code: str) -> str:

@@ -14,7 +14,8 @@ from .models import AuditEvent, User
 def _logged_in(sender, request: HttpRequest | None, user: User, **kwargs) -> None:
     if request is not None and not getattr(request, "user", None):
         request.user = user  # e.g. the test client's force_login builds a bare request
-    audit(request if request is not None else user, AuditEvent.LOGIN, user, role="")
+    method = getattr(request, "rescomm_login_method", "") if request is not None else ""
+    audit(request if request is not None else user, AuditEvent.LOGIN, user, method, role="")
 
 
 @receiver(user_logged_out, dispatch_uid="accounts_audit_logout")
@@ -25,6 +26,8 @@ def _logged_out(sender, request: HttpRequest | None, user: User | None, **kwargs
 
 @receiver(user_login_failed, dispatch_uid="accounts_audit_login_failed")
 def _login_failed(sender, credentials: dict, request: HttpRequest | None = None, **kwargs) -> None:
+    if "username" not in credentials:
+        return  # single sign-on: its callback audits the failure with the reason (sso.py)
     # The typed username is not recorded (it may be a mistyped password); the account is, if any.
     username = credentials.get("username") or ""
     account = User.objects.filter(username=username).only("pk").first() if username else None

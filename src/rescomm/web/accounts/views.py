@@ -9,16 +9,18 @@ from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from .audit import audit
+from . import sso, two_factor
+from .audit import action_label, audit, record_type_label
+from .demo_policy import demo_accounts_allowed
 from .forms import AuditFilterForm, ChangePasswordForm, SignInForm
-from .models import AuditEvent
+from .models import AuditEvent, User
 from .permissions import role_required
-from .roles import ROLE_DESCRIPTIONS, Role
+from .roles import ROLE_DESCRIPTIONS, Role, role_label
 
 AUDIT_PAGE_SIZE = 50
 
@@ -41,6 +43,24 @@ class SignInView(_OwnSiteName, auth_views.LoginView):
     form_class = SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Said on the page wherever demo accounts may sign in (never in production).
+        context["demo_accounts"] = (demo_accounts_allowed()
+                                    and User.objects.filter(is_demo=True).exists())
+        context["sso_provider"] = sso.provider_name()  # "" when single sign-on is off
+        return context
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        """Signed in with the password; people who have an authenticator app, or whose role
+        needs one, go on to enter its code or set one up (``two_factor``)."""
+        response = super().form_valid(form)
+        step = two_factor.pending_step(self.request)
+        if step is None:
+            form.clear_failures()  # sign-in complete; else the second factor clears them
+            return response
+        return redirect(two_factor.step_url(step, self.get_success_url()))
 
     def form_invalid(self, form: SignInForm) -> HttpResponse:
         response = super().form_invalid(form)
@@ -106,6 +126,7 @@ def me(request: HttpRequest) -> HttpResponse:
         ],
         "tokens": user.api_tokens.all(),
         "is_administrator": any(m.role == Role.ADMINISTRATOR for m in memberships),
+        "has_app": two_factor.app_device(user) is not None,
     }
     return render(request, "accounts/me.html", context)
 
@@ -137,6 +158,10 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "page": page,
+        "rows": [(event, {"role": role_label(event.actor_role) if event.actor_role else "",
+                          "action": action_label(event.action),
+                          "record": record_type_label(event.object_type)})
+                 for event in page.object_list],
         "query": urlencode([(k, v) for k, v in params.items() if v]),
     }
     return render(request, "accounts/audit_log.html", context, status=status)

@@ -1,6 +1,7 @@
 """Account administration pages (administrators): everyone's accounts and roles; give and end
-roles, deactivate and reactivate accounts; list and add organisations. Accounts are created with
-the CLI (``rescomm users add``), which asks for the password."""
+roles, deactivate and reactivate accounts, e-mail a set-your-password link; list and add
+organisations. Accounts are made by invitation (:mod:`.views_invite`) or with the CLI
+(``rescomm users add``, which asks for the password)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import services
+from . import invitations, services
 from .audit import audit
 from .forms import GrantRoleForm, OrganisationForm
 from .models import AuditEvent, Membership, Organisation, User
@@ -51,7 +52,8 @@ def people(request: HttpRequest) -> HttpResponse:
 def person(request: HttpRequest, pk: int) -> HttpResponse:
     """``/accounts/people/<id>/``: one account, its roles (active and ended) and what an
     administrator may change. POST ``action``: ``grant`` (organisation, role, profession),
-    ``end`` (``membership``), ``deactivate`` or ``reactivate``; each audited, then back here
+    ``end`` (``membership``), ``deactivate``, ``reactivate`` or ``invite`` (e-mail a
+    set-your-password link); each audited, then back here
     (302). Refusals (a broken membership rule, an unknown membership, locking yourself out)
     are 400 with the reason, and change nothing. A demo administrator gets 404 for a real
     account."""
@@ -72,7 +74,8 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
         "-active", "organisation__name", "role")
     return render(request, "accounts/person.html", {
         "account": account, "memberships": memberships, "form": form, "problem": problem,
-        "is_self": account == request.user,
+        "is_self": account == request.user, "invited": request.GET.get("invited") == "1",
+        "valid_days": invitations.valid_days(),
     }, status=400 if problem or form.errors else 200)
 
 
@@ -101,6 +104,14 @@ def _change(request: HttpRequest, account: User, action: str) -> tuple[GrantRole
             return None, ("You cannot end your own administrator role: ask another "
                           "administrator. Nothing changed.")
         services.end_role(membership, by=request, reason="account administration")
+        return None, ""
+    if action == "invite":
+        if account.is_demo:
+            return None, "Demo accounts share one password: no link is sent. Nothing changed."
+        try:
+            invitations.resend(account, absolute=request.build_absolute_uri, by=request)
+        except ValidationError as exc:
+            return None, " ".join(exc.messages)
         return None, ""
     if action in ("deactivate", "reactivate"):
         if is_self:

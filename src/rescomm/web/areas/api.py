@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Path, Query, Router, Schema
+from pydantic import WithJsonSchema
 
 from rescomm.web.core.errors import ApiError
-from rescomm.web.core.schemas import ErrorOut
+from rescomm.web.core.schemas import errors
 
 from . import postcodes, queries
 from .models import IMD_EDITION, IMD_RANKED_AREAS
@@ -84,7 +87,7 @@ class PostcodeOut(Schema):
 
 @areas_router.get(
     "/lsoa21/{code}",
-    response={200: LsoaOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: LsoaOut, **errors(400, 404)},
     summary="One LSOA (2021): names, parent areas, population and IMD 2025 domains",
 )
 def lsoa21_detail(
@@ -126,7 +129,7 @@ def lsoa21_detail(
 
 @areas_router.get(
     "/lsoa21.geojson",
-    response={200: dict, 400: ErrorOut},
+    response={200: dict, **errors(400, 404)},
     summary="LSOA (2021) boundaries with IMD 2025 decile, as GeoJSON",
     openapi_extra={
         "responses": {
@@ -144,26 +147,34 @@ def lsoa21_geojson(
         None, pattern=queries.LAD_CODE_PATTERN, description="Local authority code, e.g. E06000006"
     ),
 ):
-    """Simplified (super-generalised) boundaries; all loaded LSOAs unless ``lad`` is given."""
+    """Simplified (super-generalised) boundaries; all loaded LSOAs unless ``lad`` is given
+    (400 if it is not a local authority code, 404 if that authority is not in the data)."""
     if lad and not queries.local_authority_exists(lad):
         loaded = ", ".join(la.code for la in queries.local_authorities())
         raise ApiError(
-            400,
-            "invalid_request",
-            "Some parameters are not valid.",
-            {"lad": [f"No local authority {lad} in the loaded data; use one of: {loaded}."]},
-        )
+            404, "not_found", f"No local authority {lad} in the loaded data; use one of: "
+            f"{loaded}.")
     response = HttpResponse(queries.lsoa_geojson(lad=lad), content_type="application/geo+json")
     response["Cache-Control"] = "public, max-age=3600"
     return response
 
 
+#: The postcodes the schema documents: a subset of what ``rescomm.geo.normalise_postcode``
+#: accepts (it also takes any whitespace inside), so nothing the schema allows is refused.
+POSTCODE_PATTERN = r"^ *(?:[A-Za-z]{1,2}[0-9][A-Za-z0-9]?|[Gg][Ii][Rr]) ?[0-9][A-Za-z]{2} *$"
+
+
 @postcodes_router.get(
     "/{postcode}",
-    response={200: PostcodeOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: PostcodeOut, **errors(400, 404)},
     summary="Where a postcode is: coordinates and area codes (Cheshire & Merseyside)",
 )
-def postcode_detail(request: HttpRequest, postcode: str):
+def postcode_detail(
+    request: HttpRequest,
+    postcode: Annotated[str, WithJsonSchema({"type": "string", "pattern": POSTCODE_PATTERN})]
+    = Path(..., description="A UK postcode in any case, with or without the space, e.g. "
+           "L1 8JQ or l18jq"),
+):
     """Any spelling of the postcode is accepted (``l18jq``, ``L1 8JQ``). Errors: 400
     ``invalid_postcode``; 404 ``postcode_not_found`` or ``postcode_terminated``."""
     invalid, unknown, terminated, other = postcodes.geo_errors()
@@ -187,7 +198,7 @@ def postcode_detail(request: HttpRequest, postcode: str):
             f"{postcodes.terminated_when(exc)} and is no longer in use; use a current postcode.",
         ) from exc
     except other as exc:
-        raise ApiError(400, "invalid_postcode", str(exc)) from exc
+        raise ApiError(400, "invalid_postcode", postcodes.api_message(exc)) from exc
     fields = postcodes.record_as_dict(record)
     fields.setdefault("lsoa21_exact", getattr(record, "lsoa21_exact", None))
     lsoa21 = fields.get("lsoa21_code")

@@ -119,7 +119,7 @@ def load_demo(
         return LoadResult(False, checksum, scope, dict(existing.counts), time.monotonic() - started)
 
     say(f"reading bundle {checksum[:12]} for {len(scope)} local authorities")
-    from rescomm.web.assets.importer import demo_records, import_demo_assets
+    from rescomm.web.assets.public import demo_records, import_demo_assets
 
     assets = demo_records(scope, library_hours=library_hours)  # a bad hours file stops here
     rows = _bundle_rows(scope)

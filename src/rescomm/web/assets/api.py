@@ -10,27 +10,23 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time
+from typing import Annotated
 
-from django.db import connection
 from django.db.models import (
-    Count,
     Exists,
-    ExpressionWrapper,
-    F,
-    FloatField,
     OuterRef,
     Q,
     QuerySet,
-    Value,
-    Window,
 )
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Router
+from ninja import Query, Router
+from pydantic import WithJsonSchema
 
 from rescomm.web.core.errors import json_error
+from rescomm.web.core.schemas import errors
 
-from . import documents, oruk
+from . import documents, oruk, public
 from .models import AssetStatus, Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 from .opening import DAY_NAMES
 
@@ -41,6 +37,14 @@ MAX_PER_PAGE = 1000
 DAYS = {**{code: code for code in DAY_NAMES},
         **{name.upper(): code for code, name in DAY_NAMES.items()}}
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
+#: ``?page=`` and ``?per_page=`` with the bounds :func:`_paging` enforces, declared in the
+#: OpenAPI document (checked here rather than by django-ninja, so the error keeps this
+#: module's CORS header).
+Page = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1})]
+PerPage = Annotated[int, WithJsonSchema({"type": "integer", "minimum": 1,
+                                         "maximum": MAX_PER_PAGE})]
+PAGE = Query(1, description="Page number, from 1")
+PER_PAGE = Query(50, description=f"Items per page, 1 to {MAX_PER_PAGE}")
 
 
 class BadParameter(Exception):
@@ -101,8 +105,7 @@ def _time_param(name: str, value: str | None) -> time | None:
     return time(int(match[1]), int(match[2]))
 
 
-def published() -> QuerySet[Service]:
-    return Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+published = public.published
 
 
 def filter_services(qs: QuerySet[Service], *, search=None, taxonomy_id=None,
@@ -155,19 +158,21 @@ def filter_services(qs: QuerySet[Service], *, search=None, taxonomy_id=None,
     return qs.distinct()
 
 
-@router.get("/", summary="About this API (HSDS version, profile, OpenAPI)")
+@router.get("/", response={200: dict}, summary="About this API (HSDS version, profile, OpenAPI)")
 def info(request: HttpRequest):
     return _ok({"version": oruk.VERSION, "profile": oruk.PROFILE_URL,
                 "openapi_url": oruk.OPENAPI_URL})
 
 
-@router.get("/services", summary="Published community assets, paged")
+@router.get("/services", response={200: dict, **errors(400)},
+            summary="Published community assets, paged",
+            openapi_extra={"responses": {200: {"content": {"application/x-ndjson": {}}}}})
 def services(request: HttpRequest, search: str | None = None, text: str | None = None,
              taxonomy_id: str | None = None, taxonomy_term_id: str | None = None,
              organization_id: str | None = None, modified_after: str | None = None,
              minimum_age: int | None = None, maximum_age: int | None = None,
              day: str | None = None, start_time: str | None = None,
-             end_time: str | None = None, page: int = 1, per_page: int = 50,
+             end_time: str | None = None, page: Page = PAGE, per_page: PerPage = PER_PAGE,
              format: str = "json"):  # noqa: A002 - the ORUK parameter name
     """`search` (or the ORUK 1.0 `text`) matches name and description; all filters combine
     with AND. Ages: services whose age range overlaps; `day`, `start_time`, `end_time`: open
@@ -192,7 +197,8 @@ def services(request: HttpRequest, search: str | None = None, text: str | None =
                  total=total, page=page, per_page=per_page)
 
 
-@router.get("/services/{service_id}", summary="One published asset, fully nested")
+@router.get("/services/{service_id}", response={200: dict, **errors(404)},
+            summary="One published asset, fully nested")
 def service_detail(request: HttpRequest, service_id: str):
     return _service_document(service_id) or _not_found("service")
 
@@ -205,12 +211,13 @@ def _service_document(service_id) -> HttpResponse | None:
     if row is None:
         return None
     if not row:  # made before documents were stored: build it now
-        s = published().prefetch_related(*oruk.SERVICE_PREFETCH).get(id=service_id)
+        s = oruk.with_relations(published()).get(id=service_id)
         row = documents.dumps(oruk.service(s))
     return _ok_text(row)
 
 
-@router.get("/service_at_locations", summary="Assets at their locations; near a postcode")
+@router.get("/service_at_locations", response={200: dict, **errors(400)},
+            summary="Assets at their locations; near a postcode")
 def service_at_locations(request: HttpRequest, search: str | None = None,
                          text: str | None = None, taxonomy_id: str | None = None,
                          taxonomy_term_id: str | None = None,
@@ -218,7 +225,8 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
                          minimum_age: int | None = None, maximum_age: int | None = None,
                          day: str | None = None, start_time: str | None = None,
                          end_time: str | None = None, postcode: str | None = None,
-                         proximity: float | None = None, page: int = 1, per_page: int = 50):
+                         proximity: float | None = None, page: Page = PAGE,
+                         per_page: PerPage = PER_PAGE):
     """With `postcode`: nearest first, straight-line distance in metres from the postcode
     centre (British National Grid); `proximity` keeps only those within that many metres."""
     try:
@@ -237,16 +245,11 @@ def service_at_locations(request: HttpRequest, search: str | None = None,
         if postcode:
             if proximity is not None and not 0 < proximity <= 100_000:
                 raise BadParameter("proximity", "must be more than 0 and at most 100000 metres")
-            # The stored search coordinates are set only for published assets whose location
-            # may be shown, so without other filters one indexed table answers the search.
-            if filtered:
-                qs = ServiceAtLocation.objects.filter(
-                    Exists(services.filter(pk=OuterRef("service_id"))))
-                rows, total = near_postcode_page(qs, postcode, proximity, page=page,
-                                                 per_page=per_page)
-            else:
-                rows, total = nearest_page(postcode_point(postcode), proximity, page=page,
-                                           per_page=per_page)
+            # public.nearest_page: the one near-a-point search (hidden locations never take
+            # part); without other filters one indexed table answers it.
+            rows, total = public.nearest_page(postcode_point(postcode), proximity, page=page,
+                                              per_page=per_page,
+                                              among=services if filtered else None)
         else:
             # A correlated EXISTS (a semi-join): the planner checks each link's service by
             # primary key instead of collecting every published service first.
@@ -280,86 +283,19 @@ def _sal_item(sal_id) -> dict:
 def postcode_point(postcode: str, field: str = "postcode") -> tuple[float, float]:
     """BNG easting and northing of a postcode's centre, or :class:`BadParameter`."""
     from rescomm.geo import GeoError, lookup_postcode
+    from rescomm.web.areas.public import api_message
 
     try:
         record = lookup_postcode(postcode)
     except GeoError as exc:
-        raise BadParameter(field, str(exc)) from exc
+        raise BadParameter(field, api_message(exc, field)) from exc
     if record.easting is None:
         raise BadParameter(field, f"postcode {record.postcode} has no grid reference")
     return float(record.easting), float(record.northing)
 
 
-def near_postcode(qs: QuerySet[ServiceAtLocation], postcode: str,
-                  radius_m: float | None, *,
-                  point: tuple[float, float] | None = None) -> QuerySet[ServiceAtLocation]:
-    """``qs`` nearest first from ``postcode`` (BNG metres), within ``radius_m`` if given.
-
-    Only links with stored search coordinates take part (``search_easting``, set by
-    :func:`.documents.refresh` for published assets whose location is not hidden: a distance
-    from a chosen postcode would reveal a hidden one). Distances are straight lines on the
-    British National Grid, computed and sorted by the database (``distance2``, square metres),
-    so only one page of rows is ever fetched; the bounding box on the (easting, northing) index
-    keeps the scan to the search square. Ties are broken by the link's id.
-    """
-    east, north = point or postcode_point(postcode)
-    qs = qs.filter(search_easting__isnull=False, search_northing__isnull=False)
-    if radius_m is not None:
-        qs = qs.filter(search_easting__range=(east - radius_m, east + radius_m),
-                       search_northing__range=(north - radius_m, north + radius_m))
-    dx = F("search_easting") - Value(east)
-    dy = F("search_northing") - Value(north)
-    qs = qs.annotate(distance2=ExpressionWrapper(dx * dx + dy * dy, output_field=FloatField()))
-    if radius_m is not None:
-        qs = qs.filter(distance2__lte=radius_m * radius_m)
-    return qs.order_by("distance2", "id")
-
-
-def near_postcode_page(qs: QuerySet[ServiceAtLocation], postcode: str, radius_m: float | None,
-                       *, page: int, per_page: int) -> tuple[list[tuple[str, object]], int]:
-    """One page of :func:`near_postcode` as ``[(stored document, id)]`` and the total number
-    of matches, in one query (the total is a window count over the matches before paging)."""
-    nearest = near_postcode(qs, postcode, radius_m).annotate(
-        total=Window(Count("*"))).values_list("oruk_document", "id", "total")
-    rows = list(_slice(nearest, page, per_page))
-    if rows:
-        return [(doc, pk) for doc, pk, _ in rows], rows[0][2]
-    return [], near_postcode(qs, postcode, radius_m).count()
-
-
-def nearest_page(point: tuple[float, float], radius_m: float | None, *, page: int,
-                 per_page: int) -> tuple[list[tuple[str, object]], int]:
-    """:func:`near_postcode_page` without other filters, as one hand-written query (the
-    common case; building it through the ORM cost as much as running it).
-
-    Same rows, order and total as the ORM version (tested): links with stored search
-    coordinates, within ``radius_m`` of ``point`` (BNG metres) if given, by squared distance
-    then id, and a window count of all the matches.
-    """
-    table = connection.ops.quote_name(ServiceAtLocation._meta.db_table)
-    east, north = point
-    distance2 = ("(search_easting - %s) * (search_easting - %s)"
-                 " + (search_northing - %s) * (search_northing - %s)")
-    where = "search_easting IS NOT NULL AND search_northing IS NOT NULL"
-    params: list = []
-    if radius_m is not None:
-        where += (" AND search_easting BETWEEN %s AND %s AND search_northing BETWEEN %s AND %s"
-                  f" AND {distance2} <= %s")
-        params += [east - radius_m, east + radius_m, north - radius_m, north + radius_m,
-                   east, east, north, north, radius_m * radius_m]
-    sql = (f"SELECT oruk_document, id, COUNT(*) OVER () FROM {table} "  # noqa: S608 - our names
-           f"WHERE {where} ORDER BY {distance2}, id LIMIT %s OFFSET %s")
-    params += [east, east, north, north, per_page, (page - 1) * per_page]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
-    if found:
-        return [(doc, pk) for doc, pk, _ in found], found[0][2]
-    qs = near_postcode(ServiceAtLocation.objects.all(), "", radius_m, point=point)
-    return [], qs.count()
-
-
-@router.get("/service_at_locations/{sal_id}", summary="One asset at one location")
+@router.get("/service_at_locations/{sal_id}", response={200: dict, **errors(404)},
+            summary="One asset at one location")
 def service_at_location_detail(request: HttpRequest, sal_id: str):
     sal = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", sal_id):
@@ -375,9 +311,10 @@ def _organizations() -> QuerySet[Organization]:
         services__asset_status=AssetStatus.PUBLISHED).distinct()
 
 
-@router.get("/organizations", summary="Organisations with published assets, paged")
-def organizations(request: HttpRequest, search: str | None = None, page: int = 1,
-                  per_page: int = 50):
+@router.get("/organizations", response={200: dict, **errors(400)},
+            summary="Organisations with published assets, paged")
+def organizations(request: HttpRequest, search: str | None = None, page: Page = PAGE,
+                  per_page: PerPage = PER_PAGE):
     try:
         page, per_page = _paging(page, per_page)
     except BadParameter as exc:
@@ -391,7 +328,8 @@ def organizations(request: HttpRequest, search: str | None = None, page: int = 1
                          per_page=per_page))
 
 
-@router.get("/organizations/{organization_id}", summary="One organisation and its assets")
+@router.get("/organizations/{organization_id}", response={200: dict, **errors(404)},
+            summary="One organisation and its assets")
 def organization_detail(request: HttpRequest, organization_id: str):
     org = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", organization_id):
@@ -409,8 +347,9 @@ def organization_detail(request: HttpRequest, organization_id: str):
     return _ok_text(text[: -len("[]}")] + "[" + ",".join(summaries) + "]}")
 
 
-@router.get("/taxonomies", summary="Taxonomies (community capitals, needs), paged")
-def taxonomies(request: HttpRequest, page: int = 1, per_page: int = 50):
+@router.get("/taxonomies", response={200: dict, **errors(400)},
+            summary="Taxonomies (community capitals, needs), paged")
+def taxonomies(request: HttpRequest, page: Page = PAGE, per_page: PerPage = PER_PAGE):
     try:
         page, per_page = _paging(page, per_page)
     except BadParameter as exc:
@@ -421,7 +360,8 @@ def taxonomies(request: HttpRequest, page: int = 1, per_page: int = 50):
                          per_page=per_page))
 
 
-@router.get("/taxonomies/{taxonomy_id}", summary="One taxonomy with its terms")
+@router.get("/taxonomies/{taxonomy_id}", response={200: dict, **errors(404)},
+            summary="One taxonomy with its terms")
 def taxonomy_detail(request: HttpRequest, taxonomy_id: str):
     t = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", taxonomy_id):
@@ -431,10 +371,10 @@ def taxonomy_detail(request: HttpRequest, taxonomy_id: str):
     return _ok(oruk.taxonomy(t, with_terms=True))
 
 
-@router.get("/taxonomy_terms", summary="Taxonomy terms, paged")
+@router.get("/taxonomy_terms", response={200: dict, **errors(400)}, summary="Taxonomy terms, paged")
 def taxonomy_terms(request: HttpRequest, taxonomy_id: str | None = None,
-                   parent_id: str | None = None, top_only: bool = False, page: int = 1,
-                   per_page: int = 50):
+                   parent_id: str | None = None, top_only: bool = False, page: Page = PAGE,
+                   per_page: PerPage = PER_PAGE):
     try:
         page, per_page = _paging(page, per_page)
         for name, value in (("taxonomy_id", taxonomy_id), ("parent_id", parent_id)):
@@ -454,7 +394,8 @@ def taxonomy_terms(request: HttpRequest, taxonomy_id: str | None = None,
                          page_number=page, per_page=per_page))
 
 
-@router.get("/taxonomy_terms/{term_id}", summary="One taxonomy term")
+@router.get("/taxonomy_terms/{term_id}", response={200: dict, **errors(404)},
+            summary="One taxonomy term")
 def taxonomy_term_detail(request: HttpRequest, term_id: str):
     t = None
     if re.fullmatch(r"[0-9a-fA-F-]{36}", term_id):

@@ -27,6 +27,8 @@ from collections.abc import Iterable, Iterator
 
 from django.db import connection, transaction
 
+from rescomm.web.core.batches import chunked
+
 from . import oruk
 from .models import AssetStatus, Service, ServiceAtLocation
 
@@ -46,7 +48,7 @@ def _searchable(service: Service, location) -> bool:
 
 def build(service: Service) -> tuple[tuple[str, str], list[tuple[object, str, float | None,
                                                                  float | None]]]:
-    """The stored columns of one service (prefetched with :data:`oruk.SERVICE_PREFETCH`):
+    """The stored columns of one service (read with :func:`oruk.with_relations`):
     ``((document, summary), [(sal id, document, search_easting, search_northing), ...])``."""
     full, summary = oruk.service(service), oruk.service_summary(service)
     own = (dumps(full), dumps(summary))
@@ -65,10 +67,8 @@ def build(service: Service) -> tuple[tuple[str, str], list[tuple[object, str, fl
 
 
 def _prefetched(ids: list) -> Iterator[Service]:
-    for start in range(0, len(ids), CHUNK):
-        yield from (Service.objects.filter(id__in=ids[start:start + CHUNK])
-                    .select_related("organization")
-                    .prefetch_related(*oruk.SERVICE_PREFETCH).order_by("id"))
+    for chunk in chunked(ids, CHUNK):
+        yield from oruk.with_relations(Service.objects.filter(id__in=chunk)).order_by("id")
 
 
 def refresh(service_ids: Iterable) -> int:

@@ -8,12 +8,16 @@ services (recognised by a ``status`` of ``active``/``inactive``/... or nested
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 from pathlib import Path
 
+from rescomm.data import FileEncodingError, read_text_file
+
 MAX_BYTES = 50 * 1024 * 1024
+UTF8_ONLY = "save it as UTF-8 (JSON is always UTF-8)"
 ORUK_STATUSES = {"active": "published", "inactive": "hidden", "defunct": "closed",
                  "temporarily closed": "hidden"}
 
@@ -22,18 +26,30 @@ class FileProblem(ValueError):
     """The file cannot be read as records (nothing was imported)."""
 
 
-def read_records(path: str | Path) -> list[dict]:
-    """Records from a ``.csv`` or ``.json`` file (see the module docstring)."""
+def read_records(path: str | Path, *, encoding: str | None = None) -> list[dict]:
+    """Records from a ``.csv`` or ``.json`` file (see the module docstring).
+
+    Text is UTF-8 (a byte-order mark allowed); a CSV may be read in another ``encoding``
+    (e.g. ``cp1252``, Excel's "CSV" on Windows). JSON is always UTF-8 (RFC 8259).
+    """
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in {".csv", ".json"}:
+        raise FileProblem(f"{path.name}: use a .csv or .json file")
+    if suffix == ".json" and encoding and codecs.lookup(encoding).name != "utf-8":
+        raise FileProblem(f"{path.name}: JSON is always UTF-8; the encoding is for CSV files")
     if path.stat().st_size > MAX_BYTES:
         raise FileProblem(f"{path.name} is larger than {MAX_BYTES // 1024 // 1024} MB")
-    text = path.read_text(encoding="utf-8-sig")
-    suffix = path.suffix.lower()
+    fix = (UTF8_ONLY if suffix == ".json" else
+           "save it as UTF-8, or give the encoding it was saved in (--encoding cp1252 for "
+           "Excel's CSV on Windows)")
+    try:
+        text = read_text_file(path, encoding=encoding or "utf-8", fix=fix)
+    except FileEncodingError as exc:
+        raise FileProblem(str(exc).replace(str(path), path.name, 1)) from None
     if suffix == ".csv":
         return records_from_csv(text)
-    if suffix == ".json":
-        return records_from_json(text, name=path.name)
-    raise FileProblem(f"{path.name}: use a .csv or .json file")
+    return records_from_json(text, name=path.name)
 
 
 def records_from_csv(text: str) -> list[dict]:

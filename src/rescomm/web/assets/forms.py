@@ -55,6 +55,7 @@ class AssetSearchForm(forms.Form):
 
     def clean_postcode(self) -> str:
         from rescomm.geo import GeoError, lookup_postcode
+        from rescomm.web.areas.public import problem_of
 
         value = self.cleaned_data["postcode"].strip()
         if not value:
@@ -62,7 +63,7 @@ class AssetSearchForm(forms.Form):
         try:
             record = lookup_postcode(value)
         except GeoError as exc:
-            message = str(exc).split(";")[0]
+            message = problem_of(exc)
             raise forms.ValidationError(
                 f"Enter a real postcode in Cheshire and Merseyside, like L1 8JQ ({message})"
             ) from exc

@@ -32,7 +32,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
-from rescomm.web.accounts.audit import audit
+from rescomm.web.accounts.public import audit
+from rescomm.web.core.batches import chunked
 
 from . import documents
 from .models import (
@@ -133,6 +134,16 @@ def _text(value) -> str:
     return "" if _blank(value) else str(value).translate(_INVISIBLE).strip()
 
 
+def normalise_category(text: str) -> str:
+    """A category as typed by a person ("Community centre", "walking-group ") as the slug the
+    asset map stores ("community_centre", "walking_group"): accents dropped (NFKD), letters
+    lower-cased, every run of other characters one underscore. Slugs pass through unchanged.
+    Returns "" for text without a letter or digit (the caller reports it)."""
+    from django.utils.text import slugify
+
+    return re.sub(r"[-_]+", "_", slugify(text.replace("_", " "))).strip("_")
+
+
 def _codes(value) -> list[str]:
     if _blank(value):
         return []
@@ -180,6 +191,7 @@ def _opening_times(value, problems: list[tuple[str, str]]) -> list[dict]:
             problems.append(("opening_times", f"closes at {closes:%H:%M}, not after it opens "
                              f"at {opens:%H:%M}"))
             continue
+        days = list(dict.fromkeys(days))  # "MO,MO" once (the column holds each day once)
         out.append({"byday": ",".join(days), "opens_at": f"{opens:%H:%M}",
                     "closes_at": f"{closes:%H:%M}"})
     return out
@@ -223,6 +235,13 @@ def normalise_record(raw: Mapping, *, source: str) -> tuple[dict, list[tuple[str
         if limit and len(rec[name]) > limit:
             problems.append((name, f"is longer than {limit} characters"))
     rec["source"] = rec["source"] or source
+    typed = rec["category"]
+    rec["category"] = normalise_category(typed)
+    if typed and not rec["category"]:
+        problems.append(("category", f"{typed!r} has no letters or digits: describe it in "
+                         "words, for example community centre"))
+    elif len(rec["category"]) > TEXT_LIMITS["category"]:
+        problems.append(("category", f"is longer than {TEXT_LIMITS['category']} characters"))
     for name in ("source_id", "name"):
         if not rec[name]:
             problems.append((name, "is required"))
@@ -478,8 +497,8 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
         organizations: dict = {}
         ids = [r["source_id"] for r in records]
         existing: dict[str, Service] = {}
-        for start in range(0, len(ids), 500):
-            for s in Service.objects.filter(source_id__in=ids[start:start + 500]):
+        for chunk in chunked(ids):
+            for s in Service.objects.filter(source_id__in=chunk):
                 existing[s.source_id] = s
         new = []
         for rec in records:
@@ -498,8 +517,9 @@ def import_assets(data, *, source: str, actor=None, reason: str = "",
         _create_new(new, terms=terms, actor=actor, reason=why)
         result.created = len(new)
         # An organisation renamed by this import appears in its other services' documents.
-        documents.refresh(Service.objects.filter(organization__in=list(organizations.values()))
-                          .values_list("id", flat=True))
+        for chunk in chunked([o.pk for o in organizations.values()]):
+            documents.refresh(Service.objects.filter(organization_id__in=chunk)
+                              .values_list("id", flat=True))
         if audited:
             skipped = (f", {result.skipped_records} invalid record(s) skipped"
                        if result.skipped else "")
@@ -535,7 +555,8 @@ def _organizations_for(records: list[dict]) -> dict[str, Organization]:
         if rec["organization"]:
             key = rec["organization_id"] or f"org:{rec['organization'].casefold()}"
             wanted.setdefault(key, rec["organization"])
-    found = {o.source_id: o for o in Organization.objects.filter(source_id__in=list(wanted))}
+    found = {o.source_id: o for keys in chunked(wanted)
+             for o in Organization.objects.filter(source_id__in=keys)}
     missing = [Organization(source_id=k, name=v) for k, v in wanted.items() if k not in found]
     Organization.objects.bulk_create(missing, batch_size=BATCH)
     found.update({o.source_id: o for o in missing})

@@ -14,7 +14,7 @@ from functools import cache
 
 from .services import CAPITALS, NEEDS, shipped_taxonomies
 
-#: The coverage analysis group that counts every asset (``rescomm.geo._coverage``).
+#: The coverage analysis group that counts every asset (:func:`rescomm.geo.coverage`).
 ANY_GROUP = "any"
 
 
@@ -66,7 +66,7 @@ def need_label(code: str) -> str:
 
 def coverage_group_label(group: str) -> str:
     """The label of a coverage analysis group: a category, a capital, ``need:<code>`` or
-    ``any`` (see :func:`rescomm.geo._coverage.coverage`)."""
+    ``any`` (see :func:`rescomm.geo.coverage`)."""
     if group == ANY_GROUP:
         return "Any asset"
     if group.startswith("need:"):

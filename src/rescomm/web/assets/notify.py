@@ -24,6 +24,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from rescomm.web.core.batches import chunked
+
 from .models import AssetStatus, Notification, Service, Suggestion
 
 logger = logging.getLogger(__name__)
@@ -79,8 +81,9 @@ def escalate_overdue(*, base_url: str, after_days: int = 0, today=None,
 
     today = today or timezone.localdate()
     rows = list(overdue(after_days=after_days, today=today))
-    sent_keys = set(Notification.objects.filter(
-        key__in=[escalation_key(s) for s in rows]).values_list("key", flat=True))
+    sent_keys = set()
+    for keys in chunked([escalation_key(s) for s in rows]):
+        sent_keys.update(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
     new = [s for s in rows if escalation_key(s) not in sent_keys]
     to = moderator_emails()
     counts = {"overdue": len(rows), "escalated": 0, "already": len(rows) - len(new),

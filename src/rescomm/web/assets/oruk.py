@@ -9,7 +9,15 @@ from __future__ import annotations
 
 import math
 
-from .models import Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from django.db.models import Prefetch, QuerySet
+
+from .models import (
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
 
 VERSION = "HSDS-UK-3.0"
 PROFILE_URL = "https://openreferraluk.org/"
@@ -172,8 +180,22 @@ def service_at_location(sal: ServiceAtLocation) -> dict:
     }
 
 
-SERVICE_PREFETCH = (
-    "organization", "schedules", "phones", "cost_options", "service_areas",
-    "attributes__taxonomy_term__taxonomy", "service_at_locations__location__addresses",
-    "service_at_locations__location__accessibility",
-)
+def with_relations(qs: QuerySet[Service]) -> QuerySet[Service]:
+    """``qs`` reading everything :func:`service`, :func:`service_summary` and
+    :func:`rescomm.web.assets.services.snapshot` use, in a fixed number of queries.
+
+    The organisation and each link's location are joined (``select_related``), not prefetched:
+    Django writes the prefetch of a forward key as one ``OR`` term per object on SQLite, which
+    fails past 1,000 objects (:mod:`rescomm.web.core.batches`). Taxonomy terms are prefetched
+    (at most the size of the shipped taxonomies). Links are ordered by id (the order a join
+    returns them in may vary between runs on PostgreSQL, and the stored documents must not).
+    Read unbounded sets through :func:`rescomm.web.core.batches.in_batches`.
+    """
+    return qs.select_related("organization").prefetch_related(
+        "schedules", "phones", "cost_options", "service_areas",
+        "attributes__taxonomy_term__taxonomy",
+        Prefetch("service_at_locations",
+                 queryset=ServiceAtLocation.objects.select_related("location").order_by("id")),
+        "service_at_locations__location__addresses",
+        "service_at_locations__location__accessibility",
+    )

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from rescomm.web.accounts.audit import audit
+from rescomm.web.accounts.public import audit
 
 from . import documents, notify
 from .models import (
@@ -91,13 +91,26 @@ def _time(value) -> str | None:
     return value.strftime("%H:%M") if value else None
 
 
+def _prefetched(obj, relation: str) -> bool:
+    return relation in getattr(obj, "_prefetched_objects_cache", {})
+
+
 def snapshot(service: Service) -> dict:
     """Everything editable about an asset as plain JSON, in the importer's record shape (kept
     in each :class:`Version`; :func:`revert` writes it back through the importer)."""
-    sal = service.service_at_locations.select_related("location").first()
+    # A service read with oruk.with_relations (the export) costs no query here; otherwise a
+    # few. The first link and address are those with the lowest id either way.
+    if _prefetched(service, "service_at_locations"):
+        sal = min(service.service_at_locations.all(), key=lambda x: x.pk, default=None)
+    else:
+        sal = service.service_at_locations.select_related("location").order_by("pk").first()
     loc = sal.location if sal is not None else None
-    address = loc.addresses.first() if loc is not None else None
-    terms = list(service.terms.select_related("taxonomy").order_by("taxonomy__code", "code"))
+    address = min(loc.addresses.all(), key=lambda x: x.pk, default=None) if loc else None
+    if _prefetched(service, "attributes"):
+        terms = sorted((a.taxonomy_term for a in service.attributes.all()),
+                       key=lambda t: (t.taxonomy.code, t.code))
+    else:
+        terms = list(service.terms.select_related("taxonomy").order_by("taxonomy__code", "code"))
     org = service.organization
     return {
         "source_id": service.source_id or "",
@@ -202,7 +215,7 @@ def report_problem(service: Service, *, kind: str, details: str, email: str = ""
                    request: HttpRequest | None = None) -> ProblemReport:
     """Save a public problem report about a published asset (audited, no personal data kept in
     the audit event)."""
-    from rescomm.web.accounts.audit import client_ip
+    from rescomm.web.accounts.public import client_ip
 
     with transaction.atomic():
         report = ProblemReport.objects.create(
@@ -216,8 +229,7 @@ def report_problem(service: Service, *, kind: str, details: str, email: str = ""
 
 def moderator_emails() -> list[str]:
     """E-mail addresses of active moderators (the accounts app's memberships)."""
-    from rescomm.web.accounts.models import Membership
-    from rescomm.web.accounts.roles import Role
+    from rescomm.web.accounts.public import Membership, Role
 
     return sorted(set(
         Membership.objects.filter(role=Role.MODERATOR, active=True, user__is_active=True)
@@ -363,7 +375,7 @@ SUGGESTIBLE = ("name", "description", "category", "asset_kind", "capitals", "nee
 def suggest(*, proposed: dict, service: Service | None = None, note: str = "",
             submitter_email: str = "", request: HttpRequest | None = None):
     """Save a suggested new asset (``service`` None) or edit, pending moderation; audited."""
-    from rescomm.web.accounts.audit import client_ip
+    from rescomm.web.accounts.public import client_ip
 
     from .models import Suggestion
 
@@ -392,11 +404,37 @@ def suggestion_diff(suggestion) -> list[dict]:
     return rows
 
 
+class SuggestionNotApplicable(ValueError):
+    """Approving would store an invalid asset: ``problems`` lists ``(field, message)``. Nothing
+    was changed; the suggestion stays pending (reject it or ask for changes instead)."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__("; ".join(f"{field}: {message}" for field, message in problems))
+
+
+def _checked(record: dict, proposed: dict) -> dict:
+    """``record`` re-checked with the importer's current rules (a suggestion may have been
+    stored before a rule, e.g. a free-text category before categories were made slugs): the
+    clean category, or :class:`SuggestionNotApplicable` naming each proposed field at fault."""
+    from .importer import normalise_record
+
+    clean, problems = normalise_record(record, source=record["source"])
+    problems = [(f, m) for f, m in problems if f in proposed or f == "record"]
+    if problems:
+        raise SuggestionNotApplicable(problems)
+    return {**record, "category": clean["category"]}
+
+
 def decide(suggestion, decision: str, *, actor, reason: str = ""):
     """Approve, reject or ask for changes to a pending suggestion (a moderator's decision).
 
     Approving a new asset publishes it (source "Community suggestion"); approving an edit
     applies it as a new version. Rejections and requests for changes need a reason. Audited.
+
+    Raises :class:`SuggestionNotApplicable` (nothing changed, still pending) when the approved
+    suggestion would not be a valid asset under the importer's rules; ``ValueError`` for an
+    unknown decision, a missing reason or a suggestion already decided.
     """
     from .importer import apply_record
     from .models import Suggestion
@@ -423,14 +461,16 @@ def decide(suggestion, decision: str, *, actor, reason: str = ""):
                     "lsoa21_code": "", "lad_code": "",
                 }
                 record.update(_place_of(record))
-                service = apply_record(Service(), record, terms=terms)
+                record = _checked(record, suggestion.proposed)
+                service = _apply(apply_record, Service(), record, terms)
                 suggestion.service = service
             else:
                 service = suggestion.service
                 record = {**snapshot(service), **suggestion.proposed}
                 if suggestion.proposed.get("postcode") != snapshot(service)["postcode"]:
                     record.update(_place_of(record))
-                apply_record(service, record, terms=terms)
+                record = _checked(record, suggestion.proposed)
+                _apply(apply_record, service, record, terms)
             record_version(service, actor=actor, action="suggestion_approved",
                            reason=(reason or f"suggestion {suggestion.id}")[:500])
         suggestion.status = decision
@@ -442,6 +482,20 @@ def decide(suggestion, decision: str, *, actor, reason: str = ""):
         base_url = actor.build_absolute_uri("/") if isinstance(actor, HttpRequest) else ""
         notify.tell_submitter_after_commit(suggestion, base_url=base_url)
     return suggestion
+
+
+def _apply(apply_record, service: Service, record: dict, terms) -> Service:
+    """:func:`.importer.apply_record`, a model rule it breaks as :class:`SuggestionNotApplicable`
+    (in a savepoint, so that the decision's transaction stays usable)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        with transaction.atomic():
+            return apply_record(service, record, terms=terms)
+    except ValidationError as exc:
+        raise SuggestionNotApplicable(
+            [(field, " ".join(messages)) for field, messages in exc.message_dict.items()]
+        ) from exc
 
 
 def _place_of(record: dict) -> dict:

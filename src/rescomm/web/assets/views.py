@@ -7,6 +7,7 @@ works without JavaScript: the map is an enhancement over the list.
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,12 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rescomm.web.accounts.audit import client_ip
-from rescomm.web.accounts.permissions import role_required
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import Role, client_ip, role_required, take_report, take_suggestion
 from rescomm.web.core.maptiles import tile_layer
 
-from . import basemap, opening, services
+from . import basemap, opening, public, services
 from .forms import DEFAULT_RADIUS, AssetSearchForm, ProblemReportForm, radius_label
 from .labels import category_label
 from .models import AssetStatus, Service
@@ -34,8 +33,6 @@ PAGE_SIZE = 25
 MAP_LIMIT = 2000
 #: What the list shows of each asset's locations.
 LOCATIONS = "service_at_locations__location__addresses"
-#: Problem reports allowed per IP address per hour.
-REPORTS_PER_HOUR = 5
 
 
 def open_at(when) -> Q:
@@ -47,7 +44,7 @@ def open_at(when) -> Q:
 
 
 def _published():
-    return Service.objects.filter(asset_status=AssetStatus.PUBLISHED)
+    return public.published()
 
 
 def _categories() -> list[str]:
@@ -92,7 +89,11 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         label = data["postcode"] or form.place.label
         searched_near = _searched(label, east, north, radius,
                                   short=data["postcode"] or form.place.name)
-        near_ids, near_points = _within(qs, east, north, float(radius))
+        # the one near-a-point search (public.services_near); hidden locations never take part
+        found = public.services_near((east, north), radius_m=float(radius), among=qs)
+        near_ids = [(n.service_id, n.distance_m) for n in found]
+        near_points = {n.service_id: {"id": n.service_id, "name": n.name, "hidden": False,
+                                      "lat": n.latitude, "lon": n.longitude} for n in found}
     if near_ids is not None:
         total = len(near_ids)
         page = Paginator(near_ids, PAGE_SIZE).get_page(request.GET.get("page") or 1)
@@ -203,31 +204,6 @@ def _points(qs, wanted: set | None) -> list[dict]:
     return list(seen.values())
 
 
-def _within(qs, east: float, north: float,
-            radius: float) -> tuple[list[tuple[object, float]], dict[object, dict]]:
-    """``(service id, metres)`` of services with a shown location within ``radius`` metres of
-    the point (British National Grid), nearest first then by name (a service with several
-    locations counts at its nearest), and each one's map point (that nearest location)."""
-    rows = qs.filter(
-        hide_exact_location=False,
-        service_at_locations__location__easting__range=(east - radius, east + radius),
-        service_at_locations__location__northing__range=(north - radius, north + radius),
-    ).order_by().values_list("id", "name", "service_at_locations__location__easting",
-                             "service_at_locations__location__northing",
-                             "service_at_locations__location__latitude",
-                             "service_at_locations__location__longitude")
-    best: dict[object, tuple[float, str]] = {}
-    points: dict[object, dict] = {}
-    for sid, name, e, n, lat, lon in rows:
-        d = math.hypot(e - east, n - north)
-        if d <= radius and (sid not in best or d < best[sid][0]):
-            best[sid] = (d, name)
-            points[sid] = {"id": sid, "name": name, "hidden": False, "lat": lat, "lon": lon}
-    ordered = [(sid, d) for sid, (d, _name) in sorted(best.items(),
-                                                      key=lambda kv: (kv[1][0], kv[1][1]))]
-    return ordered, points
-
-
 def _markers(points: list[dict]) -> tuple[list[dict], list[str]]:
     """Map markers (name, category, WGS84 latitude and longitude, page address) of assets
     whose location may be shown, and the category labels: each marker's ``category`` is a
@@ -283,15 +259,6 @@ def asset_detail(request: HttpRequest, asset_id) -> HttpResponse:
                   {**_detail_context(service), "form": ProblemReportForm()})
 
 
-def _rate_limited(request: HttpRequest) -> bool:
-    key = f"assets:report:{client_ip(request) or 'unknown'}"
-    count = cache.get(key, 0)
-    if count >= REPORTS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
-
-
 @require_POST
 def report_problem(request: HttpRequest, asset_id) -> HttpResponse:
     service = _published_or_404(asset_id)
@@ -299,11 +266,12 @@ def report_problem(request: HttpRequest, asset_id) -> HttpResponse:
     if not form.is_valid():
         return render(request, "assets/detail.html", {**_detail_context(service), "form": form},
                       status=400)
-    if _rate_limited(request):
+    wait = take_report(client_ip(request))
+    if wait is not None:
         form.add_error(None, "You have sent several reports in the last hour. Please try "
                              "again later.")
-        return render(request, "assets/detail.html",
-                      {**_detail_context(service), "form": form}, status=429)
+        return _retry_after(render(request, "assets/detail.html",
+                                   {**_detail_context(service), "form": form}, status=429), wait)
     services.report_problem(service, kind=form.cleaned_data["kind"],
                             details=form.cleaned_data["details"],
                             email=form.cleaned_data["email"], request=request)
@@ -362,16 +330,11 @@ def still_correct(request: HttpRequest, asset_id, token: str) -> HttpResponse:
 
 # Suggestions and moderation ---------------------------------------------------------------------
 
-SUGGESTIONS_PER_HOUR = 5
-
-
-def _suggest_limited(request: HttpRequest) -> bool:
-    key = f"assets:suggest:{client_ip(request) or 'unknown'}"
-    count = cache.get(key, 0)
-    if count >= SUGGESTIONS_PER_HOUR:
-        return True
-    cache.set(key, count + 1, 3600)
-    return False
+def _retry_after(response: HttpResponse, wait: timedelta | None) -> HttpResponse:
+    """A 429 response says when to try again (whole seconds, rounded up)."""
+    if wait is not None:
+        response["Retry-After"] = str(max(1, math.ceil(wait.total_seconds())))
+    return response
 
 
 def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
@@ -385,10 +348,11 @@ def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
             f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in snap["opening_times"])
         initial["accessibility"] = "; ".join(snap["accessibility"])
     form = SuggestionForm(request.POST or None, initial=initial)
-    status = 200
+    status, wait = 200, None
     if request.method == "POST":
         if form.is_valid():
-            if _suggest_limited(request):
+            wait = take_suggestion(client_ip(request))
+            if wait is not None:
                 form.add_error(None, "You have sent several suggestions in the last hour. "
                                      "Please try again later.")
                 status = 429
@@ -404,8 +368,8 @@ def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
                 return redirect("assets:list")
         else:
             status = 400
-    return render(request, "assets/suggest.html", {"form": form, "service": service},
-                  status=status)
+    return _retry_after(render(request, "assets/suggest.html", {"form": form, "service": service},
+                               status=status), wait)
 
 
 @require_http_methods(["GET", "POST"])
@@ -453,10 +417,18 @@ def moderation_detail(request: HttpRequest, suggestion_id) -> HttpResponse:
                                  f"({suggestion.get_status_display().lower()}).")
             status = 409
         elif form.is_valid():
-            services.decide(suggestion, form.cleaned_data["decision"], actor=request,
-                            reason=form.cleaned_data["reason"])
-            messages.success(request, "Decision recorded.")
-            return redirect("assets:moderation")
+            try:
+                services.decide(suggestion, form.cleaned_data["decision"], actor=request,
+                                reason=form.cleaned_data["reason"])
+            except services.SuggestionNotApplicable as exc:
+                form.add_error(None, "This suggestion cannot be published as it stands ("
+                               + "; ".join(f"{f.replace('_', ' ')}: {m}" for f, m in exc.problems)
+                               + "). Nothing was changed: ask for changes or reject it, "
+                               "saying why.")
+                status = 400
+            else:
+                messages.success(request, "Decision recorded.")
+                return redirect("assets:moderation")
         else:
             status = 400
     return render(request, "assets/moderation_detail.html", {
@@ -494,11 +466,11 @@ def freshness(request: HttpRequest) -> HttpResponse:
 @require_GET
 def coverage_page(request: HttpRequest) -> HttpResponse:
     """Coverage of one local authority by published assets (cached until assets change)."""
-    from django.db.models import Max
+    from django.db.models import Count, Max
 
     from rescomm.data import CM_LOCAL_AUTHORITIES
 
-    from .coverage import area_summary
+    from .coverage import area_summary, published_points
 
     areas = sorted(CM_LOCAL_AUTHORITIES.items(), key=lambda item: item[1])
     area = (request.GET.get("area") or "").strip().upper()
@@ -507,11 +479,22 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
         if area not in CM_LOCAL_AUTHORITIES:
             error, status = "Choose a local authority in Cheshire and Merseyside.", 400
         else:
-            stamp = _published().aggregate(m=Max("last_modified"))["m"]
-            key = f"assets:coverage:{area}:{stamp.isoformat() if stamp else '-'}"
+            # Any change to any asset (also one leaving the published set) moves the newest
+            # modification time; a deletion changes the count.
+            stamp = Service.objects.aggregate(
+                m=Max("last_modified"),
+                n=Count("id", filter=Q(asset_status=AssetStatus.PUBLISHED)))
+            version = f"{stamp['m'].isoformat() if stamp['m'] else '-'}:{stamp['n']}"
+            key = f"assets:coverage:{area}:{version}"
             rows = cache.get(key)
             if rows is None:
-                rows = area_summary(area)
+                # the destinations are shared by every area until an asset changes
+                points_key = f"assets:coverage-points:{version}"
+                points = cache.get(points_key)
+                if points is None:
+                    points = published_points()
+                    cache.set(points_key, points, 3600)
+                rows = area_summary(area, points=points)
                 cache.set(key, rows, 3600)
     return render(request, "assets/coverage.html", {
         "areas": areas, "area": area, "area_name": CM_LOCAL_AUTHORITIES.get(area, ""),

@@ -10,6 +10,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
@@ -34,6 +35,8 @@ api = NinjaAPI(
     docs=OfflineDocs(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # /api/docs and /api/openapi.json answer GET and HEAD; any other method is 405 (with Allow)
+    docs_decorator=require_safe,
 )
 
 

@@ -27,6 +27,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """``GET /favicon.ico``: a permanent redirect to the site's own icon (``core/favicon.svg``,
+    also linked from every page), for browsers and tools that ask for the old name."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("core/favicon.svg"))
+
+
 def _message(exception: BaseException | None, default: str) -> str:
     # Only messages we raise on purpose (Http404("...") / PermissionDenied("...")) are shown;
     # Django's own resolver details (a dict) never reach the page.

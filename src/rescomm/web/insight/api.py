@@ -11,10 +11,10 @@ from datetime import datetime
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Path, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from rescomm.web.core.errors import ApiError
-from rescomm.web.core.schemas import ErrorOut
+from rescomm.web.core.schemas import errors
 
 from . import index_queries as queries
 from .models import IndexRun
@@ -105,7 +105,10 @@ class ContributionOut(Schema):
     indicator: str
     name: str
     parent: str
-    raw: float | None
+    value: float | None = Field(
+        description="The indicator in its unit (a count divided by its denominator), the "
+                    "number `rescomm index explain` and `rescomm index profile` show")
+    unit: str
     normalised: float | None
     weight: float | None
     effective_weight: float | None
@@ -208,7 +211,7 @@ def index_runs(request: HttpRequest):
 
 @router.get(
     "/runs/{framework}",
-    response={200: RunOut, 404: ErrorOut},
+    response={200: RunOut, **errors(400, 404)},
     summary="One published index",
 )
 def index_run(request: HttpRequest, framework: str = FRAMEWORK):
@@ -217,7 +220,7 @@ def index_run(request: HttpRequest, framework: str = FRAMEWORK):
 
 @router.get(
     "/runs/{framework}/results",
-    response={200: ResultsPage, 400: ErrorOut, 404: ErrorOut},
+    response={200: ResultsPage, **errors(400, 404)},
     summary="Results of a published index, one row per area, in index rank order (paged)",
 )
 def index_results(
@@ -233,12 +236,8 @@ def index_results(
     ordered = run.values.filter(node=run_nodes[0]).order_by("rank", "area_code")
     paginator = Paginator(ordered.values_list("area_code", flat=True), page_size)
     if page > max(paginator.num_pages, 1):
-        raise ApiError(
-            400,
-            "invalid_request",
-            "Some parameters are not valid.",
-            {"page": [f"There are {paginator.num_pages} pages of {page_size} areas."]},
-        )
+        raise ApiError(404, "not_found", f"There is no page {page}: there are "
+                                         f"{paginator.num_pages} pages of {page_size} areas.")
     codes = list(paginator.page(page).object_list)
     names = queries.area_names(codes)
     by_node = {node.pk: node.node_id for node in run_nodes}
@@ -274,7 +273,7 @@ def index_results(
 
 @router.get(
     "/runs/{framework}/deciles",
-    response={200: DecilesOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: DecilesOut, **errors(400, 404)},
     summary="Decile of every area for one node (used by the interactive map)",
 )
 def index_deciles(
@@ -286,18 +285,14 @@ def index_deciles(
     found = run.nodes.filter(node_id=node).first()
     if found is None:
         known = ", ".join(n.node_id for n in queries.nodes(run))
-        raise ApiError(
-            400,
-            "invalid_request",
-            "Some parameters are not valid.",
-            {"node": [f"{framework} has no node {node!r}; use one of: {known}."]},
-        )
+        raise ApiError(404, "not_found", f"{framework} has no node {node!r}; use one of: "
+                                         f"{known}.")
     return {"framework": run.framework, "node": node, "deciles": queries.deciles(found)}
 
 
 @router.get(
     "/runs/{framework}/areas/{code}",
-    response={200: AreaOut, 404: ErrorOut},
+    response={200: AreaOut, **errors(400, 404)},
     summary="One area: every node with uncertainty and averages, and indicator contributions",
 )
 def index_area(
@@ -337,7 +332,8 @@ def index_area(
                 "indicator": c.indicator.node_id,
                 "name": c.indicator.name,
                 "parent": c.indicator.parent_id,
-                "raw": c.raw,
+                "value": c.value,
+                "unit": c.indicator.unit,
                 "normalised": c.normalised,
                 "weight": c.weight,
                 "effective_weight": c.effective_weight,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from rescomm.web.areas import postcodes, queries
-from rescomm.web.areas.models import IMD_EDITION
+from rescomm.web.areas import public as geography
 
 from .choropleth import decile_label
 
@@ -31,9 +30,9 @@ class PostcodeSearchForm(forms.Form):
         text = cleaned.get("postcode")
         if not text:
             return cleaned
-        invalid, unknown, terminated, other = postcodes.geo_errors()
+        invalid, unknown, terminated, other = geography.geo_errors()
         try:
-            record = postcodes.lookup_postcode(text)
+            record = geography.lookup_postcode(text)
         except invalid:
             self.add_error(
                 "postcode",
@@ -49,7 +48,7 @@ class PostcodeSearchForm(forms.Form):
             )
             return cleaned
         except terminated as exc:
-            when = postcodes.terminated_when(exc)
+            when = geography.terminated_when(exc)
             self.add_error(
                 "postcode",
                 f"The postcode {getattr(exc, 'postcode', text)} is no longer in use (it was "
@@ -62,9 +61,9 @@ class PostcodeSearchForm(forms.Form):
                 f"We could not look up “{text}”. Enter a postcode like {POSTCODE_EXAMPLE}",
             )
             return cleaned
-        fields = postcodes.record_as_dict(record)
+        fields = geography.record_as_dict(record)
         code = fields.get("lsoa21_code")
-        if not code or not queries.lsoa_exists(code):
+        if not code or not geography.lsoa_exists(code):
             self.add_error(
                 "postcode",
                 f"The postcode {fields.get('postcode', text)} is outside the areas loaded here "
@@ -89,7 +88,7 @@ class LsoaTableForm(forms.Form):
 
     lad = forms.ChoiceField(label="Local authority", required=False)
     decile = forms.TypedChoiceField(
-        label=f"IMD {IMD_EDITION} decile",
+        label=f"IMD {geography.IMD_EDITION} decile",
         required=False,
         coerce=int,
         empty_value=None,
@@ -105,7 +104,7 @@ class LsoaTableForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lad"].choices = [("", "All local authorities")] + [
-            (la.code, la.name) for la in queries.local_authorities()
+            (la.code, la.name) for la in geography.local_authorities()
         ]
         self.fields["lad"].error_messages["invalid_choice"] = (
             "Choose a local authority from the list (%(value)s is not one of those loaded)"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db.models import Avg, Count, QuerySet
 
-from rescomm.web.areas.models import LocalAuthority, Lsoa21
+from rescomm.web.areas import public as geography
 
 from .models import IndexContribution, IndexNode, IndexRun, IndexValue
 from .publish import DEMO_FRAMEWORKS
@@ -78,14 +78,11 @@ def node_choices(run: IndexRun) -> list[tuple[str, str]]:
 
 def area_names(codes: list[str] | None = None) -> dict[str, str]:
     """LSOA code -> name for the loaded areas (all, or those in ``codes``)."""
-    rows = Lsoa21.objects.all()
-    if codes is not None:
-        rows = rows.filter(code__in=codes)
-    return dict(rows.values_list("code", "name"))
+    return geography.lsoa_names(codes)
 
 
 def la_names() -> dict[str, str]:
-    return dict(LocalAuthority.objects.values_list("code", "name"))
+    return geography.local_authority_names()
 
 
 def map_rows(run: IndexRun, node: IndexNode) -> list[dict]:
@@ -93,7 +90,7 @@ def map_rows(run: IndexRun, node: IndexNode) -> list[dict]:
     deciles = dict(node.values.values_list("area_code", "decile"))
     # the loaded LSOAs are few (C&M: 1,601); a run may hold all England (33,755), so filter
     # here rather than in a huge IN (...) clause
-    rows = Lsoa21.objects.order_by("code").values_list("code", "name", "boundary")
+    rows = geography.lsoa_shapes()
     return [
         {"code": code, "name": name, "decile": deciles[code], "boundary": boundary}
         for code, name, boundary in rows
@@ -217,7 +214,7 @@ def area_profile(run: IndexRun, code: str) -> AreaProfile:
         .select_related("indicator")
         .order_by("indicator__position")
     )
-    lsoa = Lsoa21.objects.filter(code=code).values_list("name", flat=True).first()
+    lsoa = geography.lsoa_names([code]).get(code)
     la_name = la_names().get(first.la_code, "")
     return AreaProfile(
         run=run,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from rescomm.web.areas import queries as area_queries
+from rescomm.web.areas import public as geography
 from rescomm.web.core.errors import error_response
 
 from . import index_queries as queries
@@ -47,7 +47,7 @@ def legend(run: IndexRun) -> list[dict]:
 
 def _map_svg(run: IndexRun, node: IndexNode) -> str:
     key = (
-        f"insight:index-map:{run.cache_version}:{node.node_id}:{area_queries.data_version()}"
+        f"insight:index-map:{run.cache_version}:{node.node_id}:{geography.data_version()}"
     )
     svg = cache.get(key)
     if svg is None:
@@ -141,7 +141,7 @@ def _map_page(request: HttpRequest, run: IndexRun, runs: list[IndexRun]) -> Http
         "csv_url": reverse("insight:index-csv", args=[run.framework]),
         "la_summary": queries.la_decile_summary(node),
         "deciles": range(1, 11),
-        "mapped": area_queries.current_load() is not None,
+        "mapped": geography.current_load() is not None,
     }
     return render(request, "insight/index_map.html", context, status=status)
 

@@ -6,14 +6,14 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from rescomm.web.areas import queries
+from rescomm.web.areas import public as geography
 
 from .choropleth import MapArea, decile_map_svg
 
 
 def home_map_svg(*, label_id: str) -> SafeString:
     """The IMD decile choropleth of every loaded LSOA as inline SVG (cached)."""
-    key = f"insight:home-map-svg:{queries.data_version()}:{label_id}"
+    key = f"insight:home-map-svg:{geography.data_version()}:{label_id}"
     svg = cache.get(key)
     if svg is None:
         areas = (
@@ -24,7 +24,7 @@ def home_map_svg(*, label_id: str) -> SafeString:
                 url=reverse("insight:lsoa21-detail", args=[row["code"]]),
                 geometry=row["boundary"],
             )
-            for row in queries.map_areas()
+            for row in geography.map_areas()
         )
         svg = str(decile_map_svg(areas, label_id=label_id))
         cache.set(key, svg)

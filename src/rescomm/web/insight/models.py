@@ -209,7 +209,7 @@ class IndexContribution(models.Model):
         IndexNode, on_delete=models.CASCADE, related_name="contributions"
     )
     area_code = models.CharField(max_length=12)
-    raw = models.FloatField(null=True)
+    value = models.FloatField(null=True)  # the indicator in its unit (a count / denominator)
     normalised = models.FloatField(null=True)
     weight = models.FloatField(null=True)
     effective_weight = models.FloatField(null=True)

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from rescomm.measure import Build, UncertaintyResult
 
 #: Bump when the shape of what is stored changes, so that demo runs are re-published.
-PUBLISHER_VERSION = "1"
+PUBLISHER_VERSION = "2"  # 2: contributions store the value in the indicator's unit
 #: Frameworks ``rescomm load-demo`` publishes, in the order the web pages list them. A
 #: framework that this version of ``rescomm.measure`` does not ship is skipped with a message.
 DEMO_FRAMEWORKS: tuple[str, ...] = ("imd2025", "warm", "capitals")
@@ -318,7 +318,7 @@ def _contribution_columns(build: Build, progress: ProgressCallback) -> dict[str,
         f"{build.spec.id}: contributions of {indicators} indicators computed for "
         f"{areas:,} areas in {time.perf_counter() - started:.2f} s"
     )
-    keys = ["raw", "normalised", "weight", "effective_weight", "contribution", "share"]
+    keys = ["value", "normalised", "weight", "effective_weight", "contribution", "share"]
     return {
         "indicator": table["indicator"].tolist(),
         "area_code": table["area_code"].astype(str).tolist(),
@@ -456,7 +456,7 @@ def publish(
             stage=f"{spec.id}: contributions",
             say=say,
         )
-        from rescomm.web.accounts.audit import audit
+        from rescomm.web.accounts.public import audit
 
         audit(
             None,

@@ -12,8 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from rescomm import data as bundled
-from rescomm.web.areas import postcodes, queries
-from rescomm.web.areas.models import IMD_EDITION, IMD_RANKED_AREAS
+from rescomm.web.areas import public as geography
 from rescomm.web.core.errors import error_response
 
 from . import index_queries
@@ -39,16 +38,16 @@ def _legend() -> list[dict]:
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """``/``: the IMD 2025 decile map, LA summary table and the postcode search form."""
-    load = queries.current_load()
+    load = geography.current_load()
     context = {
         "form": PostcodeSearchForm(),
         "load": load,
         "map_svg": home_map_svg(label_id="map-heading") if load else "",
         "legend": _legend(),
         "palette_json": palette_json(),
-        "summary": queries.decile_summary(),
+        "summary": geography.decile_summary(),
         "deciles": range(1, 11),
-        "edition": IMD_EDITION,
+        "edition": geography.IMD_EDITION,
         "geojson_url": reverse("api:lsoa21_geojson"),
     }
     return render(request, "insight/home.html", context)
@@ -80,7 +79,7 @@ def lsoa_table(request: HttpRequest) -> HttpResponse:
             status = 400
     sort = params.get("sort") or "rank"
     descending = params.get("order") == "desc"
-    rows = queries.lsoa_table(
+    rows = geography.lsoa_table(
         lad=params.get("lad") or None,
         decile=params.get("decile"),
         search=params.get("q") or None,
@@ -102,8 +101,8 @@ def lsoa_table(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "sort_links": sort_links,
-        "ranked_areas": IMD_RANKED_AREAS[IMD_EDITION],
-        "edition": IMD_EDITION,
+        "ranked_areas": geography.IMD_RANKED_AREAS[geography.IMD_EDITION],
+        "edition": geography.IMD_EDITION,
     }
     return render(request, "insight/lsoa_table.html", context, status=status)
 
@@ -111,12 +110,12 @@ def lsoa_table(request: HttpRequest) -> HttpResponse:
 @require_safe
 def lsoa_detail(request: HttpRequest, code: str) -> HttpResponse:
     """``/areas/lsoa21/<code>/``: one LSOA's profile (404 page; says so for a 2011 code)."""
-    canonical = queries.normalise_code(code)
-    if canonical != code and re.fullmatch(queries.LSOA_CODE_PATTERN, canonical):
+    canonical = geography.normalise_code(code)
+    if canonical != code and re.fullmatch(geography.LSOA_CODE_PATTERN, canonical):
         return redirect("insight:lsoa21-detail", canonical, permanent=True)
     try:
-        lsoa = queries.get_lsoa(code)
-    except queries.LsoaNotFoundError as exc:
+        lsoa = geography.get_lsoa(code)
+    except geography.LsoaNotFoundError as exc:
         return error_response(
             request,
             404,
@@ -125,7 +124,7 @@ def lsoa_detail(request: HttpRequest, code: str) -> HttpResponse:
             template="insight/lsoa_not_found.html",
             context={"code": exc.code, "successors": exc.successors, "is_2011": exc.is_2011_code},
         )
-    scores = queries.domain_scores(lsoa)
+    scores = geography.domain_scores(lsoa)
     overall = next((s for s in scores if s.domain == "imd"), None)
     postcode_note = _postcode_note(request.GET.get("postcode", ""), lsoa.code)
     largest_band = max((band["count"] for band in lsoa.population_by_age), default=0)
@@ -133,8 +132,8 @@ def lsoa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "lsoa": lsoa,
         "overall": overall,
         "scores": scores,
-        "edition": IMD_EDITION,
-        "ranked_areas": IMD_RANKED_AREAS[IMD_EDITION],
+        "edition": geography.IMD_EDITION,
+        "ranked_areas": geography.IMD_RANKED_AREAS[geography.IMD_EDITION],
         "outline": outline_svg(lsoa.boundary, title=f"Outline of {lsoa.name}"),
         "decile_colour": DECILE_COLOURS.get(overall.decile) if overall else None,
         "postcode_note": postcode_note,
@@ -157,10 +156,10 @@ def _postcode_note(text: str, lsoa_code: str) -> dict | None:
     if not text or len(text) > 10 or not _POSTCODE_SHAPE.match(text):
         return None
     try:
-        record = postcodes.lookup_postcode(text)
-    except postcodes.geo_errors():
+        record = geography.lookup_postcode(text)
+    except geography.geo_errors():
         return None
-    fields = postcodes.record_as_dict(record)
+    fields = geography.record_as_dict(record)
     if fields.get("lsoa21_code") != lsoa_code:
         return None
     return {"postcode": fields["postcode"], "exact": getattr(record, "lsoa21_exact", True)}
@@ -174,5 +173,5 @@ def sources(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insight/sources.html",
-        {"tables": tables, "load": queries.current_load()},
+        {"tables": tables, "load": geography.current_load()},
     )

@@ -15,10 +15,13 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from rescomm.web.accounts.audit import audit
-from rescomm.web.accounts.models import Organisation
-from rescomm.web.accounts.permissions import organisations_for
-from rescomm.web.accounts.roles import OrganisationKind, Role
+from rescomm.web.accounts.public import (
+    Organisation,
+    OrganisationKind,
+    Role,
+    audit,
+    organisations_for,
+)
 
 from .errors import ReferralInvalid, StaleEditError
 from .models import ServiceAgreement

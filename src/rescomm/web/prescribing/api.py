@@ -14,10 +14,10 @@ import uuid
 from django.http import HttpRequest, HttpResponse
 from ninja import Router, Schema, Status
 
-from rescomm.data._needs import need_label
-from rescomm.web.accounts.permissions import RoleAuth
-from rescomm.web.accounts.roles import Role
+from rescomm.data import need_label
+from rescomm.web.accounts.public import Role, RoleAuth
 from rescomm.web.core.errors import ApiError
+from rescomm.web.core.schemas import errors
 
 from . import services
 from .pathway import status_label
@@ -42,12 +42,23 @@ class ReferralIn(Schema):
     safeguarding_concern: bool | None = None
 
 
+class DuplicateOut(Schema):
+    """Another open referral with the same NHS number in the same scheme. ``status``,
+    ``status_label`` and ``url`` are null unless the caller may read it."""
+
+    reference: str
+    received_at: dt.datetime
+    status_label: str | None
+    url: str | None
+
+
 class ReferralCreated(Schema):
     id: uuid.UUID
     reference: str
     status: str
     is_synthetic: bool
     created_at: dt.datetime
+    possible_duplicates: list[DuplicateOut]
 
 
 class NeedOut(Schema):
@@ -94,18 +105,30 @@ class ReferralOut(Schema):
     created_at: dt.datetime
     events: list[EventOut]
     summary: SummaryOut
+    possible_duplicates: list[DuplicateOut]
 
 
-def _created(referral) -> dict:
+def _duplicates(request: HttpRequest, referral) -> list[dict]:
+    return [{"reference": d.reference, "received_at": d.received_at,
+             "status_label": d.status_label, "url": d.api_url}
+            for d in services.notices(referral, services.opener(request))]
+
+
+def _created(request: HttpRequest, referral) -> dict:
     return {
         "id": referral.id, "reference": referral.reference, "status": referral.status,
         "is_synthetic": referral.is_synthetic, "created_at": referral.created_at,
+        "possible_duplicates": _duplicates(request, referral),
     }
 
 
 def create(request: HttpRequest, response: HttpResponse, payload: ReferralIn):
     """Refer a person to social prescribing. Send an ``Idempotency-Key`` header (up to 100
-    letters, digits, ``_.:-``): the same key again returns the same referral, never a second."""
+    letters, digits, ``_.:-``): the same key again returns the same referral, never a second.
+
+    If the person (the same NHS number) already has an open referral at the scheme, the
+    referral is still made (201) and ``possible_duplicates`` lists the others: reference and
+    date received always; status and ``url`` only for those you may read. Empty otherwise."""
     key = request.headers.get("Idempotency-Key", "").strip()
     if key and not IDEMPOTENCY_KEY.match(key):
         raise ApiError(400, "invalid_request", "Some parameters are not valid.", {
@@ -124,7 +147,7 @@ def create(request: HttpRequest, response: HttpResponse, payload: ReferralIn):
     if not created:
         response["Idempotent-Replayed"] = "true"
     response["Location"] = f"/api/referrals/{referral.id}"
-    return Status(201, _created(referral))
+    return Status(201, _created(request, referral))
 
 
 def read(request: HttpRequest, referral_id: str):
@@ -148,6 +171,7 @@ def read(request: HttpRequest, referral_id: str):
              "snomed_code": e.snomed_code}
             for e in referral.events.all()
         ],
+        "possible_duplicates": _duplicates(request, referral),
     })
 
 
@@ -169,15 +193,18 @@ def build_router() -> Router:
     """A new router with the referral operations (a router belongs to one API only)."""
     router = Router(tags=["referrals"])
     router.add_api_operation(
-        "", ["POST"], create, auth=RoleAuth(Role.REFERRER), response={201: ReferralCreated},
+        "", ["POST"], create, auth=RoleAuth(Role.REFERRER),
+        response={201: ReferralCreated, **errors(400, 401, 403, 409)},
         url_name="referral_create", summary="Refer a person to social prescribing",
     )
     router.add_api_operation(
-        "/{referral_id}", ["GET"], read, auth=RoleAuth(), response={200: ReferralOut},
+        "/{referral_id}", ["GET"], read, auth=RoleAuth(),
+        response={200: ReferralOut, **errors(401, 404)},
         url_name="referral_detail", summary="Read a referral",
     )
     router.add_api_operation(
-        "/{referral_id}/message", ["GET"], message, auth=RoleAuth(), response={200: dict},
+        "/{referral_id}/message", ["GET"], message, auth=RoleAuth(),
+        response={200: dict, **errors(401, 404)},
         url_name="referral_message",
         summary="The message back to the referrer (PRSB headings, JSON)",
     )

@@ -2,8 +2,8 @@
 
 Pure helpers (:func:`week_start`, :func:`expected_wait_weeks`, :func:`median_days`) and the
 read-only views built on them: :func:`service_capacity` (per service, for service managers and
-providers) and :func:`area_capacity` (per local authority, counts under 5 suppressed, for
-commissioners and managers). Changes go through :mod:`.onward`.
+providers) and :func:`area_capacity` (per local authority, counts published through
+:mod:`.disclosure`, for commissioners and managers). Changes go through :mod:`.onward`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ import math
 import statistics
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from rescomm import stats
-from rescomm.data._needs import NEED_CODES, need_label
+from rescomm.data import NEED_CODES, need_label
 
-from .dashboard import HIDDEN, SUPPRESSION_THRESHOLD
+from . import disclosure
 from .models import CapacityMode, OnwardReferral, ServiceCapacity
 from .pathway import Status
 
@@ -58,19 +57,42 @@ def median_days(pairs) -> float | None:
     return statistics.median(days) if days else None
 
 
-def accepted_this_week(provider_id: int, service_name: str, *,
-                       now: dt.datetime | None = None) -> int:
+def onward_of(capacity: ServiceCapacity) -> QuerySet[OnwardReferral]:
+    """The onward referrals that count against ``capacity``: those to its asset-map service
+    (by key), or, for a service not on the map, those sent by its name without a map
+    service."""
+    sent = OnwardReferral.objects.filter(provider_id=capacity.provider_id)
+    if capacity.service_id is not None:
+        return sent.filter(service_id=capacity.service_id)
+    return sent.filter(service__isnull=True, service_name=capacity.service_name)
+
+
+def capacity_for(onward: OnwardReferral) -> QuerySet[ServiceCapacity]:
+    """The capacity row (none or one) that ``onward`` counts against (:func:`onward_of`)."""
+    rows = ServiceCapacity.objects.filter(provider_id=onward.provider_id)
+    if onward.service_id is not None:
+        return rows.filter(service_id=onward.service_id)
+    return rows.filter(service__isnull=True, service_name=onward.service_name)
+
+
+def capacity_key(item: ServiceCapacity | OnwardReferral) -> tuple:
+    """``(provider id, map service id, name)``, with the name only for a service not on the
+    map: equal for a capacity and the onward referrals that count against it."""
+    if item.service_id is not None:
+        return (item.provider_id, item.service_id, "")
+    return (item.provider_id, None, item.service_name)
+
+
+def accepted_this_week(capacity: ServiceCapacity, *, now: dt.datetime | None = None) -> int:
     """Onward referrals to the service accepted since Monday (a weekly allowance's use)."""
-    return OnwardReferral.objects.filter(
-        provider_id=provider_id, service_name=service_name,
+    return onward_of(capacity).filter(
         status=OnwardReferral.Status.ACCEPTED, responded_at__gte=week_start(now),
     ).count()
 
 
-def waiting_list(provider_id: int, service_name: str):
+def waiting_list(capacity: ServiceCapacity) -> QuerySet[OnwardReferral]:
     """Accepted people who have not started yet, in queue order (first accepted first)."""
-    return OnwardReferral.objects.filter(
-        provider_id=provider_id, service_name=service_name,
+    return onward_of(capacity).filter(
         status=OnwardReferral.Status.ACCEPTED, started_at__isnull=True,
     ).order_by("responded_at", "id")
 
@@ -81,7 +103,7 @@ def queue_positions(provider_ids) -> dict[int, tuple[int, int | None]]:
     positions: dict[int, tuple[int, int | None]] = {}
     for capacity in ServiceCapacity.objects.filter(provider_id__in=provider_ids,
                                                    mode=CapacityMode.WAITING_LIST):
-        queue = waiting_list(capacity.provider_id, capacity.service_name)
+        queue = waiting_list(capacity)
         for position, pk in enumerate(queue.values_list("pk", flat=True), start=1):
             positions[pk] = (position, expected_wait_weeks(position, capacity.places))
     return positions
@@ -99,10 +121,10 @@ def describe(capacity: ServiceCapacity | None, *, now: dt.datetime | None = None
     if capacity.mode == CapacityMode.TOTAL:
         row["free"] = capacity.free
     elif capacity.mode == CapacityMode.WEEKLY:
-        used = accepted_this_week(capacity.provider_id, capacity.service_name, now=now)
+        used = accepted_this_week(capacity, now=now)
         row["free"] = max(capacity.places - used, 0)
     else:
-        queue = waiting_list(capacity.provider_id, capacity.service_name).count()
+        queue = waiting_list(capacity).count()
         row["queue"] = queue
         row["next_wait_weeks"] = expected_wait_weeks(queue + 1, capacity.places)
     return row
@@ -113,47 +135,56 @@ def service_capacity(onward, *, now: dt.datetime | None = None) -> list[dict]:
     declined), places available now (:func:`describe`), and the median days from onward
     referral to acceptance."""
     grouped = (
-        onward.values("provider_id", "provider__name", "service_name")
+        onward.values("provider_id", "provider__name", "service_id", "service_name")
         .annotate(waiting=Count("pk", filter=Q(status=OnwardReferral.Status.SENT)),
                   accepted=Count("pk", filter=Q(status=OnwardReferral.Status.ACCEPTED)),
                   declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))
-        .order_by("provider__name", "service_name")
+        .order_by("provider__name", "service_name", "service_id")
     )
-    capacities = {(c.provider_id, c.service_name): c for c in ServiceCapacity.objects.all()}
+    capacities = {capacity_key(c): c for c in ServiceCapacity.objects.all()}
     times: dict[tuple, list] = defaultdict(list)
-    for provider_id, name, sent, responded in onward.filter(
+    for provider_id, service_id, name, sent, responded in onward.filter(
             status=OnwardReferral.Status.ACCEPTED).values_list(
-            "provider_id", "service_name", "sent_at", "responded_at"):
-        times[(provider_id, name)].append((sent, responded))
-    rows = []
+            "provider_id", "service_id", "service_name", "sent_at", "responded_at"):
+        key = (provider_id, service_id, "") if service_id else (provider_id, None, name)
+        times[key].append((sent, responded))
+    merged: dict[tuple, dict] = {}  # a map service sent to under two names is one service
     for row in grouped:
-        key = (row["provider_id"], row["service_name"])
+        key = ((row["provider_id"], row["service_id"], "") if row["service_id"]
+               else (row["provider_id"], None, row["service_name"]))
+        if key in merged:
+            for count in ("waiting", "accepted", "declined"):
+                merged[key][count] += row[count]
+        else:
+            merged[key] = dict(row)
+    rows = []
+    for key, row in merged.items():
+        capacity = capacities.get(key)
         rows.append({
-            "provider": row["provider__name"], "service": row["service_name"],
-            **describe(capacities.get(key), now=now),
+            "provider": row["provider__name"],
+            "service": capacity.service_name if capacity is not None else row["service_name"],
+            **describe(capacity, now=now),
             "waiting": row["waiting"], "accepted": row["accepted"], "declined": row["declined"],
             "median_days_to_accept": median_days(times[key]),
         })
     return rows
 
 
-def _shown(value: float) -> str:
-    return HIDDEN if math.isnan(value) else f"{int(value):,}"
-
-
 def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
-    """Demand against places per local authority (the scheme's area), counts under 5 hidden.
+    """Demand against places per local authority (the scheme's area), counts published through
+    :mod:`.disclosure`.
 
     ``demand``: open referrals by need, one row per area with its total (primary and
     secondary suppression per row, :func:`rescomm.stats.suppress_small`; no column totals are
-    published). ``supply``: per area, onward referrals sent,
-    waiting for an answer and accepted (suppressed per row); places per week (weekly services
+    published). ``supply``: per area, onward referrals sent (the row's total), waiting for an
+    answer, accepted and declined (suppressed per row); places per week (weekly services
     plus people started per week on waiting lists) and free places in total-mode services, of
     providers based in the area (not people: never suppressed); people on waiting lists
-    (hidden under 5); median days from onward referral to acceptance (given only when 5 or
-    more were accepted).
+    ("fewer than 5" for 1 to 4); median days from onward referral to acceptance (given only
+    when 5 or more were accepted). ``demand_note`` and ``supply_note`` explain the hidden
+    counts of each table.
     """
-    from rescomm.web.areas.models import LocalAuthority
+    from rescomm.web.areas.public import local_authority_names
 
     open_referrals = referrals.exclude(status__in=[Status.DECLINED, Status.CLOSED])
     need_counts: dict[str, Counter] = defaultdict(Counter)
@@ -166,44 +197,48 @@ def area_capacity(referrals, *, now: dt.datetime | None = None) -> dict:
         accepted=Count("pk", filter=Q(status=OnwardReferral.Status.ACCEPTED)),
         declined=Count("pk", filter=Q(status=OnwardReferral.Status.DECLINED)))}
     areas = sorted(set(need_counts) | set(sent))
-    names = dict(LocalAuthority.objects.filter(code__in=areas).values_list("code", "name"))
+    names = local_authority_names(areas)
+    labels = [names.get(area, area or "Not known") for area in areas]
 
-    demand_rows = []
-    if areas:
-        matrix = [[need_counts[a].get(code, 0) for code in NEED_CODES] for a in areas]
-        result = stats.suppress_small(matrix, threshold=SUPPRESSION_THRESHOLD)
-        for i, area in enumerate(areas):
-            demand_rows.append({"area": names.get(area, area or "Not known"),
-                                "counts": [_shown(v) for v in result.values[i]],
-                                "total": _shown(result.row_totals[i])})
+    needs = [need_label(code) for code in NEED_CODES]
+    demand_rows = [
+        {"area": row["label"], "counts": row["counts"], "total": row["total"],
+         "cells": list(zip(needs, row["counts"], strict=True))}
+        for row in disclosure.grid(
+            labels, [[need_counts[a].get(code, 0) for code in NEED_CODES] for a in areas])]
     supply_rows = []  # onward referrals: waiting, accepted, declined (one suppressed row)
     capacities = list(ServiceCapacity.objects.select_related("provider"))
-    for area in areas:
+    for area, label in zip(areas, labels, strict=True):
         row = sent.get(area, {"waiting": 0, "accepted": 0, "declined": 0})
-        counts = stats.suppress_small([row["waiting"], row["accepted"], row["declined"]],
-                                      threshold=SUPPRESSION_THRESHOLD)
+        counts = disclosure.one_way(["waiting", "accepted", "declined"],
+                                    [row["waiting"], row["accepted"], row["declined"]])
+        shown = dict(counts["rows"])
         local = [c for c in capacities if c.provider.lad_code == area]
         weekly = sum(c.places for c in local if c.mode != CapacityMode.TOTAL)
         free_total = sum(c.free for c in local if c.mode == CapacityMode.TOTAL)
-        queued = sum(waiting_list(c.provider_id, c.service_name).count() for c in local
+        queued = sum(waiting_list(c).count() for c in local
                      if c.mode == CapacityMode.WAITING_LIST)
         accepted = onward.filter(referral__scheme__lad_code=area,
                                  status=OnwardReferral.Status.ACCEPTED)
         median = median_days(accepted.values_list("sent_at", "responded_at")) \
-            if row["accepted"] >= SUPPRESSION_THRESHOLD else None
+            if row["accepted"] >= disclosure.THRESHOLD else None
         supply_rows.append({
-            "area": names.get(area, area or "Not known"),
-            "sent": _shown(counts.row_totals[0]), "waiting": _shown(counts.values[0]),
-            "accepted": _shown(counts.values[1]), "declined": _shown(counts.values[2]),
+            "area": label, "sent": counts["total"], "waiting": shown["waiting"],
+            "accepted": shown["accepted"], "declined": shown["declined"],
             "places_per_week": weekly, "free_places": free_total,
-            "queued": HIDDEN if 0 < queued < SUPPRESSION_THRESHOLD else f"{queued:,}",
-            "median_days_to_accept": median,
+            "queued": disclosure.small(queued), "median_days_to_accept": median,
         })
-    return {"needs": [need_label(code) for code in NEED_CODES], "demand": demand_rows,
-            "supply": supply_rows}
+    return {"needs": needs, "demand": demand_rows,
+            "demand_note": disclosure.grid_note(demand_rows),
+            "supply": supply_rows,
+            "supply_note": disclosure.note(
+                c for r in supply_rows
+                for c in (r["sent"], r["waiting"], r["accepted"], r["declined"], r["queued"])),
+            }
 
 
 __all__ = [
-    "accepted_this_week", "area_capacity", "describe", "expected_wait_weeks", "median_days",
-    "queue_positions", "service_capacity", "waiting_list", "week_start",
+    "accepted_this_week", "area_capacity", "capacity_for", "capacity_key", "describe",
+    "expected_wait_weeks", "median_days", "onward_of", "queue_positions", "service_capacity",
+    "waiting_list", "week_start",
 ]

@@ -37,26 +37,38 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 1
 
 
 def bar_chart(labels: list[str], values: list[int | None], *, title: str, desc: str,
-              ident: str, hidden_label: str = "fewer than 5", colour: str = BLUE) -> str:
-    """Horizontal bars, one per label; ``None`` is a hidden (suppressed) count, drawn as no
-    bar with ``hidden_label``. The scale starts at 0 (bar length is proportional to count)."""
+              ident: str, hidden_labels: list[str] | None = None, colour: str = BLUE) -> str:
+    """Horizontal bars, one per label; ``None`` is a hidden count, drawn as no bar with its
+    entry in ``hidden_labels`` (e.g. "fewer than 5" or "hidden to protect privacy": the words
+    the table beside the chart uses; "hidden" if not given). The scale starts at 0 (bar
+    length is proportional to count)."""
     row, left, right, top = 28, 200, 70, 10
     width = 640
     height = top + row * max(len(labels), 1) + 10
     largest = max([v for v in values if v is not None] or [0]) or 1
     span = width - left - right
+    notes = hidden_labels if hidden_labels is not None else ["hidden"] * len(values)
     body = []
-    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+    for i, (label, value, note) in enumerate(zip(labels, values, notes, strict=True)):
         y = top + i * row
         body.append(_text(left - 8, y + 18, label, anchor="end"))
         if value is None:
-            body.append(_text(left + 4, y + 18, hidden_label, fill=GREY))
+            body.append(_text(left + 4, y + 18, note, fill=GREY))
             continue
         length = span * value / largest
         body.append(f'<rect x="{left}" y="{y + 4}" width="{length:.1f}" height="{row - 8}" '
                     f'fill="{colour}"/>')
         body.append(_text(left + length + 6, y + 18, f"{value:,}"))
     return _svg(width, height, title, desc, body, ident)
+
+
+def count_bar_chart(rows, *, title: str, desc: str, ident: str, colour: str = BLUE) -> str:
+    """:func:`bar_chart` of ``(label, count)`` rows of published counts (objects with
+    ``value``, None when hidden, and ``text``, what the table says), so that the chart and
+    its table say the same."""
+    return bar_chart([label for label, _ in rows], [c.value for _, c in rows],
+                     hidden_labels=[c.text for _, c in rows], title=title, desc=desc,
+                     ident=ident, colour=colour)
 
 
 @dataclass(frozen=True)

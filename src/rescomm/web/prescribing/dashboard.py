@@ -1,5 +1,11 @@
-"""Aggregates for commissioners and service managers: counts only, small counts suppressed
-(:func:`rescomm.stats.suppress_small`, under 5 hidden), never a person's record.
+"""Aggregates for commissioners and service managers: counts only, never a person's record.
+
+Every count goes through :mod:`.disclosure` (counts from 1 to 4 hidden and labelled "fewer
+than 5"; counts hidden to protect them labelled "hidden to protect privacy"; the pathway
+rounded to the nearest 5 and labelled so). The number of referrals is published once: the
+tables by referrer profession, by IMD quintile, by status and of referrals over time (per
+month and per week) each count every referral, so they are suppressed together
+(:func:`rescomm.stats.suppress_shared_total`) and the page shows their one total once.
 
 Outcome change is always paired (the same person at baseline and follow-up) through
 :func:`rescomm.stats.paired_change`, with attrition (baseline but no follow-up) beside it.
@@ -7,31 +13,18 @@ Outcome change is always paired (the same person at baseline and follow-up) thro
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 
 from django.db.models import Count
 
 from rescomm import stats
-from rescomm.data._needs import NEED_CODES, need_label
-from rescomm.web.accounts.roles import Profession
+from rescomm.data import NEED_CODES, need_label
 
+from . import disclosure, trends
 from .models import Instrument, OutcomeMeasure, Referral, Timepoint
 from .pathway import Status
 
-SUPPRESSION_THRESHOLD = 5
-HIDDEN = "fewer than 5"
-
-
-def _suppressed_rows(labels: list[str], counts: list[int]) -> dict:
-    """``{"rows": [(label, shown)], "total": shown}`` with primary and secondary suppression."""
-    if not counts:
-        return {"rows": [], "total": "0"}
-    result = stats.suppress_small(counts, threshold=SUPPRESSION_THRESHOLD)
-    shown = [HIDDEN if math.isnan(v) else f"{int(v):,}" for v in result.values]
-    total = result.row_totals[0]
-    return {"rows": list(zip(labels, shown, strict=True)),
-            "total": HIDDEN if math.isnan(total) else f"{int(total):,}"}
+SUPPRESSION_THRESHOLD = disclosure.THRESHOLD
 
 
 def _quintile(decile: int | None) -> str:
@@ -42,33 +35,66 @@ def _quintile(decile: int | None) -> str:
     return f"Quintile {quintile}{suffix}"
 
 
+def _grouped(referrals, field: str) -> dict:
+    return dict(referrals.values_list(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+
+def _everyone_tables(referrals) -> dict:
+    """The tables that count every referral once, suppressed together with their one total."""
+    professions = [*trends.PROFESSIONS]
+    by_profession = _grouped(referrals, "referrer_profession")
+    known = {code for code, _ in professions}
+    unknown = sum(n for code, n in by_profession.items() if code not in known)
+    if unknown:
+        professions.append(("", "Not known"))
+        by_profession[""] = unknown
+    quintiles: Counter[str] = Counter()
+    for decile, n in _grouped(referrals, "imd_decile").items():
+        quintiles[_quintile(decile)] += n
+    quintile_labels = [_quintile(d) for d in (1, 3, 5, 7, 9)] + ["Not known"]
+    by_status = _grouped(referrals, "status")
+    tables = {
+        "by_profession": ([label for _, label in professions],
+                          [by_profession.get(code, 0) for code, _ in professions]),
+        "by_quintile": (quintile_labels, [quintiles.get(q, 0) for q in quintile_labels]),
+        "by_status": ([s.label for s in Status], [by_status.get(s.value, 0) for s in Status]),
+    }
+    unpublished = {}
+    for period in trends.PERIODS:
+        labels, counts, earlier = trends.referrals_per_period(referrals, period=period)
+        name = f"over_time_{period}"
+        if earlier:  # periods before those shown: counted, never shown
+            tables[name] = (["earlier", *labels], [earlier, *counts])
+            unpublished[name] = [True] + [False] * len(counts)
+        else:
+            tables[name] = (labels, counts)
+    return disclosure.shared_total(tables, unpublished=unpublished)
+
+
 def dashboard_tables(referrals=None) -> dict:
-    """Counts by need, referrer profession, IMD 2025 quintile and status, plus paired SWEMWBS
-    change. ``referrals`` defaults to all non-synthetic referrals."""
+    """Everything on the dashboard and in its CSV, as published counts (:class:`.disclosure.Count`):
+    ``referrals`` (all referrals, once), tables by profession, quintile and status (no totals
+    of their own: they add up to ``referrals``), by need (with the number of needs recorded),
+    referrals over time per month and per week, the pathway funnel (rounded) and paired
+    SWEMWBS change with people by reliable change. ``referrals`` defaults to all non-synthetic
+    referrals."""
     referrals = referrals if referrals is not None else Referral.objects.filter(
         is_synthetic=False)
     need_counts = count_needs(referrals)
-    by_profession = dict(referrals.values_list("referrer_profession")
-                         .annotate(n=Count("pk")).values_list("referrer_profession", "n"))
-    professions = [(code, label) for code, label in Profession.choices]
-    quintiles: Counter[str] = Counter()
-    for decile, n in referrals.values_list("imd_decile").annotate(n=Count("pk")).values_list(
-            "imd_decile", "n"):
-        quintiles[_quintile(decile)] += n
-    quintile_labels = [_quintile(d) for d in (1, 3, 5, 7, 9)] + ["Not known"]
-    by_status = dict(referrals.values_list("status").annotate(n=Count("pk"))
-                     .values_list("status", "n"))
+    everyone = _everyone_tables(referrals)
+    swemwbs = paired_swemwbs(referrals)
+    changes = swemwbs.pop("changes")
     return {
-        "by_need": _suppressed_rows([need_label(c) for c in NEED_CODES],
-                                    [need_counts.get(c, 0) for c in NEED_CODES]),
-        "by_profession": _suppressed_rows([label for _, label in professions],
-                                          [by_profession.get(c, 0) for c, _ in professions]),
-        "by_quintile": _suppressed_rows(quintile_labels,
-                                        [quintiles.get(q, 0) for q in quintile_labels]),
-        "by_status": _suppressed_rows([s.label for s in Status],
-                                      [by_status.get(s.value, 0) for s in Status]),
-        "swemwbs": paired_swemwbs(referrals),
-        "funnel": funnel(referrals),
+        "referrals": everyone["total"],
+        "by_need": disclosure.one_way([need_label(c) for c in NEED_CODES],
+                                      [need_counts.get(c, 0) for c in NEED_CODES]),
+        "by_profession": everyone["by_profession"],
+        "by_quintile": everyone["by_quintile"],
+        "by_status": everyone["by_status"],
+        "over_time": {period: everyone[f"over_time_{period}"] for period in trends.PERIODS},
+        "swemwbs": swemwbs,
+        "verdicts": trends.verdict_counts(changes=changes) if swemwbs["result"] else None,
+        "funnel": funnel(referrals, total=everyone["total"]),
     }
 
 
@@ -117,9 +143,9 @@ def cached_report(key: str, build, *, refresh: bool = False):
     return hit
 
 
-#: The pathway as a funnel: stage label and the statuses that mean a referral reached it.
+#: The pathway as a funnel after the referral itself (the number of referrals is the page's
+#: total): stage label and the statuses that mean a referral reached it.
 FUNNEL: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Referred", ("received",)),
     ("Accepted", ("accepted",)),
     ("First conversation", ("first_conversation",)),
     ("Plan agreed", ("planned",)),
@@ -128,10 +154,13 @@ FUNNEL: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-def funnel(referrals) -> list[dict]:
-    """How many referrals reached each pathway stage. Stages overlap (differences between them
-    would reveal small counts), so counts are rounded to the nearest 5 and counts under 5 are
-    hidden; ``width`` is the bar length in percent of the first stage."""
+def funnel(referrals, *, total: disclosure.Count) -> dict:
+    """How many referrals reached each pathway stage after referral. Stages overlap
+    (differences between them, the people who stopped at a stage, can be small), so counts
+    are rounded to the nearest 5 (1 to 4: "fewer than 5"). ``rows``: ``{"label", "count",
+    "width"}`` with ``width`` the bar length in percent of the larger of the published number
+    of referrals (``total``) and the largest rounded stage, so bars use published numbers
+    only."""
     from .models import ReferralEvent
 
     reached = dict(
@@ -139,33 +168,46 @@ def funnel(referrals) -> list[dict]:
                                      to_status__in=[s for _, ss in FUNNEL for s in ss])
         .values("to_status").annotate(n=Count("referral_id", distinct=True))
         .values_list("to_status", "n"))
-    rows = [{"label": label, "count": sum(reached.get(s, 0) for s in statuses)}
-            for label, statuses in FUNNEL]
-    first = rows[0]["count"] or 1
-    for row in rows:
-        count = row.pop("count")
-        rounded = 5 * round(count / 5)
-        row["shown"] = HIDDEN if 0 < count < SUPPRESSION_THRESHOLD else f"{rounded:,}"
-        row["width"] = 0 if row["shown"] == HIDDEN else round(100 * rounded / first)
-    return rows
+    counts = [disclosure.rounded(sum(reached.get(s, 0) for s in statuses))
+              for _, statuses in FUNNEL]
+    scale = max([total.value or 0, *(c.value or 0 for c in counts)]) or 1
+    rows = [{"label": label, "count": c, "width": round(100 * (c.value or 0) / scale)}
+            for (label, _), c in zip(FUNNEL, counts, strict=True)]
+    return {"rows": rows, "note": disclosure.note(counts)}
 
 
-def csv_rows(tables: dict) -> list[tuple[str, str, str]]:
-    """(table, category, referrals as shown) for the CSV export: the same suppressed values."""
-    names = {"by_need": "need", "by_profession": "referrer_profession",
-             "by_quintile": "imd_2025_quintile", "by_status": "status"}
-    out = []
-    for key, name in names.items():
-        out += [(name, label, shown) for label, shown in tables[key]["rows"]]
-        out.append((name, "Total", tables[key]["total"]))
-    out += [("pathway_stage_rounded_to_5", row["label"], row["shown"])
-            for row in tables["funnel"]]
+#: Captions of the dashboard's tables (the page and the CSV use the same).
+CAPTIONS = {
+    "referrals": "Referrals",
+    "by_need": "Referrals by need",
+    "by_profession": "Referrals by referrer's profession",
+    "by_quintile": "Referrals by IMD 2025 quintile of the person's area",
+    "by_status": "Referrals by status",
+    "funnel": "Referrals that reached each stage (rounded to the nearest 5)",
+    "verdicts": "People by reliable change (SWEMWBS, paired)",
+}
+
+
+def csv_rows(tables: dict) -> list[tuple[str, str, str, str]]:
+    """(table, category, referrals as shown, note) for the CSV export: the same published
+    counts as the page, the number of referrals once, every hidden or rounded count with a
+    note saying why."""
+    def row(table: str, label: str, count: disclosure.Count) -> tuple[str, str, str, str]:
+        return (CAPTIONS[table], label, count.text, disclosure.CSV_NOTES[count.status])
+
+    out = [row("referrals", "All referrals", tables["referrals"])]
+    out += [row("by_need", label, c) for label, c in tables["by_need"]["rows"]]
+    out.append(row("by_need", "All needs recorded", tables["by_need"]["total"]))
+    for key in ("by_profession", "by_quintile", "by_status"):
+        out += [row(key, label, c) for label, c in tables[key]["rows"]]
+    out += [row("funnel", r["label"], r["count"]) for r in tables["funnel"]["rows"]]
     return out
 
 
 def paired_swemwbs(referrals) -> dict:
     """Paired SWEMWBS metric change (baseline -> follow-up) with attrition; ``None`` results
-    when fewer than 5 pairs (too few to show)."""
+    when fewer than 5 pairs (too few to show; ``shown_pairs`` and ``shown_baseline`` are then
+    the counts as published: "fewer than 5" for 1 to 4)."""
     rows = OutcomeMeasure.objects.filter(referral__in=referrals, instrument=Instrument.SWEMWBS)
     scores: dict = {}
     for referral_id, timepoint, score in rows.values_list("referral_id", "timepoint", "score"):
@@ -174,6 +216,8 @@ def paired_swemwbs(referrals) -> dict:
     pairs = [(s[Timepoint.BASELINE], s[Timepoint.FOLLOW_UP]) for s in scores.values()
              if Timepoint.BASELINE in s and Timepoint.FOLLOW_UP in s]
     summary = {"n_baseline": len(baseline), "n_pairs": len(pairs), "result": None,
+               "shown_baseline": disclosure.small(len(baseline)),
+               "shown_pairs": disclosure.small(len(pairs)),
                "changes": [after - before for before, after in pairs]}
     if len(pairs) >= SUPPRESSION_THRESHOLD:
         before, after = zip(*pairs, strict=True)

@@ -2,8 +2,9 @@
 
 Every demo referral is ``is_synthetic`` and shown with a "Synthetic demo record" tag. The people
 are invented: given names paired with the family name "Synthetic-Example", which no real
-person has, and NHS numbers from the 999 range NHS England keeps for testing (never issued),
-each passing the Modulus 11 check. They are referred by ``demo-gp``/``demo-pharmacist`` to the
+person has, NHS numbers from the 999 range NHS England keeps for testing (never issued),
+each passing the Modulus 11 check, telephone numbers from Ofcom's range for drama (07700
+900xxx) and example.com email addresses. They are referred by ``demo-gp``/``demo-pharmacist`` to the
 demo scheme and moved along the pathway by ``demo-linkworker``.
 
 :func:`create_demo_referrals` is idempotent (each demo referral has a fixed idempotency key, and
@@ -17,11 +18,14 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from rescomm.data._nhs_number import nhs_check_digit
-from rescomm.web.accounts.demo import DemoAccountsRefused
-from rescomm.web.accounts.demo_policy import demo_accounts_allowed
-from rescomm.web.accounts.models import Organisation, User
-from rescomm.web.accounts.roles import OrganisationKind
+from rescomm.data import nhs_check_digit
+from rescomm.web.accounts.public import (
+    DemoAccountsRefused,
+    Organisation,
+    OrganisationKind,
+    User,
+    demo_accounts_allowed,
+)
 
 from . import services
 from .models import Referral, ServiceCapacity
@@ -54,6 +58,10 @@ class DemoPerson:
     stop: str  # how far along the pathway the demo takes this referral
     notes: str = ""
     outcomes: tuple[tuple[int, ...], ...] = ()  # SWEMWBS items: baseline[, follow-up]
+    #: How the person likes to be contacted, and whether a service they are referred on to may
+    #: contact them directly.
+    contact_preference: str = "phone"
+    contact_agreed: bool = True
 
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
@@ -65,9 +73,10 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("Elowen", "1990-09-05", ("physical_activity", "low_mood"), "demo-pharmacist",
                "planned", outcomes=((3, 2, 2, 3, 3, 2, 3),)),
     DemoPerson("Fenwick", "1944-12-24", ("loneliness", "carer_support"), "demo-gp", "connected",
-               outcomes=((2, 2, 3, 2, 3, 2, 3),)),
+               outcomes=((2, 2, 3, 2, 3, 2, 3),), contact_agreed=False),
     DemoPerson("Galatea", "1966-03-08", ("loneliness",), "demo-gp", "follow_up",
-               outcomes=((2, 3, 2, 2, 3, 2, 3), (3, 4, 3, 3, 4, 3, 4))),
+               outcomes=((2, 3, 2, 2, 3, 2, 3), (3, 4, 3, 3, 4, 3, 4)),
+               contact_preference="email"),
     DemoPerson("Hollis", "1955-06-17", ("long_term_condition", "physical_activity"),
                "demo-pharmacist", "closed",
                outcomes=((3, 3, 2, 3, 3, 3, 3), (4, 3, 3, 4, 4, 3, 4))),
@@ -101,9 +110,12 @@ def create_demo_referrals() -> DemoReferralsResult:
         is_demo=True, kind=OrganisationKind.VOLUNTARY_ORGANISATION).first()
     result = DemoReferralsResult()
     if provider is not None:
-        ServiceCapacity.objects.get_or_create(
-            provider=provider, service_name=DEMO_SERVICE, defaults={"places": 10})
         _demo_map_entry(provider)
+        # the capacity of the demo service, by key when it is on the map (matching shows it)
+        ServiceCapacity.objects.get_or_create(
+            provider=provider, service=_demo_map_service(),
+            **({} if _demo_map_service() else {"service_name": DEMO_SERVICE}),
+            defaults={"places": 10, "service_name": DEMO_SERVICE})
     numbers = demo_nhs_numbers(len(DEMO_PEOPLE))
     with transaction.atomic():
         for index, (person, nhs_number) in enumerate(zip(DEMO_PEOPLE, numbers, strict=True)):
@@ -114,6 +126,11 @@ def create_demo_referrals() -> DemoReferralsResult:
                 "date_of_birth": person.date_of_birth, "nhs_number": nhs_number,
                 "postcode": POSTCODES[index % len(POSTCODES)], "needs": list(person.needs),
                 "consent_to_share": True, "notes": person.notes,
+                # Ofcom's numbers for drama (07700 900000-900999) and an example.com address:
+                # never a real person's
+                "phone": f"07700 900{index + 1:03d}", "contact_preference":
+                    person.contact_preference,
+                "email": f"{person.given_name.lower()}@example.com",
             })
             referral, created = services.create_referral(
                 referrer, referrer, clean, idempotency_key=key)
@@ -138,8 +155,7 @@ def _demo_map_entry(provider: Organisation) -> None:
     """Put the demo service on the asset map as an example and link it to the demo provider,
     so a link worker can send an onward referral from the suggestions (idempotent)."""
     from rescomm import geo
-    from rescomm.web.assets.importer import import_assets
-    from rescomm.web.assets.models import Service
+    from rescomm.web.assets import public
 
     from .directory import link
 
@@ -147,7 +163,7 @@ def _demo_map_entry(provider: Organisation) -> None:
         place = geo.lookup_postcode(POSTCODES[0])
     except geo.GeoError:  # reference data not loaded: nothing to place it at
         return
-    import_assets([{
+    public.import_assets([{
         "source_id": DEMO_MAP_SOURCE_ID, "name": DEMO_SERVICE, "asset_kind": "group",
         "category": "walking_group", "asset_status": "published",
         "description": "An invented example of a group that takes social prescribing referrals "
@@ -158,15 +174,15 @@ def _demo_map_entry(provider: Organisation) -> None:
         "organization": provider.name, "organization_id": "rescomm-demo:provider",
         "source": "rescomm demo (synthetic)", "is_example": True,
     }], source="rescomm demo (synthetic)", audited=False)
-    service = Service.objects.select_related("organization").get(source_id=DEMO_MAP_SOURCE_ID)
+    service = public.service_by_source_id(DEMO_MAP_SOURCE_ID)
     link(None, provider, service.organization_id)
 
 
 def _demo_map_service():
     """The demo service's example entry on the asset map (None if it is not there)."""
-    from rescomm.web.assets.models import Service
+    from rescomm.web.assets import public
 
-    return Service.objects.filter(source_id=DEMO_MAP_SOURCE_ID).first()
+    return public.service_by_source_id(DEMO_MAP_SOURCE_ID)
 
 
 #: The demo service-level agreement (synthetic): the demo practice, tighter than the defaults.
@@ -217,7 +233,8 @@ def _advance(referral: Referral, person: DemoPerson, worker: User, provider) -> 
     if person.stop == "planned" or provider is None:
         return
     services.connect(worker, referral.pk, current().version, provider=provider,
-                     service_name=DEMO_SERVICE, service=_demo_map_service())
+                     service_name=DEMO_SERVICE, service=_demo_map_service(),
+                     contact_agreed=person.contact_agreed)
     if person.stop == "connected":
         return
     services.follow_up(worker, referral.pk, current().version)

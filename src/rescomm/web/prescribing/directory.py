@@ -9,29 +9,23 @@ providers may only run example (synthetic) map entries, so synthetic and real da
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import IntegrityError, transaction
 
-from rescomm.web.accounts.audit import audit
-from rescomm.web.accounts.models import Organisation
-from rescomm.web.accounts.roles import OrganisationKind
+from rescomm.web.accounts.public import Organisation, OrganisationKind, audit
 
 from .errors import ReferralInvalid
 from .models import DirectoryLink
 
 
 def _directory_organization(organization_id):
-    from rescomm.web.assets.models import Organization
+    from rescomm.web.assets import public
 
-    try:
-        key = organization_id if isinstance(organization_id, uuid.UUID) else uuid.UUID(
-            str(organization_id).strip())
-        return Organization.objects.get(pk=key)
-    except (Organization.DoesNotExist, ValueError, TypeError, AttributeError):
+    found = public.organization(organization_id)
+    if found is None:
         raise ReferralInvalid({"organization": [
             f"No asset-map organisation with id {str(organization_id)[:60]!r}: copy the id "
-            "from the organisation's page on the asset map."]}) from None
+            "from the organisation's page on the asset map."]})
+    return found
 
 
 def link(actor, provider: Organisation, organization_id) -> DirectoryLink:
@@ -48,10 +42,10 @@ def link(actor, provider: Organisation, organization_id) -> DirectoryLink:
         raise ReferralInvalid({"provider": [
             f"{provider.name} is not a voluntary or community organisation; only providers "
             "take onward referrals."]})
+    from rescomm.web.assets import public
+
     organization = _directory_organization(organization_id)
-    examples = list(organization.services.values_list("is_example", flat=True))
-    synthetic_map_entry = bool(examples) and all(examples)
-    if provider.is_demo != synthetic_map_entry:
+    if provider.is_demo != public.organization_is_example(organization):
         raise ReferralInvalid({"organization": [
             "A demo (synthetic) provider can only run example entries of the asset map, and a "
             "real provider only real ones."]})
@@ -85,12 +79,14 @@ def unlink(actor, provider: Organisation, organization_id) -> bool:
 
 def providers_by_organization(organization_ids) -> dict:
     """``{asset-map organisation id: provider Organisation}`` for the linked ones."""
-    return {
-        link.organization_id: link.provider
-        for link in DirectoryLink.objects.filter(
-            organization_id__in=[o for o in organization_ids if o is not None]
-        ).select_related("provider")
-    }
+    from rescomm.web.core.batches import chunked
+
+    found = {}
+    for ids in chunked([o for o in organization_ids if o is not None]):
+        found.update((link.organization_id, link.provider) for link in
+                     DirectoryLink.objects.filter(organization_id__in=ids)
+                     .select_related("provider"))
+    return found
 
 
 def provider_for_service(service) -> Organisation | None:
@@ -99,3 +95,19 @@ def provider_for_service(service) -> Organisation | None:
     if service.organization_id is None:
         return None
     return providers_by_organization([service.organization_id]).get(service.organization_id)
+
+
+def map_service_named(provider: Organisation, name: str):
+    """The asset-map service called ``name`` (its first 200 characters, as capacity and onward
+    referrals store names) of an organisation ``provider`` runs, or None; where it runs several
+    of that name, the published one, then the one with the lowest id."""
+    from rescomm.web.assets import public
+
+    name = (name or "").strip()[:200]
+    if not name:
+        return None
+    organizations = DirectoryLink.objects.filter(provider=provider).values_list(
+        "organization_id", flat=True)
+    named = [s for s in public.services_of(organizations) if s.name[:200] == name]
+    named.sort(key=lambda s: (s.asset_status != "published", str(s.pk)))
+    return named[0] if named else None

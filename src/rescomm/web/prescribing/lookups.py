@@ -73,8 +73,7 @@ deciles = TtlCache(maxsize=40_000)
 def scheme_id_for(lad_code: str, *, demo: bool) -> int | None:
     """Primary key of the social prescribing scheme for a local authority (lowest id if
     several; demo schemes only for demo referrers), or ``None``."""
-    from rescomm.web.accounts.models import Organisation
-    from rescomm.web.accounts.roles import OrganisationKind
+    from rescomm.web.accounts.public import Organisation, OrganisationKind
 
     return schemes.get_or_compute((lad_code, demo), lambda: (
         Organisation.objects.filter(
@@ -86,12 +85,9 @@ def scheme_id_for(lad_code: str, *, demo: bool) -> int | None:
 def imd_decile(lsoa21_code: str) -> int | None:
     """IMD decile (1 = most deprived tenth of England's LSOAs) of ``lsoa21_code`` in the
     loaded edition (``areas.models.IMD_EDITION``), or ``None`` if not loaded."""
-    from rescomm.web.areas.models import IMD_EDITION, Deprivation
+    from rescomm.web.areas.public import imd_decile as loaded_decile
 
-    return deciles.get_or_compute(lsoa21_code, lambda: (
-        Deprivation.objects.filter(lsoa_id=lsoa21_code, edition=IMD_EDITION, domain="imd")
-        .values_list("decile", flat=True).first()
-    ))
+    return deciles.get_or_compute(lsoa21_code, lambda: loaded_decile(lsoa21_code))
 
 
 def clear_schemes(**_kwargs) -> None:
@@ -108,7 +104,7 @@ def connect_signals() -> None:
     """Clear the scheme cache when an organisation changes in this process."""
     from django.db.models.signals import post_delete, post_save
 
-    from rescomm.web.accounts.models import Organisation
+    from rescomm.web.accounts.public import Organisation
 
     post_save.connect(clear_schemes, sender=Organisation, dispatch_uid="rx-scheme-cache-save")
     post_delete.connect(clear_schemes, sender=Organisation, dispatch_uid="rx-scheme-cache-del")

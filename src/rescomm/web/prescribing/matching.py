@@ -1,7 +1,13 @@
-"""Suggest community assets for a referral: published services of the asset map
-(``rescomm.web.assets``) that meet at least one of the person's needs, with the person's age
-within the service's age limits, within a distance of their postcode (straight line in metres
-on the British National Grid, to the service's nearest location).
+"""Suggest community assets for a referral: published services of the asset map that meet at
+least one of the person's needs, with the person's age within the service's age limits, within a
+distance of their postcode (straight line in metres on the British National Grid, to the
+service's nearest location), found by the asset map's one near-a-point search
+(:func:`rescomm.web.assets.public.find_services`).
+
+A service whose exact location is hidden (a refuge, say) is never given a distance, and its
+location is never used to choose it: it is suggested when it meets the needs and its location is
+in the person's local authority, after the others with the same number of needs met, marked
+"location not shown".
 
 The link worker may narrow the list with :class:`MatchFilters`: days and parts of the day the
 person is free (services whose known opening times miss them are left out; services without
@@ -19,14 +25,12 @@ those with unknown times; then nearest.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from rescomm.data._needs import need_label
+from rescomm.data import need_label
 
-NEEDS_TAXONOMY = "social_prescribing_needs"
 #: How far to look by default (metres): the bounding box prefilter, then the exact distance.
 DEFAULT_RADIUS_M = 5_000
 #: The distances a link worker can choose (metres).
@@ -36,7 +40,7 @@ RADII_M = (1_000, 2_000, 5_000, 10_000, 20_000)
 @dataclass(frozen=True)
 class MatchFilters:
     """What the link worker asked for. ``days``: MO..SU codes; ``parts``: keys of
-    :data:`rescomm.web.assets.opening.PARTS_OF_DAY`; ``radius_m`` in metres."""
+    :data:`rescomm.web.assets.public.PARTS_OF_DAY`; ``radius_m`` in metres."""
 
     radius_m: int = DEFAULT_RADIUS_M
     days: tuple[str, ...] = ()
@@ -57,7 +61,7 @@ class MatchFilters:
         """Filters from a query string (``days``, ``parts``, ``radius``, ``free``, ``places``)
         and the problems found, by field; unknown values are dropped and reported, never
         guessed."""
-        from rescomm.web.assets.opening import DAYS, PARTS_OF_DAY
+        from rescomm.web.assets.public import DAYS, PARTS_OF_DAY
 
         errors: dict[str, list[str]] = {}
         days = tuple(d for d in query.getlist("days") if d in DAYS)
@@ -84,7 +88,7 @@ class Suggestion:
     name: str
     category: str
     organisation: str
-    distance_m: float
+    distance_m: float | None  # None: the exact location is hidden, never measured
     needs: list[str] = field(default_factory=list)
     cost: str = "Free or not stated"
     free: bool = True
@@ -101,6 +105,8 @@ class Suggestion:
 
     @property
     def distance_label(self) -> str:
+        if self.distance_m is None:
+            return "Not shown: the location is kept private (in the same local authority)"
         if self.distance_m < 1000:
             return f"{round(self.distance_m, -1):.0f} m"
         return f"{self.distance_m / 1000:.1f} km"
@@ -112,21 +118,6 @@ class Suggestion:
 
 def _age(born: dt.date, today: dt.date) -> int:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
-
-
-def _nearest(x: float, y: float, radius_m: float) -> dict:
-    from rescomm.web.assets.models import AssetStatus, Location
-
-    locations = Location.objects.filter(
-        easting__range=(x - radius_m, x + radius_m), northing__range=(y - radius_m, y + radius_m),
-        service_at_locations__service__asset_status=AssetStatus.PUBLISHED,
-    ).values_list("service_at_locations__service_id", "easting", "northing")
-    nearest: dict = {}
-    for service_id, easting, northing in locations:
-        distance = math.hypot(easting - x, northing - y)
-        if distance <= radius_m and distance < nearest.get(service_id, math.inf):
-            nearest[service_id] = distance
-    return nearest
 
 
 def _capacity_words(capacity, *, now) -> tuple[str, bool]:
@@ -161,8 +152,8 @@ def suggest_services(referral, *, filters: MatchFilters | None = None,
     if not referral.postcode or not referral.needs:
         return []
     from rescomm import geo
-    from rescomm.web.assets import opening
-    from rescomm.web.assets.models import AssetStatus, Service
+    from rescomm.web.assets import public
+    from rescomm.web.core.batches import chunked
 
     from .directory import providers_by_organization
     from .models import ServiceCapacity
@@ -172,69 +163,57 @@ def suggest_services(referral, *, filters: MatchFilters | None = None,
         home = geo.lookup_postcode(referral.postcode)
     except geo.GeoError:
         return []
+    if home.easting is None:
+        return []
     if now is not None and timezone.is_naive(now):
         now = timezone.make_aware(now)  # wall-clock local time
     now = timezone.localtime(now)
     today = today or now.date()
-    nearest = _nearest(float(home.easting), float(home.northing),
-                       radius_m if radius_m is not None else filters.radius_m)
-    if not nearest:
+    found = public.find_services(
+        (float(home.easting), float(home.northing)),
+        radius_m=radius_m if radius_m is not None else filters.radius_m,
+        needs=referral.needs, age=_age(referral.date_of_birth, today),
+        free_only=filters.free_only, days=filters.days, parts=filters.parts, now=now,
+        hidden_area=home.lad_code)
+    if not found:
         return []
-    services = (
-        Service.objects.filter(pk__in=nearest, asset_status=AssetStatus.PUBLISHED,
-                               attributes__taxonomy_term__taxonomy__code=NEEDS_TAXONOMY,
-                               attributes__taxonomy_term__code__in=referral.needs)
-        .distinct()
-        .select_related("organization")
-        .prefetch_related("attributes__taxonomy_term__taxonomy", "cost_options", "schedules")
-    )
-    age = _age(referral.date_of_birth, today)
-    services = [s for s in services
-                if (s.minimum_age is None or age >= s.minimum_age)
-                and (s.maximum_age is None or age <= s.maximum_age)]
-    providers = providers_by_organization({s.organization_id for s in services})
-    capacities = {
-        (c.provider_id, c.service_name): c for c in ServiceCapacity.objects.filter(
-            provider__in=list(providers.values()),
-            service_name__in=[s.name[:200] for s in services])
-    } if providers else {}
+    providers = providers_by_organization({s.organization_id for s in found})
+    capacities = {}  # by key: the capacity of the map service itself, never a name match
+    for ids in chunked([s.service_id for s in found if s.organization_id in providers]):
+        capacities.update((c.service_id, c) for c in ServiceCapacity.objects.filter(
+            service_id__in=ids))
     suggestions = []
-    for service in services:
-        suggestion = _suggestion(service, referral, nearest[service.pk])
-        week = opening.sessions(service.schedules.all(), on=today)
-        suggestion.opening = opening.summary(week)
-        suggestion.next_opening = opening.describe_next(week, now)
-        if filters.asks_times and week:
-            suggestion.fits_times = opening.open_during(week, filters.days, filters.parts)
-            if not suggestion.fits_times:
-                continue
+    for service in found:
+        suggestion = _suggestion(service, referral)
         provider = providers.get(service.organization_id)
         if provider is not None:
             suggestion.provider_id, suggestion.provider = provider.pk, provider.name
+            capacity = capacities.get(service.service_id)
             suggestion.capacity, suggestion.can_take = _capacity_words(
-                capacities.get((provider.pk, service.name[:200])), now=now)
-        if (filters.free_only and not suggestion.free) or (
-                filters.places_only and not (provider is not None and suggestion.can_take)):
+                capacity if capacity is not None and capacity.provider_id == provider.pk
+                else None, now=now)
+        if filters.places_only and not (provider is not None and suggestion.can_take):
             continue
         suggestions.append(suggestion)
     suggestions.sort(key=lambda s: (-len(s.needs), not s.can_take, s.fits_times is None
-                                    and filters.asks_times, s.distance_m, s.name))
+                                    and filters.asks_times, s.distance_m is None,
+                                    s.distance_m or 0.0, s.name))
     return suggestions[:limit]
 
 
-def _suggestion(service, referral, distance_m: float) -> Suggestion:
-    met = [a.taxonomy_term.code for a in service.attributes.all()
-           if a.taxonomy_term.taxonomy.code == NEEDS_TAXONOMY
-           and a.taxonomy_term.code in referral.needs]
-    costs = [c for c in service.cost_options.all() if c.amount]
+def _suggestion(service, referral) -> Suggestion:
+    """A :class:`rescomm.web.assets.public.MapService` as a suggestion for ``referral``."""
+    met = [code for code in service.needs if code in referral.needs]
     return Suggestion(
-        service_id=str(service.pk), name=service.name, category=service.category,
-        organisation=str(service.organization or ""), distance_m=distance_m,
+        service_id=str(service.service_id), name=service.name, category=service.category,
+        organisation=service.organisation, distance_m=service.distance_m,
         needs=[need_label(code) for code in sorted(set(met))],
-        cost=", ".join(f"£{c.amount:.2f} {c.option}".strip() for c in costs)
-        or "Free or not stated", free=not costs,
+        cost=", ".join(f"£{amount:.2f} {option}".strip() for amount, option in service.costs)
+        or "Free or not stated", free=service.free,
         ages=_ages(service.minimum_age, service.maximum_age),
-        approximate_location=service.hide_exact_location, is_example=service.is_example,
+        approximate_location=service.location_hidden, is_example=service.is_example,
+        opening=service.opening, next_opening=service.next_opening,
+        fits_times=service.fits_times,
     )
 
 

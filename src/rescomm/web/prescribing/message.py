@@ -23,7 +23,7 @@ from importlib import resources
 from django.utils import timezone
 
 from rescomm import stats
-from rescomm.data._needs import need_label
+from rescomm.data import need_label
 
 from . import pathway
 from .models import Instrument, OnwardReferral, Referral, Timepoint

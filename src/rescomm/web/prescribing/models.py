@@ -121,6 +121,10 @@ class Referral(models.Model):
             models.Index(fields=["scheme", "next_due"],
                          condition=~Q(status__in=["declined", "closed"]),
                          name="referral_open_by_scheme_due"),
+            # Possible duplicates: open referrals of one NHS number in a scheme.
+            models.Index(fields=["scheme", "nhs_number"],
+                         condition=~Q(status__in=["declined", "closed"]),
+                         name="referral_open_by_scheme_nhs"),
         ]
 
     def __str__(self) -> str:  # never personal data: this ends up in logs and admin titles
@@ -134,6 +138,13 @@ class Referral(models.Model):
     @property
     def display_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def referrer_profession_label(self) -> str:
+        """The referrer's profession in plain words ("Self-referral" for a self-referral)."""
+        from rescomm.web.accounts.public import profession_label
+
+        return profession_label(self.referrer_profession)
 
 
 class ReferralEvent(models.Model):
@@ -157,6 +168,13 @@ class ReferralEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_status or '-'} -> {self.to_status}"
+
+    @property
+    def to_status_label(self) -> str:
+        """The status it moved to, in plain words (as everywhere on screen)."""
+        from .pathway import status_label
+
+        return status_label(self.to_status)
 
 
 class ContactAttempt(models.Model):
@@ -225,6 +243,10 @@ class OnwardReferral(models.Model):
         "assets.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text="The asset-map service it was sent to, when sent from a suggestion.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SENT)
+    contact_agreed = models.BooleanField(
+        default=False,
+        help_text="The person agreed that this service may contact them directly (by their "
+                  "preferred telephone or email); otherwise the service asks the link worker.")
     decline_reason = models.CharField(max_length=300, blank=True)
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                 related_name="+")
@@ -261,12 +283,22 @@ class ServiceCapacity(models.Model):
     - ``waiting_list``: every accepted person joins a queue (never refused for capacity);
       ``places`` is how many people the service starts each week, which gives the expected
       wait. The provider marks when a person starts, which takes them off the list.
+
+    The service is the asset-map service (``service``, a foreign key) when it is on the map:
+    matching shows its capacity, and the onward referrals sent to that service count against
+    it. A provider's service that is not on the map is known by its name only (``service``
+    null); onward referrals typed with that name count against it. :func:`.capacity.onward_of`
+    and :func:`.capacity.capacity_for` hold that rule.
     """
 
     provider = models.ForeignKey(
         "accounts.Organisation", on_delete=models.PROTECT, related_name="service_capacity"
     )
-    service_name = models.CharField(max_length=200)
+    service = models.ForeignKey(
+        "assets.Service", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The asset-map service, when the service is on the map.")
+    service_name = models.CharField(
+        max_length=200, help_text="The service's name (its map name when it is on the map).")
     mode = models.CharField(max_length=12, choices=CapacityMode.choices,
                             default=CapacityMode.TOTAL)
     places = models.PositiveIntegerField(
@@ -280,8 +312,12 @@ class ServiceCapacity(models.Model):
     class Meta:
         ordering = ["provider__name", "service_name"]
         constraints = [
+            models.UniqueConstraint(fields=["provider", "service"],
+                                    condition=Q(service__isnull=False),
+                                    name="service_capacity_one_per_map_service"),
             models.UniqueConstraint(fields=["provider", "service_name"],
-                                    name="service_capacity_one_per_service"),
+                                    condition=Q(service__isnull=True),
+                                    name="service_capacity_one_per_named_service"),
             models.CheckConstraint(condition=Q(taken__lte=models.F("places")),
                                    name="service_capacity_never_exceeded"),
             models.CheckConstraint(condition=Q(mode__in=["total", "weekly", "waiting_list"]),

@@ -15,10 +15,7 @@ from django.db.models import F, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rescomm.web.accounts.audit import audit
-from rescomm.web.accounts.models import Organisation
-from rescomm.web.accounts.permissions import organisations_for
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import Organisation, Role, audit, organisations_for
 
 from .errors import CapacityFull, ReferralInvalid
 from .models import OnwardReferral, Referral, ServiceCapacity
@@ -65,7 +62,7 @@ def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = ""
     ReferralInvalid
         Declining without a reason.
     """
-    from .capacity import accepted_this_week, week_start
+    from .capacity import accepted_this_week, capacity_for, week_start
     from .models import CapacityMode
 
     user = _user_of(request)
@@ -77,8 +74,7 @@ def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = ""
         if onward.status != OnwardReferral.Status.SENT:
             raise PathwayError("This onward referral has already been answered.")
         if accept_it:
-            rows = ServiceCapacity.objects.filter(provider_id=onward.provider_id,
-                                                  service_name=onward.service_name)
+            rows = capacity_for(onward)
             capacity = rows.select_for_update().first()
             if capacity is not None and capacity.mode == CapacityMode.TOTAL:
                 if rows.filter(taken__lt=F("places")).update(taken=F("taken") + 1) == 0:
@@ -87,7 +83,7 @@ def respond_onward(request, onward_id: int, *, accept_it: bool, reason: str = ""
                         "add places and accept again."
                     )
             elif capacity is not None and capacity.mode == CapacityMode.WEEKLY:
-                used = accepted_this_week(onward.provider_id, onward.service_name, now=now)
+                used = accepted_this_week(capacity, now=now)
                 if used >= capacity.places:
                     monday = (week_start(now) + dt.timedelta(days=7)).date()
                     raise CapacityFull(
@@ -135,12 +131,11 @@ def escalate_overdue_onward(*, now: dt.datetime | None = None) -> int:
     on the day it was sent (``ServiceAgreement.provider_response_days``), else the service's
     ``ServiceCapacity.response_days``, else :data:`DEFAULT_RESPONSE_DAYS`. Returns how many;
     audited."""
+    from .capacity import capacity_key
     from .models import ServiceAgreement
 
     now = now or timezone.now()
-    response_days = {
-        (c.provider_id, c.service_name): c.response_days for c in ServiceCapacity.objects.all()
-    }
+    response_days = {capacity_key(c): c.response_days for c in ServiceCapacity.objects.all()}
     agreements = list(ServiceAgreement.objects.filter(
         party_kind=ServiceAgreement.Party.PROVIDER, provider_response_days__isnull=False))
 
@@ -152,8 +147,7 @@ def escalate_overdue_onward(*, now: dt.datetime | None = None) -> int:
                     and agreement.valid_from <= sent
                     and (agreement.valid_to is None or sent <= agreement.valid_to)):
                 return agreement.provider_response_days
-        return response_days.get((onward.provider_id, onward.service_name),
-                                 DEFAULT_RESPONSE_DAYS)
+        return response_days.get(capacity_key(onward), DEFAULT_RESPONSE_DAYS)
 
     shortest = min([DEFAULT_RESPONSE_DAYS, *response_days.values(),
                     *(a.provider_response_days for a in agreements)])
@@ -193,7 +187,12 @@ def set_capacity(request, provider: Organisation, service_name: str, places,
                  mode: str = "total") -> ServiceCapacity:
     """Set how a provider's service takes people (``mode``: total places, places per week, or a
     waiting list with people started per week) and how many. In total mode the places must
-    be at least those already taken."""
+    be at least those already taken.
+
+    A name that is the name of an asset-map service the provider runs sets that service's
+    capacity (kept by key: matching shows it, onward referrals to it count against it); any
+    other name is a service that is not on the map."""
+    from .directory import map_service_named
     from .models import CapacityMode
 
     name = (service_name or "").strip()[:200]
@@ -210,9 +209,17 @@ def set_capacity(request, provider: Organisation, service_name: str, places,
         errors["places"] = ["Enter the number of places as a whole number, 0 or more."]
     if errors:
         raise ReferralInvalid(errors)
+    service = map_service_named(provider, name)
     with transaction.atomic():
-        capacity, _ = ServiceCapacity.objects.select_for_update().get_or_create(
-            provider=provider, service_name=name, defaults={"places": places, "mode": mode})
+        if service is not None:
+            capacity, _ = ServiceCapacity.objects.select_for_update().get_or_create(
+                provider=provider, service=service,
+                defaults={"places": places, "mode": mode, "service_name": name})
+            capacity.service_name = service.name[:200]
+        else:
+            capacity, _ = ServiceCapacity.objects.select_for_update().get_or_create(
+                provider=provider, service=None, service_name=name,
+                defaults={"places": places, "mode": mode})
         if mode == CapacityMode.TOTAL and places < capacity.taken:
             raise ReferralInvalid({"places": [
                 f"{capacity.taken} places are already taken; enter {capacity.taken} or more."]})

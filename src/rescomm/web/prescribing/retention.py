@@ -7,7 +7,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from rescomm.web.accounts.audit import audit
+from rescomm.web.accounts.public import audit
 
 from .models import Goal, Plan, Referral, ReferralEvent
 from .pathway import Status

@@ -19,15 +19,26 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from rescomm.data._needs import UnknownNeedError, need_label, validate_needs
-from rescomm.data._nhs_number import InvalidNhsNumberError, validate_nhs_number
+from rescomm.data import (
+    InvalidNhsNumberError,
+    UnknownNeedError,
+    need_label,
+    validate_needs,
+    validate_nhs_number,
+)
 from rescomm.data.codes import event_code, load_code_list
-from rescomm.web.accounts.audit import audit
-from rescomm.web.accounts.models import Membership, Organisation, User
-from rescomm.web.accounts.permissions import organisations_for
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import (
+    Membership,
+    Organisation,
+    Role,
+    User,
+    audit,
+    organisations_for,
+)
 
 from . import lookups, pathway
+from .contact import contact_route
+from .duplicates import has_possible_duplicate, notices, opener, possible_duplicates
 from .errors import CapacityFull, IdempotencyConflict, ReferralInvalid, StaleEditError
 from .models import (
     ContactAttempt,
@@ -59,7 +70,8 @@ from .retention import ANONYMISED_NAME, DEFAULT_RETENTION_DAYS, anonymise_finish
 __all__ = [
     "ANONYMISED_NAME", "DEFAULT_RESPONSE_DAYS", "DEFAULT_RETENTION_DAYS", "CapacityFull",
     "IdempotencyConflict", "ReferralInvalid", "StaleEditError", "anonymise_finished", "audit",
-    "capacity_overview", "escalate_overdue_onward", "get_onward", "onward_for_provider",
+    "capacity_overview", "contact_route", "escalate_overdue_onward", "get_onward",
+    "has_possible_duplicate", "notices", "onward_for_provider", "opener", "possible_duplicates",
     "respond_onward", "set_capacity", "start_onward",
 ]
 
@@ -151,6 +163,7 @@ def caseload_sections(user, *, today: dt.date | None = None) -> dict[str, QueryS
         Referral.objects.filter(scheme_id__in=scheme_ids_for_link_worker(user))
         .exclude(status__in=[Status.DECLINED, Status.CLOSED])
         .select_related("assigned_to")
+        .annotate(possible_duplicate=has_possible_duplicate())
         .order_by("next_due", "created_at", "id")
     )
     not_new = ~Q(status=Status.RECEIVED)
@@ -213,7 +226,7 @@ def resolve_postcode(text: str) -> tuple[str, str, int | None, str]:
         With the message for the form field.
     """
     from rescomm import geo
-    from rescomm.web.areas.postcodes import terminated_when
+    from rescomm.web.areas.public import terminated_when
 
     try:
         record = geo.lookup_postcode(text)
@@ -531,7 +544,8 @@ def log_contact_attempt(request, referral_id, version: int, *, method: str, outc
         if outcome != ContactAttempt.Outcome.REACHED and unanswered >= MAX_CONTACT_ATTEMPTS:
             to = Status.UNABLE_TO_CONTACT
         return _move(request, referral, "contact_attempt", user, to_status=to,
-                     note=f"contact attempt: {outcome}", reason="direct care: contact attempt")
+                     note=f"contact attempt: {ContactAttempt.Outcome(outcome).label}",
+                     reason="direct care: contact attempt")
 
 
 def first_conversation(request, referral_id, version: int, *, note: str = "") -> Referral:
@@ -564,17 +578,25 @@ def agree_plan(request, referral_id, version: int, *, what_matters: str,
 
 
 def connect(request, referral_id, version: int, *, provider: Organisation,
-            service_name: str, service=None) -> Referral:
+            service_name: str, service=None, contact_agreed: bool = False) -> Referral:
     """Send an onward referral to ``provider``'s service ``service_name`` (``service``: the
-    asset-map service it was chosen from, if any) and move the referral to connected."""
+    asset-map service it was chosen from, if any; a typed name that is the name of a map service
+    the provider runs links to that service) and move the referral to connected.
+    ``contact_agreed``: the person agreed that the service may contact them directly (the
+    provider then sees their telephone or email; otherwise whom to ask)."""
+    from .directory import map_service_named
+
     if not service_name.strip():
         raise ReferralInvalid({"service_name": ["Enter the name of the service."]})
+    if service is None:
+        service = map_service_named(provider, service_name)
     user = _user_of(request)
     with transaction.atomic():
         referral = _locked(referral_id, version)
         pathway.check(referral.status, "connect")
         OnwardReferral.objects.create(referral=referral, provider=provider, service=service,
-                                      service_name=service_name.strip()[:200], sent_by=user)
+                                      service_name=service_name.strip()[:200], sent_by=user,
+                                      contact_agreed=contact_agreed)
         return _move(request, referral, "connect", user,
                      reason="direct care: onward referral sent")
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
+from rescomm.web.core.batches import in_batches
+
 from .models import Instrument, OnwardReferral, Referral, ServiceAgreement, Timepoint
 
 
@@ -84,8 +86,9 @@ def compliance(referrals, *, now: dt.datetime | None = None,
     responses within ``provider_days``."""
     now = now or timezone.now()
     months: dict[str, dict] = {}
+    # In batches: a scheme can hold tens of thousands of referrals, too many for one prefetch.
     referrals = referrals.prefetch_related("events", "attempts", "outcomes", "onward")
-    for referral in referrals:
+    for referral in in_batches(referrals):
         month = referral.created_at.strftime("%Y-%m")
         bucket = months.setdefault(month, {
             "month": month, "referrals": 0,

@@ -1,15 +1,14 @@
-"""Numbers behind the charts: referrals over time by referrer profession, paired SWEMWBS change
-per person and in aggregate, and a scheme's caseload and flow.
+"""Numbers behind the charts: referrals over time, paired SWEMWBS change per person and in
+aggregate, and a scheme's caseload and flow.
 
-Aggregates for commissioners go through :func:`rescomm.stats.suppress_small` (counts under 5
-hidden, with secondary suppression); per-person pairs are only for people allowed to see those
-referrals and are identified by reference, never by name.
+Aggregates for commissioners are published through :mod:`.disclosure` (counts from 1 to 4
+hidden, with secondary suppression, each hidden count labelled truly); per-person pairs are
+only for people allowed to see those referrals and are identified by reference, never by name.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import Counter
 
 from django.db.models import Count
@@ -17,10 +16,10 @@ from django.db.models.functions import TruncMonth, TruncWeek
 from django.utils import timezone
 
 from rescomm import stats
-from rescomm.web.accounts.roles import Profession
+from rescomm.web.accounts.public import Profession
 
+from . import disclosure
 from .charts import Pair, verdict
-from .dashboard import HIDDEN, SUPPRESSION_THRESHOLD
 from .models import Instrument, OutcomeMeasure, ReferralEvent, Timepoint
 from .pathway import Status
 
@@ -36,34 +35,24 @@ def _period_label(start: dt.date, period: str) -> str:
     return start.strftime("%Y-%m") if period == "month" else f"w/c {start:%Y-%m-%d}"
 
 
-def referrals_over_time(referrals, *, period: str = "month") -> dict:
-    """Referrals per month (or ISO week, starting Monday) by referrer profession, the latest
-    :data:`MAX_PERIODS` periods that have referrals, with small counts suppressed per period
-    (row) and the period totals protected. ``totals`` are ints, or None where hidden."""
+def referrals_per_period(referrals, *, period: str = "month") -> tuple[list[str], list[int],
+                                                                       int]:
+    """Referrals received per month (or ISO week, starting Monday): ``(labels, counts,
+    earlier)`` for the latest :data:`MAX_PERIODS` periods that have referrals, and how many
+    referrals came before them (not shown, but part of the total). Raw counts: publish them
+    through :mod:`.disclosure` (the dashboard suppresses them with its other tables)."""
     if period not in PERIODS:
         raise ValueError(f"period must be 'month' or 'week', not {period!r}")
     rows = (referrals.annotate(start=PERIODS[period]("created_at"))
-            .values("start", "referrer_profession").annotate(n=Count("pk")))
-    counts: dict[dt.date, Counter] = {}
+            .values("start").annotate(n=Count("pk")))
+    counts: Counter[dt.date] = Counter()
     for row in rows:
         start = row["start"].date() if isinstance(row["start"], dt.datetime) else row["start"]
-        counts.setdefault(start, Counter())[row["referrer_profession"]] += row["n"]
-    starts = sorted(counts)[-MAX_PERIODS:]
-    codes = [code for code, _ in PROFESSIONS]
-    table, totals = [], []
-    if starts:
-        matrix = [[counts[s].get(code, 0) for code in codes] for s in starts]
-        result = stats.suppress_small(matrix, threshold=SUPPRESSION_THRESHOLD)
-        for i, start in enumerate(starts):
-            total = result.row_totals[i]
-            totals.append(None if math.isnan(total) else int(total))
-            table.append({
-                "period": _period_label(start, period),
-                "counts": [HIDDEN if math.isnan(v) else f"{int(v):,}" for v in result.values[i]],
-                "total": HIDDEN if math.isnan(total) else f"{int(total):,}",
-            })
-    return {"period": period, "professions": [label for _, label in PROFESSIONS],
-            "labels": [row["period"] for row in table], "totals": totals, "rows": table}
+        counts[start] += row["n"]
+    starts = sorted(counts)
+    shown, before = starts[-MAX_PERIODS:], starts[:-MAX_PERIODS]
+    return ([_period_label(s, period) for s in shown], [counts[s] for s in shown],
+            sum(counts[s] for s in before))
 
 
 def swemwbs_pairs(referrals) -> list[Pair]:
@@ -80,21 +69,20 @@ def swemwbs_pairs(referrals) -> list[Pair]:
 
 def verdict_counts(referrals=None, *, changes: list[float] | None = None) -> dict:
     """How many paired people improved, did not change reliably, or deteriorated (SWEMWBS,
-    reliable change 2.87), suppressed: ``values`` ints or None where hidden. Pass the
-    follow-up minus baseline ``changes`` if already loaded (else they are read from
-    ``referrals``)."""
+    reliable change 2.87), published through :mod:`.disclosure` against the number of pairs
+    (shown with the paired result). ``rows``: ``(label, Count)``; ``withheld`` is True when
+    the split cannot be shown without hiding the number of pairs, which the paired result
+    and its attrition give away: then no row is shown. Pass the follow-up minus baseline
+    ``changes`` if already loaded (else they are read from ``referrals``)."""
     threshold = stats.SWEMWBS_RELIABLE_CHANGE
     if changes is None:
         changes = [p.change for p in swemwbs_pairs(referrals)]
     tally = Counter(verdict(change, threshold) for change in changes)
-    counts = [tally.get(code, 0) for code, _ in VERDICTS]
-    result = stats.suppress_small(counts, threshold=SUPPRESSION_THRESHOLD)
-    values = [None if math.isnan(v) else int(v) for v in result.values]
-    total = result.row_totals[0]
-    return {"labels": [label for _, label in VERDICTS], "values": values,
-            "shown": [HIDDEN if v is None else f"{v:,}" for v in values],
-            "total": HIDDEN if math.isnan(total) else f"{int(total):,}",
-            "threshold": threshold}
+    table = disclosure.one_way([label for _, label in VERDICTS],
+                               [tally.get(code, 0) for code, _ in VERDICTS])
+    withheld = table["total"].hidden
+    return {"rows": [] if withheld else table["rows"], "withheld": withheld,
+            "note": "" if withheld else table["note"], "threshold": threshold}
 
 
 def caseload_flow(referrals, *, weeks: int = 12, today: dt.date | None = None) -> dict:
@@ -129,4 +117,4 @@ def caseload_flow(referrals, *, weeks: int = 12, today: dt.date | None = None) -
     }
 
 
-__all__ = ["caseload_flow", "referrals_over_time", "swemwbs_pairs", "verdict_counts"]
+__all__ = ["caseload_flow", "referrals_per_period", "swemwbs_pairs", "verdict_counts"]

@@ -14,10 +14,16 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from rescomm.data._needs import NEED_LABELS, need_label
-from rescomm.web.accounts.models import Organisation, User
-from rescomm.web.accounts.permissions import organisations_for, role_required, roles_of
-from rescomm.web.accounts.roles import OrganisationKind, Role
+from rescomm.data import NEED_LABELS, need_label
+from rescomm.web.accounts.public import (
+    Organisation,
+    OrganisationKind,
+    Role,
+    User,
+    organisations_for,
+    role_required,
+    roles_of,
+)
 
 from . import pathway, services
 from .models import (
@@ -216,6 +222,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
         "error_summary": [],
         "problem": "",
         "message_back": services.message_back(referral),
+        "duplicates": services.notices(referral, services.opener(request)),
     }
     if link_worker:
         if referral.status in (pathway.Status.FIRST_CONVERSATION, pathway.Status.PLANNED,
@@ -232,7 +239,7 @@ def _detail_context(request: HttpRequest, referral: Referral, **extra) -> dict:
 
 def _suggestions_context(request: HttpRequest, referral: Referral) -> dict:
     """Suggestions from the asset map, narrowed by the filters in the query string."""
-    from rescomm.web.assets.opening import DAY_NAMES, PARTS_OF_DAY
+    from rescomm.web.assets.public import DAY_NAMES, PARTS_OF_DAY
 
     from .matching import RADII_M, MatchFilters, suggest_services
 
@@ -319,14 +326,16 @@ def referral_action(request: HttpRequest, referral_id, action: str) -> HttpRespo
         elif action == "connect" and post.get("service_id"):
             service, provider = _suggested_service(referral, post["service_id"])
             services.connect(request, referral.pk, version, provider=provider,
-                             service_name=service.name, service=service)
+                             service_name=service.name, service=service,
+                             contact_agreed=post.get("contact_agreed") == "yes")
         elif action == "connect":
             provider = _providers(referral).filter(
                 pk=post.get("provider") if post.get("provider", "").isdigit() else None).first()
             if provider is None:
                 raise services.ReferralInvalid({"provider": ["Choose the organisation."]})
             services.connect(request, referral.pk, version, provider=provider,
-                             service_name=post.get("service_name", ""))
+                             service_name=post.get("service_name", ""),
+                             contact_agreed=post.get("contact_agreed") == "yes")
         elif action == "follow_up":
             services.follow_up(request, referral.pk, version, note=note)
         elif action == "close":
@@ -345,18 +354,14 @@ def _suggested_service(referral: Referral, service_id: str):
     """The published asset-map service chosen from the suggestions and the provider that runs
     it; refused (``ReferralInvalid``) if it is not published, takes no onward referrals through
     rescomm, or is run by a provider of the other kind (demo or real) than the referral."""
-    import uuid
-
-    from rescomm.web.assets.models import AssetStatus, Service
+    from rescomm.web.assets import public
 
     from .directory import provider_for_service
 
-    try:
-        service = Service.objects.select_related("organization").get(
-            pk=uuid.UUID(service_id), asset_status=AssetStatus.PUBLISHED)
-    except (Service.DoesNotExist, ValueError):
+    service = public.published_service(service_id)
+    if service is None:
         raise services.ReferralInvalid({"service_id": [
-            "That service is no longer on the asset map: choose another."]}) from None
+            "That service is no longer on the asset map: choose another."]})
     provider = provider_for_service(service)
     if provider is None or provider.is_demo != referral.is_synthetic:
         raise services.ReferralInvalid({"service_id": [
@@ -366,7 +371,11 @@ def _suggested_service(referral: Referral, service_id: str):
 
 
 def _refused(request, referral, errors, status, *, problem: str = "") -> HttpResponse:
+    """The record again with why the step was refused; showing it is a view like any other,
+    so it is audited."""
     referral = Referral.objects.get(pk=referral.pk)  # show the current state, never ours
+    services.record_view(request, referral,
+                         f"direct care: referral record re-shown after a refused step ({status})")
     context = _detail_context(request, referral, errors=errors, problem=problem,
                               error_summary=_summary(errors, ACTION_FIELDS))
     return render(request, "prescribing/referral_detail.html", context, status=status)
@@ -419,6 +428,8 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
             problem, status = str(exc), 400
         else:
             return redirect(reverse("prescribing:referral-detail", args=[referral.pk]))
+        services.record_view(request, referral, f"direct care: outcome form re-shown after a "
+                                                f"refused entry ({status})")
     else:
         services.record_view(request, referral, "direct care: outcome form opened")
     referral.refresh_from_db()
@@ -443,23 +454,28 @@ def outcome_form(request: HttpRequest, referral_id, instrument: str) -> HttpResp
 def _map_services(organisations) -> list[str]:
     """Names of the asset-map services of the organisations the provider runs
     (:class:`~.models.DirectoryLink`): capacity set under these names shows in matching."""
-    from rescomm.web.assets.models import Service
+    from rescomm.web.assets import public
 
-    return sorted(set(Service.objects.filter(
-        organization__provider_link__provider__in=organisations).values_list("name", flat=True)))
+    from .models import DirectoryLink
+
+    linked = DirectoryLink.objects.filter(provider__in=organisations).values_list(
+        "organization_id", flat=True)
+    return sorted({s.name for s in public.services_of(linked)})
 
 
 def _provider_context(request: HttpRequest, **extra) -> dict:
     from .capacity import describe, queue_positions
     from .models import CapacityMode
 
-    onward = services.onward_for_provider(request.user).select_related("referral", "provider")
+    onward = services.onward_for_provider(request.user).select_related(
+        "referral__scheme", "provider", "sent_by")
     organisations = organisations_for(request.user, Role.PROVIDER_STAFF)
     positions = queue_positions(organisations.values("pk"))
     context = {
         "onward": [
             {"item": o, "needs": [need_label(c) for c in o.referral.needs],
-             "queue": positions.get(o.pk)} for o in onward
+             "queue": positions.get(o.pk), "contact": services.contact_route(o)}
+            for o in onward
         ],
         "capacity": [{"item": c, **describe(c)} for c in
                      ServiceCapacity.objects.filter(provider__in=organisations)],
@@ -477,10 +493,17 @@ def _provider_context(request: HttpRequest, **extra) -> dict:
 @role_required(Role.PROVIDER_STAFF)
 def provider_onward(request: HttpRequest) -> HttpResponse:
     """``/prescribing/onward/``: onward referrals sent to your organisation's services, with the
-    minimum needed to make contact (name, contact details, reasons), and your capacity."""
+    minimum needed to make contact (name, reasons, and the person's telephone or email if they
+    agreed to be contacted by the service, else the link worker to ask), and your capacity."""
     services.audit(request, "view", object_type="prescribing.onwardreferral",
                    reason="direct care: provider list of onward referrals")
     return render(request, "prescribing/onward.html", _provider_context(request))
+
+
+def _audit_provider_list(request: HttpRequest, status: int) -> None:
+    services.audit(request, "view", object_type="prescribing.onwardreferral",
+                   reason=f"direct care: provider list re-shown after a refused response "
+                          f"({status})")
 
 
 @never_cache
@@ -497,9 +520,11 @@ def onward_respond(request: HttpRequest, public_id) -> HttpResponse:
         services.respond_onward(request, onward.pk, accept_it=decision == "accept",
                                 reason=request.POST.get("reason", ""))
     except services.CapacityFull as exc:
+        _audit_provider_list(request, 409)
         context = _provider_context(request, problem=str(exc))
         return render(request, "prescribing/onward.html", context, status=409)
     except (services.ReferralInvalid, pathway.PathwayError) as exc:
+        _audit_provider_list(request, 400)
         errors = getattr(exc, "fields", {})
         context = _provider_context(request, errors=errors, problem="" if errors else str(exc),
                                     error_summary=_summary(errors, ("decision", "reason")))

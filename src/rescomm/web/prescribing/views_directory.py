@@ -4,15 +4,13 @@ onward referrals straight from a suggested service. Server-rendered, no JavaScri
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
-from rescomm.web.accounts.models import Organisation
-from rescomm.web.accounts.permissions import role_required
-from rescomm.web.accounts.roles import OrganisationKind, Role
+from rescomm.web.accounts.public import Organisation, OrganisationKind, Role, role_required
 
 from . import directory
 from .errors import ReferralInvalid
@@ -32,18 +30,13 @@ def _providers(user):
 def _search(user, query: str):
     """Asset-map organisations whose name contains ``query``: example (synthetic) entries for
     demo users, real ones otherwise; with their number of services."""
-    from rescomm.web.assets.models import Organization
+    from django.db.models import prefetch_related_objects
 
-    found = (Organization.objects.filter(name__icontains=query)
-             .annotate(n_services=Count("services"),
-                       n_examples=Count("services", filter=Q(services__is_example=True)))
-             .filter(n_services__gt=0)
-             .select_related("provider_link__provider").order_by("name"))
-    if user.is_demo:
-        found = found.filter(n_examples=F("n_services"))
-    else:
-        found = found.filter(n_examples=0)
-    return list(found[:SEARCH_LIMIT])
+    from rescomm.web.assets import public
+
+    found = public.search_organizations(query, examples=user.is_demo, limit=SEARCH_LIMIT)
+    prefetch_related_objects(found, "provider_link__provider")  # who runs each (ours)
+    return found
 
 
 def _page(request: HttpRequest, *, errors=None, status: int = 200) -> HttpResponse:

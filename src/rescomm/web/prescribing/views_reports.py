@@ -1,6 +1,7 @@
 """Pages for service managers and commissioners: the aggregate report and its charts,
 service levels and agreements, capacity by area, outcome change per person and caseload flow
-(server-rendered, no JavaScript needed). Aggregates suppress counts under 5; per-person views
+(server-rendered, no JavaScript needed). Aggregates hide counts under 5 and say which counts are
+hidden and why (:mod:`.disclosure`); per-person views
 show references only, for the people's own schemes.
 """
 
@@ -12,12 +13,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from rescomm.web.accounts.permissions import role_required, roles_of
-from rescomm.web.accounts.roles import Role
+from rescomm.web.accounts.public import Role, role_required, roles_of
 
 from . import services
 from .models import Referral
-from .reports import dashboard_report, report_tables
+from .reports import dashboard_report
 from .views import _summary
 
 # Commissioners and managers --------------------------------------------------------------------
@@ -27,8 +27,9 @@ from .views import _summary
 @require_safe
 @role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/dashboard/``: aggregate counts (under 5 hidden) and paired outcome change;
-    never a person's record. Synthetic demo referrals are counted only for demo accounts."""
+    """``/prescribing/dashboard/``: aggregate counts (small ones hidden, every hidden or rounded
+    count labelled truly) and paired outcome change; never a person's record. Synthetic demo
+    referrals are counted only for demo accounts."""
     from . import charts, trends
 
     period = request.GET.get("period", "month")
@@ -36,34 +37,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         period = "month"
     services.audit(request, "view", object_type="prescribing.referral",
                    reason="aggregate report (counts under 5 suppressed)")
-    (tables, over_time, verdicts), computed_at = dashboard_report(
-        synthetic=request.user.is_demo, period=period)
-    return render(request, "prescribing/dashboard.html", {
+    tables, computed_at = dashboard_report(synthetic=request.user.is_demo)
+    over_time = tables["over_time"][period]
+    verdicts = tables["verdicts"]
+    context = {
         "tables": tables, "synthetic": request.user.is_demo, "computed_at": computed_at,
         "is_manager": Role.SERVICE_MANAGER in roles_of(request.user),
-        "over_time": over_time,
-        "over_time_chart": mark_safe(charts.bar_chart(  # noqa: S308 (escaped in charts.py)
-            over_time["labels"], over_time["totals"], ident="referrals-over-time",
+        "period": period, "over_time": over_time,
+        "over_time_chart": mark_safe(charts.count_bar_chart(  # noqa: S308 (escaped in charts.py)
+            over_time["rows"], ident="referrals-over-time",
             title=f"Referrals per {period}",
             desc=f"Bar chart of referrals received per {period}, latest "
-                 f"{len(over_time['labels'])}; counts under 5 hidden. The table below has the "
-                 "same numbers by referrer profession.")),
+                 f"{len(over_time['rows'])}; hidden counts are labelled as in the table "
+                 "below, which has the same numbers.")),
         "verdicts": verdicts,
-        "verdict_rows": list(zip(verdicts["labels"], verdicts["shown"], strict=True)),
-        "verdict_chart": mark_safe(charts.bar_chart(  # noqa: S308 (escaped in charts.py)
-            verdicts["labels"], verdicts["values"], ident="reliable-change",
+    }
+    if verdicts and verdicts["rows"]:
+        context["verdict_chart"] = mark_safe(charts.count_bar_chart(  # noqa: S308
+            verdicts["rows"], ident="reliable-change",
             title="Wellbeing change per person (SWEMWBS, paired)",
             desc="Bar chart of people with a baseline and follow-up SWEMWBS whose metric score "
-                 "changed reliably (by 2.87 points or more) up or down, or not; counts under 5 "
-                 "hidden.")),
-    })
+                 "changed reliably (by 2.87 points or more) up or down, or not; hidden counts "
+                 "are labelled as in the table below."))
+    return render(request, "prescribing/dashboard.html", context)
 
 
 @never_cache
 @require_safe
 @role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
 def dashboard_csv(request: HttpRequest) -> HttpResponse:
-    """``/prescribing/dashboard.csv``: the report's counts as CSV, suppressed the same way."""
+    """``/prescribing/dashboard.csv``: the report's counts as CSV, exactly as the page
+    publishes them, with a note on every hidden or rounded count."""
     import csv
 
     from .dashboard import csv_rows
@@ -75,11 +79,10 @@ def dashboard_csv(request: HttpRequest) -> HttpResponse:
         "social-prescribing-report.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     writer = csv.writer(response)
-    writer.writerow(["table", "category", "referrals"])
-    tables, _ = report_tables(synthetic=request.user.is_demo)
+    writer.writerow(["table", "category", "referrals", "note"])
+    tables, _ = dashboard_report(synthetic=request.user.is_demo)
     writer.writerows(csv_rows(tables))
     return response
-
 
 
 @never_cache
@@ -265,7 +268,8 @@ def caseload_flow(request: HttpRequest) -> HttpResponse:
 @role_required(Role.COMMISSIONER, Role.SERVICE_MANAGER)
 def capacity_areas(request: HttpRequest) -> HttpResponse:
     """``/prescribing/capacity/areas/``: demand (open referrals by need, onward referrals)
-    against places and waiting times per local authority; counts under 5 hidden. Synthetic
+    against places and waiting times per local authority; small counts hidden, each hidden
+    count labelled truly. Synthetic
     demo referrals are counted only for demo accounts."""
     from .capacity import area_capacity
 

@@ -9,6 +9,10 @@ Environment variables (all documented in ``docs/web.md``):
     A dj-database-url URL (``postgres://user@host:5432/name``) that replaces the SQLite database.
 ``RESCOMM_NODE_MODULES``
     Where ``npm ci`` put third-party browser assets (default ``<repo>/node_modules``).
+``TRUSTED_PROXY_COUNT``
+    How many proxies in front of the server append to ``X-Forwarded-For`` (default 0: the
+    header is ignored and the client address is ``REMOTE_ADDR``); 0-5, anything else stops
+    start-up.
 ``RESCOMM_MAP_TILES_URL``, ``RESCOMM_MAP_TILES_KEY``, ``RESCOMM_MAP_TILES_ATTRIBUTION``, ...
     The base map's tile layer (default OpenStreetMap; ``off`` for the offline layer only); see
     ``_maps.py``.
@@ -21,8 +25,9 @@ from pathlib import Path
 
 import dj_database_url
 
-from ._env import env_list, rescomm_home
+from ._env import env_bool, env_int, env_list, rescomm_home
 from ._maps import map_tiles
+from ._oidc import backends, oidc_settings
 
 WEB_DIR = Path(__file__).resolve().parent.parent
 REPO_DIR = WEB_DIR.parent.parent.parent
@@ -30,6 +35,9 @@ RESCOMM_HOME = rescomm_home()
 
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+#: Proxies whose ``X-Forwarded-For`` entries are believed (rescomm.web.accounts.audit.client_ip):
+#: the client address used in the audit log and by the per-address limits.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, low=0, high=5)
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -39,6 +47,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves its bundled Swagger UI assets locally (no CDN)
+    "django_otp",  # two-factor sign-in: authenticator apps and recovery codes (decision NN)
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rescomm.web.core",
     "rescomm.web.accounts",
     "rescomm.web.areas",
@@ -56,6 +67,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "rescomm.web.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -75,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "rescomm.web.core.context_processors.site",
+                "rescomm.web.prescribing.context_processors.navigation",
             ],
         },
     },
@@ -134,6 +148,15 @@ USE_THOUSAND_SEPARATOR = False
 # (never copied into the repository). A missing node_modules only removes the enhancements.
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or RESCOMM_HOME / "staticfiles")
+
+
+def finder_static_root(root: Path) -> Path | None:
+    """``STATIC_ROOT`` for settings that serve static files straight from the apps and
+    node_modules (WhiteNoise finders: dev, test): the collected folder only once it exists, or
+    when ``STATIC_ROOT`` is set in the environment, else none, so WhiteNoise does not warn about
+    a folder that nothing needs. Production collects into ``STATIC_ROOT`` and keeps it."""
+    return root if os.environ.get("STATIC_ROOT") or root.is_dir() else None
+
 NODE_MODULES = Path(os.environ.get("RESCOMM_NODE_MODULES") or REPO_DIR / "node_modules")
 #: npm package folder -> static prefix, e.g. ``node_modules/leaflet/dist`` -> ``vendor/leaflet``.
 NPM_STATIC = {"leaflet/dist": "vendor/leaflet",
@@ -156,7 +179,12 @@ STORAGES = {
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = None
-AUTHENTICATION_BACKENDS = ["rescomm.web.accounts.backends.AccountsBackend"]
+# Single sign-on through OpenID Connect, when RESCOMM_OIDC_ISSUER and its companions are set
+# (settings/_oidc.py): mozilla-django-oidc's OIDC_* settings and RESCOMM_OIDC (None when off).
+RESCOMM_OIDC = None
+_OIDC = oidc_settings()
+globals().update(_OIDC)
+AUTHENTICATION_BACKENDS = backends(["rescomm.web.accounts.backends.AccountsBackend"], _OIDC)
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -172,6 +200,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor sign-in (docs/accounts.md): every real account holding a role that can see personal
+# data must use an authenticator app; demo accounts never do. On unless RESCOMM_REQUIRE_2FA=0.
+RESCOMM_REQUIRE_2FA = env_bool("RESCOMM_REQUIRE_2FA", True)
+OTP_TOTP_ISSUER = "Resilient Communities"  # the name people see in their authenticator app
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

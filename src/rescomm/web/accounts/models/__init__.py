@@ -1,11 +1,14 @@
-"""Accounts models: people and organisations, API tokens, the audit log, sign-in failures.
+"""Accounts models: people and organisations, API tokens, the audit log, rate-limit counters,
+single sign-on identities.
 
 ``AUTH_USER_MODEL = "accounts.User"``.
 """
 
 from .audit import AuditEvent
 from .people import Membership, Organisation, User
-from .throttle import LoginFailure
+from .sso import SingleSignOnIdentity
+from .throttle import ThrottleBucket
 from .tokens import ApiToken
 
-__all__ = ["ApiToken", "AuditEvent", "LoginFailure", "Membership", "Organisation", "User"]
+__all__ = ["ApiToken", "AuditEvent", "Membership", "Organisation", "SingleSignOnIdentity",
+           "ThrottleBucket", "User"]

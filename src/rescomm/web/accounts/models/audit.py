@@ -36,6 +36,10 @@ class AuditEvent(models.Model):
     LOGIN, LOGIN_FAILED, LOGOUT, LOGIN_LOCKED = "login", "login_failed", "logout", "login_locked"
     TOKEN_CREATED, TOKEN_REVOKED = "token_created", "token_revoked"
     ROLE_GRANTED, ROLE_ENDED = "role_granted", "role_ended"
+    TWO_FACTOR_ENROLLED, TWO_FACTOR_PASSED = "two_factor_enrolled", "two_factor_passed"
+    TWO_FACTOR_FAILED, TWO_FACTOR_RESET = "two_factor_failed", "two_factor_reset"
+    RECOVERY_CODE_USED, RECOVERY_CODES_RENEWED = "recovery_code_used", "recovery_codes_renewed"
+    SSO_LINKED, SSO_UNLINKED = "sso_linked", "sso_unlinked"
 
     occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(

@@ -1,22 +1,26 @@
-"""Failed sign-in attempts, kept briefly to lock out password guessing (see ``throttle.py``)."""
+"""Recent hits under a rate limit, shared by every server process (see ``throttle.py``)."""
 
 from __future__ import annotations
 
 from django.db import models
-from django.utils import timezone
 
 
-class LoginFailure(models.Model):
-    """One failed sign-in. ``key`` is a SHA-256 of the lower-cased username (the typed name is
-    never stored: people sometimes type their password into it). Rows older than the lock
-    window are pruned whenever a new failure is recorded, and cleared on a successful sign-in."""
+class ThrottleBucket(models.Model):
+    """The newest hits of one subject under one limit: ``scope`` names the limit (``login``,
+    ``assets_suggest``, ...), ``key`` is a SHA-256 of the subject (an IP address, or a
+    case-folded username and an IP address), so neither typed names nor addresses are stored in
+    clear. ``hits`` holds the times of at most ``limit`` newest hits in POSIX seconds, oldest
+    first; ``expires`` is when the newest one leaves the window (after that the row is empty
+    and is deleted). One row per subject, locked while a hit is counted."""
 
+    scope = models.CharField(max_length=40)
     key = models.CharField(max_length=64)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    at = models.DateTimeField(default=timezone.now)
+    hits = models.JSONField(default=list)
+    expires = models.DateTimeField(db_index=True)
 
     class Meta:
-        indexes = [models.Index(fields=["key", "ip", "at"]), models.Index(fields=["at"])]
+        constraints = [models.UniqueConstraint(fields=["scope", "key"],
+                                               name="accounts_throttle_one_bucket")]
 
     def __str__(self) -> str:
-        return f"failed sign-in at {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.scope}: {len(self.hits)} recent"

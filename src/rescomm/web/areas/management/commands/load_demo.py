@@ -69,6 +69,6 @@ class Command(BaseCommand):
 
     def _publish_indices(self, *, force: bool, progress) -> None:
         """Publish the demo indices (``insight.publish.DEMO_FRAMEWORKS``; idempotent)."""
-        from rescomm.web.insight.publish import publish_demo
+        from rescomm.web.insight.public import publish_demo
 
         publish_demo(force=force, progress=lambda line: progress(f"index {line}"))
