@@ -240,7 +240,8 @@
   var layer = L.markerClusterGroup
     ? L.markerClusterGroup({
         showCoverageOnHover: false,
-        maxClusterRadius: 50,
+        // wide enough that no two cluster icons (40 px) overlap: WCAG 2.2 target size (2.5.8)
+        maxClusterRadius: 80,
         // The library's default icon, plus words for screen readers (the count is a number).
         iconCreateFunction: function (cluster) {
           var n = cluster.getChildCount();
