@@ -89,7 +89,7 @@ def test_an_issuer_without_the_other_variables_stops_start_up_naming_them(provid
 def test_the_settings_never_create_accounts_and_use_pkce(provider):
     values = oidc_settings(provider.env())
     assert values["OIDC_CREATE_USER"] is False and values["OIDC_USE_PKCE"] is True
-    assert values["RESCOMM_OIDC"] == {"provider_name": "Test Care Identity",
+    assert values["SINGLE_SIGN_ON"] == {"provider_name": "Test Care Identity",
                                       "issuer": provider.issuer, "provider_mfa": False}
 
 

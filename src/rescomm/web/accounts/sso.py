@@ -57,9 +57,9 @@ FAILURES = {
 
 
 def config() -> dict | None:
-    """``settings.RESCOMM_OIDC`` (provider name, issuer, whether it enforces MFA), or ``None``
+    """``settings.SINGLE_SIGN_ON`` (provider name, issuer, whether it enforces MFA), or ``None``
     when single sign-on is off."""
-    return getattr(settings, "RESCOMM_OIDC", None) or None
+    return getattr(settings, "SINGLE_SIGN_ON", None) or None
 
 
 def provider_name() -> str:

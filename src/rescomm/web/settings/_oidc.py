@@ -47,7 +47,7 @@ def _secure(url: str) -> bool:
 def oidc_settings(environ: Mapping[str, str] = os.environ) -> dict[str, object]:
     """The Django settings for single sign-on from ``environ``; ``{}`` when it is off.
 
-    ``RESCOMM_OIDC`` holds what rescomm itself reads (``provider_name``, ``issuer``,
+    ``SINGLE_SIGN_ON`` holds what rescomm itself reads (``provider_name``, ``issuer``,
     ``provider_mfa``); the ``OIDC_*`` settings are mozilla-django-oidc's. People are never
     created from the provider and get no roles from it.
     """
@@ -72,7 +72,7 @@ def oidc_settings(environ: Mapping[str, str] = os.environ) -> dict[str, object]:
             f"{algorithm!r}")
     mfa = get("RESCOMM_OIDC_PROVIDER_MFA", "0").lower() in {"1", "true", "yes", "on"}
     return {
-        "RESCOMM_OIDC": {
+        "SINGLE_SIGN_ON": {
             "provider_name": get("RESCOMM_OIDC_PROVIDER_NAME", "your organisation's account"),
             "issuer": issuer,
             "provider_mfa": mfa,

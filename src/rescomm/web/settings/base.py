@@ -180,8 +180,8 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:me"
 LOGOUT_REDIRECT_URL = None
 # Single sign-on through OpenID Connect, when RESCOMM_OIDC_ISSUER and its companions are set
-# (settings/_oidc.py): mozilla-django-oidc's OIDC_* settings and RESCOMM_OIDC (None when off).
-RESCOMM_OIDC = None
+# (settings/_oidc.py): mozilla-django-oidc's OIDC_* settings and SINGLE_SIGN_ON (None when off).
+SINGLE_SIGN_ON = None
 _OIDC = oidc_settings()
 globals().update(_OIDC)
 AUTHENTICATION_BACKENDS = backends(["rescomm.web.accounts.backends.AccountsBackend"], _OIDC)
