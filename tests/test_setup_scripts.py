@@ -63,7 +63,6 @@ def test_skip_browser_skips_every_browser_test_even_with_chromium_installed():
          "tests/web/test_report_browser.py", "tests/web/accounts/test_browser.py"],
         capture_output=True, text=True, env=env, cwd=REPO, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    summary = proc.stdout.strip().splitlines()[-1]
-    assert re.fullmatch(r"\d+ skipped in [\d.]+s( \([\d:]+\))?", summary), summary
-    assert int(summary.split()[0]) >= 2
+    assert re.search(r"^\d+ skipped in ", proc.stdout, re.M), proc.stdout  # nothing else ran
+    assert "passed" not in proc.stdout and "failed" not in proc.stdout
     assert "browser test skipped: RESCOMM_SKIP_BROWSER=1" in proc.stdout

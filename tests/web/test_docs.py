@@ -79,7 +79,7 @@ def _settings_env_vars() -> set[str]:
         text = path.read_text(encoding="utf-8")
         names |= set(re.findall(r'os\.environ(?:\.get)?[\(\[]"([A-Z_]+)"', text))
         names |= set(re.findall(r'env_(?:list|bool|int)\("([A-Z_]+)"', text))
-        names |= set(re.findall(r'"(RESCOMM_[A-Z_]+)"', text))
+        names |= set(re.findall(r'"(RESCOMM_MAP_[A-Z_]+)"', text))  # the map tile variables
         names |= set(re.findall(r'^\s+"([A-Z_]+)": "', text, flags=re.M)) & {
             "SECRET_KEY",
             "DATABASE_URL",

@@ -15,6 +15,7 @@ Everything public is listed in ``__all__``; implementation lives in private modu
 ``_points``               :class:`PointIndex` (nearest / within radius)
 ``_gazetteer``            :class:`Gazetteer` (place names: wards, MSOAs, local authorities)
 ``_coverage``             asset coverage per small area (:func:`coverage`, asset deserts)
+``_basemap``              :class:`BaseMap` (offline base map: outlines and place names)
 ``_arrow``                thin adaptor over pyarrow's string kernels
 ========================  ==============================================================
 
@@ -27,6 +28,9 @@ import lazy_loader
 #: use (PEP 562, via lazy_loader), so importing this package stays cheap.
 _SUBMODULE_NAMES = {
     "_areas": ["AreaHierarchy"],
+    "_basemap": [
+        "BaseMap", "BaseMapArea", "BaseMapLabel", "BaseMapView", "Detail", "level_of_detail",
+    ],
     "_boundaries": ["BOUNDARY_PRODUCTS", "read_boundaries"],
     "_bridge": ["lsoa11_to_lsoa21", "lsoa21_to_lsoa11"],
     "_coverage": [

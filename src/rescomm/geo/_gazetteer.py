@@ -141,6 +141,13 @@ class Gazetteer:
     def __len__(self) -> int:
         return len(self._places)
 
+    def places(self, kind: str | None = None) -> list[Place]:
+        """Every place, or those of one ``kind`` (``ward``, ``lad``, ``msoa``), by code."""
+        if kind is not None and kind not in KINDS:
+            raise ValueError(f"unknown place kind {kind!r}; use one of {sorted(KINDS)}")
+        return [p for code, p in sorted(self._places.items())
+                if kind is None or p.kind == kind]
+
     def get(self, code: str) -> Place | None:
         """The place with this ONS code, or None."""
         return self._places.get(code)

@@ -58,7 +58,8 @@ def test_the_list_filters_and_results_show_category_labels(client, db):
 def test_map_markers_carry_the_category_label(client, db):
     response = client.get("/assets/", {"postcode": "L1 8JQ", "radius": "1000"})
     markers = response.context["markers"]
-    assert {m["category"] for m in markers} >= {"GP practice", "School"}
+    labels = response.context["map_config"]["categories"]
+    assert {labels[m["category"]] for m in markers} >= {"GP practice", "School"}
 
 
 def test_the_asset_page_shows_the_category_label(client, db):

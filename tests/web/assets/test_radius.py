@@ -97,6 +97,13 @@ def test_the_map_knows_the_searched_point(client, db):
     assert searched["lon"] == pytest.approx(float(record.longitude), abs=1e-4)
 
 
+def test_the_map_writes_a_place_by_its_name_and_the_heading_in_full(client, db):
+    response = client.get("/assets/", {"place": "Speke"})
+    assert response.context["map_config"]["searched"]["label"] == "Speke"
+    assert "of Speke (ward, Liverpool), nearest first" in response.content.decode()
+    assert ">Speke</text>" in response.content.decode()  # by the point in the SVG
+
+
 def test_a_search_with_no_results_still_shows_the_map_of_the_place(client, db):
     # Chester's ward is in Cheshire West and Chester, which the test data does not load.
     response = client.get("/assets/", {"place": "Chester City"})

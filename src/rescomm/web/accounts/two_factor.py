@@ -1,6 +1,6 @@
 """Two-factor sign-in: a time-based code from an authenticator app (TOTP, RFC 6238), with
 recovery codes for when the phone is lost. Devices and their checks are django-otp's
-(``TOTPDevice``, ``StaticDevice``; decision NN); this module says who must use them and changes
+(``TOTPDevice``, ``StaticDevice``; decision 29); this module says who must use them and changes
 them atomically with an audit event.
 
 Who: everyone who holds a role in :data:`~.roles.PERSONAL_DATA_ROLES` must set up an app when

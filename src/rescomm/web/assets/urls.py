@@ -6,6 +6,7 @@ app_name = "assets"
 
 urlpatterns = [
     path("", views.asset_list, name="list"),
+    path("basemap.json", views.basemap_json, name="basemap"),
     path("<uuid:asset_id>/", views.asset_detail, name="detail"),
     path("<uuid:asset_id>/report/", views.report_problem, name="report"),
     path("<uuid:asset_id>/history/", views.asset_history, name="history"),

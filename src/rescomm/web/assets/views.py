@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from rescomm.web.accounts.public import Role, client_ip, role_required, take_report, take_suggestion
 from rescomm.web.core.maptiles import tile_layer
 
-from . import opening, public, services
+from . import basemap, opening, public, services
 from .forms import DEFAULT_RADIUS, AssetSearchForm, ProblemReportForm, radius_label
 from .labels import category_label
 from .models import AssetStatus, Service
@@ -87,7 +87,8 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         radius = data["radius"]
         east, north = form.point
         label = data["postcode"] or form.place.label
-        searched_near = _searched(label, east, north, radius)
+        searched_near = _searched(label, east, north, radius,
+                                  short=data["postcode"] or form.place.name)
         # the one near-a-point search (public.services_near); hidden locations never take part
         found = public.services_near((east, north), radius_m=float(radius), among=qs)
         near_ids = [(n.service_id, n.distance_m) for n in found]
@@ -113,25 +114,76 @@ def asset_list(request: HttpRequest) -> HttpResponse:
         points = [near_points[i] for i, _ in near_ids if map_all or i in on_page]
     else:
         points = _points(qs, None if map_all else on_page)
-    markers = _markers(points)
+    markers, categories = _markers(points)
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page" and v])
     return render(request, "assets/list.html", {
         "form": form, "page": page, "query": query, "near": searched_near,
         "markers": markers, "map_all": map_all, "map_limit": MAP_LIMIT, "total": total,
-        "map_config": {"tiles": tile_layer(), "searched": searched_near and {
-            k: searched_near[k] for k in ("label", "radius", "lat", "lon")}},
+        "map_config": {**_map_config(searched_near), "categories": categories},
+        "map_svg": None if choices else basemap.map_svg(
+            searched=searched_near, markers=_numbered(page, points), label_id="asset-map-title"),
         "place_choices": choices, "place_query": data.get("place", ""),
         "radius_label": radius_label(data.get("radius") or DEFAULT_RADIUS),
     }, status=status)
 
 
-def _searched(label: str, east: float, north: float, radius: int) -> dict:
-    """The searched point for the heading and the map: its label, radius (metres) and the words
-    for it, British National Grid metres and WGS84 degrees."""
+def _map_config(searched: dict | None) -> dict:
+    """What the map script needs: the tile layer (None: the offline layer only), where to get
+    the offline layer and its attribution, and the searched point and radius."""
+    return {
+        "tiles": tile_layer(),
+        "basemap": {"url": reverse("assets:basemap"), "attribution": basemap.attribution()},
+        "searched": searched and {"label": searched["short"], "radius": searched["radius"],
+                                  "lat": searched["lat"], "lon": searched["lon"]},
+    }
+
+
+def _numbered(page, points: list[dict]) -> list[dict]:
+    """The page's assets with a shown location, numbered as in the list, for the map drawn
+    without JavaScript."""
+    numbers = {s.id: page.start_index() + i for i, (s, _) in enumerate(page.object_list)}
+    return [{"number": numbers[p["id"]], "name": p["name"], "lat": p["lat"], "lon": p["lon"]}
+            for p in points
+            if p["id"] in numbers and p["lat"] is not None and not p["hidden"]]
+
+
+@require_GET
+def basemap_json(request: HttpRequest) -> HttpResponse:
+    """The offline base layer for a WGS84 box, ``?bbox=west,south,east,north`` (degrees)."""
+    from rescomm.web.core.errors import json_error
+
+    text = (request.GET.get("bbox") or "").strip()
+    try:
+        west, south, east, north = (float(v) for v in text.split(","))
+    except ValueError:
+        west = south = east = north = math.nan
+    problem = None
+    if not all(map(math.isfinite, (west, south, east, north))):
+        problem = "bbox must be four numbers: west,south,east,north (WGS84 degrees)"
+    elif not (west < east and south < north):
+        problem = "bbox must have west < east and south < north"
+    elif not (-9.0 <= west and east <= 2.0 and 49.8 <= south and north <= 61.0):
+        problem = "bbox must lie in Great Britain (longitude -9 to 2, latitude 49.8 to 61)"
+    elif max(east - west, north - south) > basemap.MAX_SPAN_DEGREES:
+        problem = f"bbox may span at most {basemap.MAX_SPAN_DEGREES:g} degrees"
+    if problem:
+        return json_error(400, "invalid_request", "Some parameters are not valid.",
+                          {"bbox": [problem]})
+    response = HttpResponse(basemap.layer_json(west, south, east, north),
+                            content_type="application/json")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+def _searched(label: str, east: float, north: float, radius: int, *, short: str) -> dict:
+    """The searched point for the heading and the map: its label ("Speke (ward, Liverpool)"),
+    the short one the map writes by the point ("Speke"), radius (metres) and the words for it,
+    British National Grid metres and WGS84 degrees."""
     from rescomm.geo import bng_to_wgs84
 
     lon, lat = bng_to_wgs84(east, north)
-    return {"label": label, "radius": radius, "radius_label": radius_label(radius),
+    return {"label": label, "short": short, "radius": radius,
+            "radius_label": radius_label(radius),
             "easting": east, "northing": north, "lat": round(float(lat), 6),
             "lon": round(float(lon), 6)}
 
@@ -152,17 +204,20 @@ def _points(qs, wanted: set | None) -> list[dict]:
     return list(seen.values())
 
 
-def _markers(points: list[dict]) -> list[dict]:
-    """Map markers (name, category label, WGS84 latitude and longitude, page address) of assets
-    whose location may be shown."""
+def _markers(points: list[dict]) -> tuple[list[dict], list[str]]:
+    """Map markers (name, category, WGS84 latitude and longitude, page address) of assets
+    whose location may be shown, and the category labels: each marker's ``category`` is a
+    place in that list (a label is written once, not once per marker)."""
     url = reverse("assets:detail", args=["00000000-0000-0000-0000-000000000000"])
     shown = [p for p in points if p["lat"] is not None and not p["hidden"]]
-    categories = dict(Service.objects.filter(id__in=[p["id"] for p in shown])
-                      .values_list("id", "category")) if shown else {}
-    return [{"name": p["name"], "category": category_label(categories.get(p["id"])),
+    codes = dict(Service.objects.filter(id__in=[p["id"] for p in shown])
+                 .values_list("id", "category")) if shown else {}
+    labels = sorted({category_label(c) for c in codes.values()})
+    place = {label: i for i, label in enumerate(labels)}
+    return [{"name": p["name"], "category": place[category_label(codes.get(p["id"]))],
              "lat": p["lat"], "lon": p["lon"],
              "url": url.replace("00000000-0000-0000-0000-000000000000", str(p["id"]))}
-            for p in shown]
+            for p in shown], labels
 
 
 def _published_or_404(asset_id) -> Service:

@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",  # serves its bundled Swagger UI assets locally (no CDN)
-    "django_otp",  # two-factor sign-in: authenticator apps and recovery codes (decision NN)
+    "django_otp",  # two-factor sign-in: authenticator apps and recovery codes (decision 29)
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "rescomm.web.core",
