@@ -23,7 +23,8 @@ def sign_in(page, username: str, password: str, *, app_key: str | None = None) -
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():  # the POST must finish before the next goto
+        page.get_by_role("button", name="Sign in").click()
     if app_key is not None:
         page.wait_for_url("**/accounts/two-factor/?next=*")
         page.get_by_label("Code").fill(code_for(app_key))

@@ -12,6 +12,7 @@ from rescomm.web.accounts.roles import Role
 
 from .factories import PASSWORD, make_member
 from .test_browser import sign_in
+from .two_factor_helpers import give_app
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,8 @@ def test_an_invitation_from_the_form_to_signing_in(browser, live_server, demo_da
     page = context.new_page()
     page.set_default_timeout(15_000)
     try:
-        sign_in(page, admin.username, PASSWORD)
+        # administrators must use a second factor (RESCOMM_REQUIRE_2FA's default)
+        sign_in(page, admin.username, PASSWORD, app_key=give_app(admin).key)
         page.goto("/accounts/people/")
         page.get_by_role("link", name="Invite someone by e-mail").click()
         checked["invite form"] = run_axe(page)
