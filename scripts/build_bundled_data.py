@@ -10,6 +10,11 @@ row count, and the licence/attribution. Nothing is invented: every value comes f
 the only transformations are subsetting to Cheshire & Merseyside, renaming columns, normalising
 postcodes to the ONS ``pcds`` format and storing geometries as WKB.
 
+``--greenspace-names CSV`` adds the names and kinds of OS Open Greenspace sites (the
+``GreenspaceSite`` layer's ``id, function, distName1`` saved as CSV, e.g. with
+``ogr2ogr -f CSV``) to ``assets_greenspace_sites_cm``; the staged access-point file carries no
+names, so without it green spaces get descriptive names (``rescomm.data.greenspace_names``).
+
 ``--only`` rebuilds the named tables (e.g. ``--only postcodes_cm``) and updates their entries in
 ``MANIFEST.json``, leaving every other file as it is. The ``assets_*`` tables are read through
 the installed ``rescomm.data`` loaders, so they use the bundled postcode, lookup and boundary
@@ -93,9 +98,11 @@ STEPS: dict[str, tuple[str, ...]] = {
 
 
 class Builder:
-    def __init__(self, shared: Path, only: set[str] | None = None) -> None:
+    def __init__(self, shared: Path, only: set[str] | None = None,
+                 greenspace_names: Path | None = None) -> None:
         self.shared = shared
         self.only = only
+        self.greenspace_names = greenspace_names
         self.manifest: dict[str, dict] = {}
 
     def src(self, rel: str) -> Path:
@@ -345,7 +352,12 @@ class Builder:
             self.src(rel),
             source="OS Open Greenspace (June 2024) and Natural England CRoW access land "
                    "(2023) access points, C&M + 2 km, processed by the Groundswell project")
-        sites = A.greenspace_sites(ap)
+        names = sources = None
+        if self.greenspace_names is not None:
+            # OS GreenspaceSite attributes (id, function, distName1): the sites' own names.
+            names = A.read_greenspace_site_names(self.greenspace_names)
+            sources = [str(self.greenspace_names.resolve())]
+        sites = A.greenspace_sites(ap, names)
         ap = as_category(ap, PROVENANCE_AREA_COLUMNS[:3])
         sites = as_category(sites, PROVENANCE_AREA_COLUMNS[:4])
         # OS access-point ids (263 KiB of GUIDs) and lat/lon are left out to keep the bundle
@@ -354,7 +366,8 @@ class Builder:
         for c in ("easting", "northing"):
             ap[c] = ap[c].round(2)
         self.write(
-            "assets_greenspace_sites_cm", sites, [rel], list(_GREENSPACE_ATTRIBUTION),
+            "assets_greenspace_sites_cm", sites, [rel, *(sources or [])],
+            list(_GREENSPACE_ATTRIBUTION),
             "Green-space sites (OS Open Greenspace sites and CRoW access land) with any access "
             "point in C&M + 2 km, every size class; positioned at the mean of their access "
             "points; in_cm marks sites with a point inside C&M.",
@@ -432,12 +445,16 @@ def main() -> None:
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--only", nargs="+", metavar="TABLE",
                     help="rebuild only these tables and their MANIFEST.json entries")
+    ap.add_argument("--greenspace-names", type=Path, metavar="CSV",
+                    help="the GreenspaceSite layer of OS Open Greenspace saved as CSV (id, "
+                         "function, distName1): adds each site's own name and kind to "
+                         "assets_greenspace_sites_cm (the staged access-point file has none)")
     args = ap.parse_args()
     only = None if args.only is None else set(args.only)
     known = {t for tables in STEPS.values() for t in tables}
     if only is not None and not only <= known:
         ap.error(f"unknown table(s) {sorted(only - known)}; choose from {sorted(known)}")
-    Builder(args.shared, only).run()
+    Builder(args.shared, only, args.greenspace_names).run()
 
 
 if __name__ == "__main__":

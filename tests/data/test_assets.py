@@ -105,8 +105,8 @@ def test_every_bundled_asset_table_carries_source_licence_and_attribution():
 
 def test_load_assets_has_the_normalised_columns_in_order():
     assert list(A.load_assets().columns) == [
-        "source_id", "name", "category", "capitals", "needs", "address", "postcode", "phone",
-        "email", "url", "easting", "northing", "latitude", "longitude", "lad_code",
+        "source_id", "name", "description", "category", "capitals", "needs", "address",
+        "postcode", "phone", "email", "url", "easting", "northing", "latitude", "longitude", "lad_code",
         "lsoa21_code", "lsoa21_method", "source", "licence", "attribution", "opening_times",
     ]
 
@@ -473,3 +473,80 @@ def test_a_user_postcode_table_in_any_spelling_geocodes_the_official_gp_file(tmp
     assert gp["lsoa21_method"].iloc[0] == "point_in_polygon_bsc_approx"  # no LSOA in the table
     with pytest.raises(ValueError, match=r"postcode table lacks column\(s\) \['northing'\]"):
         A.read_gp_practices(path, postcodes=onspd.drop(columns="northing"))
+
+
+# ----------------------------------------------------------------------------- green-space names
+
+def test_green_space_names_are_recognisable_not_a_run_of_identical_labels():
+    g = A.load_assets().query("category == 'green_space'")
+    # Before: 2,173 "Green space (doorstop, 0.5 ha or more)"-style names, 12 distinct.
+    assert not g["name"].str.contains(r"ha or more\)$", regex=True).any()
+    assert g["name"].str.contains(" ward").all()
+    assert g["name"].nunique() > 0.9 * len(g)
+    assert g["description"].str.contains("Nearest postcode to its centre").mean() > 0.99
+
+
+def test_a_real_green_space_is_named_by_size_ward_and_nearest_postcode():
+    """Worked by hand, independently of greenspace_names: the site's LSOA through the lookup
+    to its ward, and the nearest live postcode by brute force over every bundled postcode."""
+    a = A.load_assets().set_index("source_id")
+    site = a.loc["osgs:10687F55-0ED8-64A4-E063-AAEFA00A3B27"]
+    ward = load_lsoa21_lookup().set_index("lsoa21_code").loc[site["lsoa21_code"], "ward_name"]
+    pc = A.load_postcodes()
+    pc = pc[pc["terminated"].isna()]
+    d2 = (pc["easting"] - site["easting"]) ** 2 + (pc["northing"] - site["northing"]) ** 2
+    nearest = pc["postcode"].iloc[int(np.argmin(d2.to_numpy()))]
+    assert (ward, nearest) == ("Whiston and Cronton", "L35 3JB")
+    assert site["name"] == f"Green space (0.5–2 ha), {ward} ward, near {nearest}"
+    assert "Knowsley" in site["description"]
+
+
+def test_size_ranges_run_from_each_class_minimum_to_the_next():
+    assert A.GREENSPACE_SIZE_RANGES == {
+        "under_0.5ha": "under 0.5 ha", "doorstop (>=0.5ha)": "0.5–2 ha",
+        "local (>=2ha)": "2–10 ha", "neighbourhood (>=10ha)": "10–20 ha",
+        "wider (>=20ha)": "20–100 ha", "district (>=100ha)": "100–500 ha",
+        "subregional (>=500ha)": "500 ha or more"}
+
+
+# Test fixture in the layout of OS Open Greenspace's GreenspaceSite layer (attribute table saved
+# as CSV); the ids are real bundled site ids, the names and functions are made up for the test.
+OS_SITES_FIXTURE = """id,function,distName1,distName2
+10687F55-0ED8-64A4-E063-AAEFA00A3B27,Public Park Or Garden,Test Fixture Park,
+10687F55-17ED-64A4-E063-AAEFA00A3B27,Playing Field,,
+"""
+
+
+def test_the_source_s_own_name_and_kind_are_used_where_it_has_them(tmp_path):
+    path = tmp_path / "GB_GreenspaceSite.csv"
+    path.write_text(OS_SITES_FIXTURE, encoding="utf-8")
+    names = A.read_greenspace_site_names(path)
+    assert names["site_name"].tolist()[0] == "Test Fixture Park"
+    assert pd.isna(names["site_name"].iloc[1])
+    sites = A.load_greenspace_sites().copy()
+    sites = sites.merge(names, on="site_id", how="left")
+    named = A.greenspace_names(sites).set_index(sites["site_id"])
+    park = named.loc["10687F55-0ED8-64A4-E063-AAEFA00A3B27"]
+    assert (park["name"], park["name_method"]) == ("Test Fixture Park", "source_name")
+    pitch = named.loc["10687F55-17ED-64A4-E063-AAEFA00A3B27"]
+    assert pitch["name"].startswith("Playing field (2–10 ha), Moreton West")
+    assert pitch["name_method"] == "descriptive"
+    assert "Playing field, 2–10 ha" in pitch["description"]
+
+
+def test_greenspace_sites_carries_the_names_given(tmp_path):
+    path = tmp_path / "sites.csv"
+    path.write_text(OS_SITES_FIXTURE, encoding="utf-8")
+    ap = A.load_greenspace_access_points(min_size_ha=0.5)
+    ap = ap[ap["site_id"].isin(["10687F55-0ED8-64A4-E063-AAEFA00A3B27",
+                                "10687F55-17ED-64A4-E063-AAEFA00A3B27"])]
+    sites = A.greenspace_sites(ap, A.read_greenspace_site_names(path)).set_index("site_id")
+    assert sites.loc["10687F55-0ED8-64A4-E063-AAEFA00A3B27", "site_name"] == "Test Fixture Park"
+    assert sites.loc["10687F55-17ED-64A4-E063-AAEFA00A3B27", "site_function"] == "Playing Field"
+
+
+def test_a_file_that_is_not_the_greenspace_site_layer_is_refused(tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("id,easting,northing\nA,1,2\n", encoding="utf-8")
+    with pytest.raises(A.AssetFileError, match="not the GreenspaceSite layer"):
+        A.read_greenspace_site_names(path)

@@ -35,7 +35,10 @@ _SUBMODULE_NAMES = {
         "OpeningHoursError", "OpeningHoursWarning",
     ],
     "_gp_practices": ["read_gp_practices"],
-    "_greenspace": ["greenspace_sites", "read_greenspace_access_points"],
+    "_greenspace": [
+        "GREENSPACE_SIZE_RANGES", "greenspace_names", "greenspace_sites",
+        "read_greenspace_access_points", "read_greenspace_site_names",
+    ],
     "_indicators": ["INDICATOR_COLUMNS", "load_indicators", "read_indicators"],
     "_libraries": ["read_ace_libraries"],
     "_library_hours": [

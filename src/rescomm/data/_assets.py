@@ -25,18 +25,18 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 # _to_wgs84 is not used here: tests/geo/test_coverage.py reaches it as ``_assets._to_wgs84``.
 from ._asset_io import _title_case_series, _to_wgs84  # noqa: F401
-from ._asset_taxonomy import CATEGORY_CAPITALS, CATEGORY_NEEDS, GREENSPACE_LABELS
+from ._asset_taxonomy import CATEGORY_CAPITALS, CATEGORY_NEEDS
 from ._bundled import _read
+from ._greenspace import greenspace_names
 
 _NORMALISED_COLUMNS = [
-    "source_id", "name", "category", "capitals", "needs", "address", "postcode", "phone",
-    "email", "url", "easting", "northing", "latitude", "longitude", "lad_code", "lsoa21_code",
-    "lsoa21_method", "source", "licence", "attribution", "opening_times",
+    "source_id", "name", "description", "category", "capitals", "needs", "address", "postcode",
+    "phone", "email", "url", "easting", "northing", "latitude", "longitude", "lad_code",
+    "lsoa21_code", "lsoa21_method", "source", "licence", "attribution", "opening_times",
 ]
 
 
@@ -97,6 +97,7 @@ def _tags(category: str, table: Mapping[str, tuple[str, ...]]) -> str:
 def _load_assets() -> pd.DataFrame:
     gp, lib, sch = load_gp_practices(), load_libraries(), load_schools()
     gs = load_greenspace_sites()
+    gs_names = greenspace_names(gs)
     parts = [
         pd.DataFrame({"source_id": gp["source_id"], "name": gp["name"],
                       "category": "gp_practice",
@@ -111,18 +112,18 @@ def _load_assets() -> pd.DataFrame:
         pd.DataFrame({"source_id": sch["source_id"], "name": sch["name"], "category": "school",
                       "address": sch.get("address"), "postcode": sch.get("postcode"),
                       "phone": sch.get("phone"), "email": pd.NA, "url": sch.get("url")}),
-        pd.DataFrame({"source_id": gs["source_id"],
-                      "name": np.where(gs["site_kind"] == "crow_access_land",
-                                       "Open access land (", "Green space (")
-                      + gs["size_class"].map(GREENSPACE_LABELS).astype(str) + ")",
-                      "category": "green_space", "address": pd.NA, "postcode": pd.NA,
-                      "phone": pd.NA, "email": pd.NA, "url": pd.NA}),
+        pd.DataFrame({"source_id": gs["source_id"], "name": gs_names["name"],
+                      "description": gs_names["description"], "category": "green_space",
+                      "address": pd.NA, "postcode": pd.NA, "phone": pd.NA, "email": pd.NA,
+                      "url": pd.NA}),
     ]
     rest = ["easting", "northing", "latitude", "longitude", "lad_code", "lsoa21_code",
             "lsoa21_method", "source", "licence", "attribution"]
     frames = []
     for part, src in zip(parts, (gp, lib, sch, gs), strict=True):
-        for c in ("name", "address", "postcode", "phone", "email", "url"):
+        if "description" not in part.columns:
+            part["description"] = pd.NA
+        for c in ("name", "description", "address", "postcode", "phone", "email", "url"):
             part[c] = part[c].astype("string")
         for c in rest:
             part[c] = src[c].to_numpy()
@@ -131,8 +132,8 @@ def _load_assets() -> pd.DataFrame:
     out["opening_times"] = pd.Series(None, index=out.index, dtype=object)
     out["capitals"] = out["category"].map(lambda c: _tags(c, CATEGORY_CAPITALS))
     out["needs"] = out["category"].map(lambda c: _tags(c, CATEGORY_NEEDS))
-    for c in ("name", "address", "postcode", "phone", "email", "url", "lad_code", "lsoa21_code",
-              "capitals", "needs"):
+    for c in ("name", "description", "address", "postcode", "phone", "email", "url", "lad_code",
+              "lsoa21_code", "capitals", "needs"):
         out[c] = out[c].astype("string")
     for c in ("category", "lsoa21_method", "source", "licence", "attribution"):
         out[c] = out[c].astype("category")
@@ -145,13 +146,17 @@ def _load_assets() -> pd.DataFrame:
 def load_assets(*, library_hours: str | Path | None = None) -> pd.DataFrame:
     """All bundled C&M community assets in one normalised table.
 
-    Columns: ``source_id, name, category`` (gp_practice | library | school | green_space),
+    Columns: ``source_id, name, description, category`` (gp_practice | library | school |
+    green_space),
     ``capitals`` and ``needs`` (``;``-joined, in the order of :data:`CAPITALS` / :data:`NEEDS`;
     ``needs`` may be empty), ``address, postcode, phone, email, url, easting, northing``
     (BNG metres), ``latitude, longitude`` (WGS84), ``lad_code, lsoa21_code, lsoa21_method,
     source, licence, attribution, opening_times``. Green spaces are sites of at least 0.5 ha
     with an access point in C&M, positioned at the mean of their access points (use
-    :func:`load_greenspace_access_points` for distances).
+    :func:`load_greenspace_access_points` for distances), named by
+    :func:`~rescomm.data.greenspace_names` (the source's own name where the data has one,
+    else kind, size, ward and nearest postcode: "Green space (2–10 ha), Princes Park ward,
+    near L8 3SA") and described in words (``description``; null for the other categories).
 
     ``opening_times`` is null (not known) unless ``library_hours`` is given: the path of the
     Libraries Hacked UK libraries file, which is not bundled (its licence is not stated). Then

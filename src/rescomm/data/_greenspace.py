@@ -157,8 +157,12 @@ def read_greenspace_access_points(path: str | Path, *, lads: Iterable[str] | Non
                        _GREENSPACE_ATTRIBUTION)
 
 
-def greenspace_sites(access_points: pd.DataFrame) -> pd.DataFrame:
+def greenspace_sites(access_points: pd.DataFrame,
+                     site_names: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per green-space site, from its access points.
+
+    ``site_names`` (from :func:`read_greenspace_site_names`, the OS ``GreenspaceSite`` layer)
+    adds each OS site's own name and kind as ``site_name`` and ``site_function``.
 
     The site's position (``easting``/``northing``) is the mean of its access points (for a site
     known only by its bounding-box mid-points, the centre of the box). ``in_cm`` is true when any
@@ -208,4 +212,142 @@ def greenspace_sites(access_points: pd.DataFrame) -> pd.DataFrame:
     cols = ["source_id", "site_id", "site_kind", "size_class", "min_size_ha", "n_access_points",
             "n_formal_access_points", "easting", "northing", "latitude", "longitude", "in_cm",
             "lad_code", "lsoa21_code", "lsoa21_method", "source", "licence", "attribution"]
+    if site_names is not None:
+        known = site_names.set_index("site_id")
+        sites["site_name"] = sites["site_id"].map(known["site_name"]).astype("string")
+        sites["site_function"] = sites["site_id"].map(known["site_function"]).astype("string")
+        cols += ["site_name", "site_function"]
     return sites[cols]
+
+
+#: Size of each class as a range ("largest class the site meets": a "local" site is at least
+#: 2 ha and under 10 ha, the next class's minimum).
+GREENSPACE_SIZE_RANGES: dict[str, str] = {
+    c: (f"{h:g} ha or more" if i == len(GREENSPACE_CLASSES) - 1 else
+        f"under {GREENSPACE_CLASSES[i + 1][1]:g} ha" if not h else
+        f"{h:g}\u2013{GREENSPACE_CLASSES[i + 1][1]:g} ha")
+    for i, (c, h) in enumerate(GREENSPACE_CLASSES)
+}
+_OS_NAME_ALIASES = {"id": ("site_id", "refToGreenspaceSite"), "function": ("site_function",),
+                    "distName1": ("distinctive_name_1", "name1", "site_name")}
+
+
+def read_greenspace_site_names(path: str | Path) -> pd.DataFrame:
+    """The names and kinds of OS Open Greenspace sites, from the ``GreenspaceSite`` layer's
+    attribute table saved as CSV (columns ``id``, ``function``, ``distName1``; ``distName2`` to
+    ``distName4`` are read too). OS gives a ``distName1`` ("Sefton Park") only where the site
+    has a distinctive name; ``function`` is the kind ("Public Park Or Garden", "Playing Field").
+
+    Returns
+    -------
+    DataFrame
+        ``site_id``, ``site_name`` (distinctive names joined with " / ", null if none),
+        ``site_function`` (null if blank), one row per site.
+    """
+    path = Path(path)
+    df = _rename(_read_csv(path), _OS_NAME_ALIASES)
+    _require(df, ("id",), path, "OS Open Greenspace site", _OS_NAME_ALIASES)
+    names = [c for c in ("distName1", "distName2", "distName3", "distName4") if c in df.columns]
+    if not names and "function" not in df.columns:
+        raise AssetFileError(f"{path}: neither a 'distName1' nor a 'function' column: this is "
+                             "not the GreenspaceSite layer of OS Open Greenspace",
+                             path=str(path), column="distName1")
+    parts = pd.concat([_clean_str(df[c]) for c in names], axis=1) if names else None
+    site_name = (parts.apply(lambda r: " / ".join(v for v in r if isinstance(v, str)), axis=1)
+                 .replace("", pd.NA).astype("string") if parts is not None
+                 else pd.Series(pd.NA, index=df.index, dtype="string"))
+    out = pd.DataFrame({
+        "site_id": _clean_str(df["id"]),
+        "site_name": site_name,
+        "site_function": (_clean_str(df["function"]) if "function" in df.columns
+                          else pd.Series(pd.NA, index=df.index, dtype="string")),
+    })
+    return out.dropna(subset=["site_id"]).drop_duplicates("site_id").reset_index(drop=True)
+
+
+def _nearest_postcodes(easting: np.ndarray, northing: np.ndarray) -> tuple[np.ndarray,
+                                                                          np.ndarray]:
+    """The nearest live bundled postcode (ONSPD centroid) to each point, and its distance (m)."""
+    from ._bundled import load_postcodes
+
+    pc = load_postcodes()
+    pc = pc[pc["terminated"].isna() & pc["easting"].notna()]
+    tree = shapely.STRtree(shapely.points(pc["easting"].to_numpy(float),
+                                          pc["northing"].to_numpy(float)))
+    (src, idx), dist = tree.query_nearest(shapely.points(easting, northing), return_distance=True,
+                                          all_matches=False)
+    out_idx = np.zeros(len(easting), dtype=np.int64)
+    out_dist = np.full(len(easting), np.inf)
+    out_idx[src], out_dist[src] = idx, dist
+    return pc["postcode"].to_numpy()[out_idx], out_dist
+
+
+def _sentence_case(text: str) -> str:
+    """OS functions are title case ("Public Park Or Garden"): "Public park or garden"."""
+    return text[:1].upper() + text[1:].lower()
+
+
+def greenspace_names(sites: pd.DataFrame) -> pd.DataFrame:
+    """A name and a description a person recognises for each green-space site.
+
+    The source's own name where it has one (``site_name``, OS ``distName1``); otherwise the
+    kind (OS ``function``, e.g. "Playing field", else "Green space", or "Open access land" for
+    CRoW land), the size range of its Natural England class, the ward it lies in (from the
+    bundled LSOA 2021 -> ward 2024 lookup, by the site's centre) and the nearest live postcode
+    to its centre (bundled ONSPD centroids): "Green space (2–10 ha), Princes Park ward, near
+    L8 3SA". Nothing is invented: a site outside the bundled boundaries gets no ward, and no
+    postcode if none is within 2 km.
+
+    Parameters
+    ----------
+    sites : DataFrame
+        From :func:`greenspace_sites` / :func:`~rescomm.data.load_greenspace_sites`:
+        ``site_kind``, ``size_class``, ``easting``, ``northing``, ``lsoa21_code``, and
+        optionally ``site_name``, ``site_function``.
+
+    Returns
+    -------
+    DataFrame
+        Same index: ``name``, ``description``, ``ward_name``, ``nearest_postcode``,
+        ``nearest_postcode_m`` (metres, rounded), ``name_method`` ("source_name" or
+        "descriptive").
+    """
+    from ._bundled import load_lsoa21_lookup
+
+    lookup = load_lsoa21_lookup().set_index("lsoa21_code")
+    ward = sites["lsoa21_code"].map(lookup["ward_name"]).astype("string")
+    lad = sites["lsoa21_code"].map(lookup["lad_name"]).astype("string")
+    postcode, dist = _nearest_postcodes(sites["easting"].to_numpy(float),
+                                        sites["northing"].to_numpy(float))
+    near = pd.Series(postcode, index=sites.index, dtype="string").where(dist <= 2000)
+    own = (sites["site_name"].astype("string") if "site_name" in sites.columns
+           else pd.Series(pd.NA, index=sites.index, dtype="string"))
+    function = (sites["site_function"].astype("string") if "site_function" in sites.columns
+                else pd.Series(pd.NA, index=sites.index, dtype="string"))
+    size = sites["size_class"].astype(str).map(GREENSPACE_SIZE_RANGES)
+    names, descriptions = [], []
+    for i in range(len(sites)):
+        crow = sites["site_kind"].iat[i] == "crow_access_land"
+        kind = ("Open access land" if crow else
+                _sentence_case(function.iat[i]) if isinstance(function.iat[i], str)
+                else "Green space")
+        where = [f"{ward.iat[i]} ward" if isinstance(ward.iat[i], str) else None,
+                 f"near {near.iat[i]}" if isinstance(near.iat[i], str) else None]
+        where = [w for w in where if w]
+        descriptive = f"{kind} ({size.iat[i]})" + (", " + ", ".join(where) if where else "")
+        names.append(own.iat[i] if isinstance(own.iat[i], str) else descriptive)
+        text = [f"{kind}, {size.iat[i]}" + (" (OS Open Greenspace)" if not crow else
+                                           " (Natural England CRoW access land)") + "."]
+        if isinstance(ward.iat[i], str):
+            text.append(f"In {ward.iat[i]} ward, {lad.iat[i]} (by the centre of the site).")
+        if isinstance(near.iat[i], str):
+            text.append(f"Nearest postcode to its centre: {near.iat[i]} "
+                        f"(about {int(round(dist[i], -1))} m away); the site has no address.")
+        descriptions.append(" ".join(text))
+    return pd.DataFrame({
+        "name": pd.array(names, dtype="string"),
+        "description": pd.array(descriptions, dtype="string"),
+        "ward_name": ward, "nearest_postcode": near,
+        "nearest_postcode_m": pd.Series(np.round(dist), index=sites.index).where(near.notna()),
+        "name_method": np.where(own.notna(), "source_name", "descriptive"),
+    }, index=sites.index)
