@@ -106,8 +106,9 @@ def test_every_bundled_asset_table_carries_source_licence_and_attribution():
 def test_load_assets_has_the_normalised_columns_in_order():
     assert list(A.load_assets().columns) == [
         "source_id", "name", "description", "category", "capitals", "needs", "address",
-        "postcode", "phone", "email", "url", "easting", "northing", "latitude", "longitude", "lad_code",
-        "lsoa21_code", "lsoa21_method", "source", "licence", "attribution", "opening_times",
+        "postcode", "phone", "email", "url", "easting", "northing", "latitude", "longitude",
+        "lad_code", "lsoa21_code", "lsoa21_method", "source", "licence", "attribution",
+        "opening_times",
     ]
 
 

@@ -244,3 +244,80 @@ def test_capacity_follows_the_map_service_by_key_not_by_its_name(
     found = _by_name(suggest_services(referral, limit=100))
     assert found["Tuesday strolls"].capacity == (
         "Takes referrals through rescomm; capacity not stated")
+
+
+# Grouping near-identical generic places -------------------------------------------------------
+
+def test_group_nearby_joins_same_key_places_within_the_distance_of_the_nearest():
+    from rescomm.web.assets.public import group_nearby
+
+    # (name, key, lat, lon, groupable); 0.001 degrees of latitude is about 111 m.
+    items = [("a", "green", 53.400, -2.98, True), ("lib", "library", 53.400, -2.98, False),
+             ("b", "green", 53.405, -2.98, True),   # 556 m from a: joins a
+             ("c", "green", 53.410, -2.98, True),   # 1.1 km from a: a group of its own
+             ("d", "school", 53.400, -2.98, True),  # another key
+             ("e", "green", 53.4105, -2.98, True),  # 56 m from c: joins c
+             ("f", "green", 53.401, -2.98, False)]  # may not be grouped
+    groups = group_nearby(items, key=lambda i: i[1], position=lambda i: (i[2], i[3]),
+                          groupable=lambda i: i[4])
+    assert [(head[0], [o[0] for o in others]) for head, others in groups] == [
+        ("a", ["b"]), ("lib", []), ("c", ["e"]), ("d", []), ("f", [])]
+
+
+def test_low_mood_suggestions_group_green_spaces_and_show_variety(make_referral):
+    from rescomm.geo import wgs84_to_bng
+    from rescomm.web.assets.public import GROUP_WITHIN_M
+
+    referral = make_referral(needs=["low_mood"])
+    cards = suggest_services(referral, limit=10)
+    grouped = [c for c in cards if c.also]
+    assert grouped, "the bundled green spaces near the referral's postcode are grouped"
+    for card in grouped:
+        members = [card, *card.also]
+        assert {m.category for m in members} == {"green_space"}
+        assert len({m.service_id for m in members}) == len(members)
+        east, north = wgs84_to_bng([m.position[1] for m in members],
+                                   [m.position[0] for m in members])
+        for e, n in zip(east[1:], north[1:], strict=True):
+            assert ((e - east[0]) ** 2 + (n - north[0]) ** 2) ** 0.5 <= GROUP_WITHIN_M + 1
+        assert card.group_heading.startswith(f"{len(members)} green spaces, ")
+    # No two green-space cards could have been one: their nearest places are far apart.
+    heads = [c for c in cards if c.category == "green_space"]
+    east, north = wgs84_to_bng([c.position[1] for c in heads], [c.position[0] for c in heads])
+    for i in range(len(heads)):
+        for j in range(i + 1, len(heads)):
+            if heads[i].needs == heads[j].needs:
+                gap = ((east[i] - east[j]) ** 2 + (north[i] - north[j]) ** 2) ** 0.5
+                assert gap > GROUP_WITHIN_M - 1
+    # Every service is still offered: grouping hides none of them.
+    everything = suggest_services(referral, limit=10_000)
+    shown = {m.service_id for c in everything for m in [c, *c.also]}
+    assert len(shown) == sum(1 + len(c.also) for c in everything)
+    assert len({c.category for c in cards}) >= 2
+
+
+def test_a_place_with_an_organisation_or_opening_times_is_never_grouped(make_referral):
+    referral = make_referral(needs=["low_mood"])
+    for card in suggest_services(referral, limit=10_000):
+        for member in [card, *card.also] if card.also else []:
+            assert member.organisation == "" and member.opening == ""
+            assert member.provider_id is None and not member.approximate_location
+
+
+def test_the_page_shows_a_group_as_one_card_listing_every_place(
+    client, make_referral, link_worker, provider_org
+):
+    import re
+
+    from .test_pathway import walk_to
+
+    referral = walk_to(make_referral(needs=["low_mood"]), link_worker, provider_org,
+                       "first_conversation")
+    client.force_login(link_worker)
+    page = client.get(f"/prescribing/referrals/{referral.pk}/").content.decode()
+    card = suggest_services(referral, limit=10)
+    grouped = next(c for c in card if c.also)
+    assert grouped.group_heading in page
+    members = re.search(r"<ul class=\"list\" data-group-members>(.*?)</ul>", page, re.S)[1]
+    assert members.count("<li>") == len(grouped.also)
+    assert grouped.also[0].name in members

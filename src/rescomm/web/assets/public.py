@@ -46,6 +46,7 @@ from rescomm.web.core.batches import chunked
 
 from . import opening
 from .importer import demo_records, import_assets, import_demo_assets
+from .labels import category_label
 from .models import (
     AssetStatus,
     Attribute,
@@ -57,9 +58,10 @@ from .models import (
 from .opening import DAY_NAMES, DAYS, PARTS_OF_DAY
 
 __all__ = [
-    "DAYS", "DAY_NAMES", "NEEDS", "PARTS_OF_DAY", "MapService", "Nearby", "demo_records",
-    "find_services", "import_assets", "import_demo_assets", "links_near", "nearest_page",
-    "organization", "organization_is_example", "published", "published_service",
+    "DAYS", "DAY_NAMES", "GROUP_WITHIN_M", "NEEDS", "PARTS_OF_DAY", "MapService", "Nearby",
+    "category_label", "demo_records", "find_services", "group_nearby", "import_assets",
+    "import_demo_assets", "links_near", "nearest_page", "organization",
+    "organization_is_example", "published", "published_service",
     "search_organizations", "service_by_source_id", "services_near", "services_of",
 ]
 
@@ -197,10 +199,21 @@ class MapService:
     next_opening: str = ""
     fits_times: bool | None = None
     schedules: list = field(default_factory=list, repr=False)
+    #: WGS84 position of the nearest location (None when hidden).
+    latitude: float | None = None
+    longitude: float | None = None
 
     @property
     def location_hidden(self) -> bool:
         return self.distance_m is None
+
+    @property
+    def interchangeable(self) -> bool:
+        """A generic place: shown, with no organisation, no opening times and no cost (the
+        bundled green spaces, say). One such place near another of the same category offers
+        the person the same thing, so lists may group them (:func:`group_nearby`)."""
+        return (self.distance_m is not None and self.organization_id is None
+                and not self.schedules and not self.costs and self.latitude is not None)
 
     @property
     def free(self) -> bool:
@@ -262,8 +275,53 @@ def find_services(point: tuple[float, float], *, radius_m: float, needs: Sequenc
             is_example=service.is_example, opening=opening.summary(week),
             next_opening=opening.describe_next(week, now), fits_times=fits,
             schedules=list(service.schedules.all()),
+            latitude=near.latitude, longitude=near.longitude,
         ))
     return out
+
+
+#: How close (metres) interchangeable places must be to the nearest of their group.
+GROUP_WITHIN_M = 800
+
+
+def _metres_between(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Distance between two WGS84 (latitude, longitude) points in metres (haversine)."""
+    import math
+
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (math.sin((lat2 - lat1) / 2) ** 2
+         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    return 2 * 6_371_008.8 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def group_nearby(items: Sequence, *, key, position, groupable,
+                 within_m: float = GROUP_WITHIN_M) -> list[tuple[object, list]]:
+    """Group near-identical generic places so that a list shows variety.
+
+    ``items`` in the order they are to be shown; ``groupable(item)`` says whether an item may be
+    grouped (e.g. :attr:`MapService.interchangeable`), ``key(item)`` what must be equal (the
+    category, the needs met), ``position(item)`` its WGS84 ``(latitude, longitude)``. Each
+    groupable item joins the first group of its key whose first item (the nearest, as the list
+    comes nearest first) lies within ``within_m`` metres of it; otherwise it starts a group.
+    Returns ``[(first item, [the others])]`` in the order of the first items; an item that may
+    not be grouped is a group of its own.
+    """
+    groups: list[tuple[object, list]] = []
+    open_groups: dict[object, list[tuple[object, list]]] = {}
+    for item in items:
+        if not groupable(item):
+            groups.append((item, []))
+            continue
+        k, here = key(item), position(item)
+        for head, others in open_groups.get(k, []):
+            if _metres_between(position(head), here) <= within_m:
+                others.append(item)
+                break
+        else:
+            group = (item, [])
+            groups.append(group)
+            open_groups.setdefault(k, []).append(group)
+    return groups
 
 
 # Look-ups for other apps ----------------------------------------------------------------------

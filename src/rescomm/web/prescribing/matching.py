@@ -20,6 +20,12 @@ suggestions can be sent an onward referral straight from the list.
 Order: most needs met first; then services that can take the person (places free, a waiting
 list, or capacity not stated) before full ones; then those open when the person is free before
 those with unknown times; then nearest.
+
+Near-identical generic places (no organisation, opening times or cost: the bundled green spaces,
+say) of the same category meeting the same needs are grouped into one card when they lie within
+800 m of the group's nearest (:func:`rescomm.web.assets.public.group_nearby`): "3 green spaces,
+300 m to 1.1 km away", the nearest named, the others listed. ``limit`` counts cards, so a list
+shows variety instead of a run of identical green-space cards.
 """
 
 from __future__ import annotations
@@ -102,6 +108,23 @@ class Suggestion:
     provider: str = ""
     capacity: str = ""
     can_take: bool = True
+    #: Near-identical generic places close to this one, grouped into its card (nearest first).
+    also: list[Suggestion] = field(default_factory=list)
+    category_label: str = ""
+    interchangeable: bool = field(default=False, repr=False)
+    position: tuple[float, float] | None = field(default=None, repr=False)
+
+    @property
+    def group_heading(self) -> str:
+        """ "3 green spaces, 300 m to 1.1 km away" for a grouped card; "" otherwise."""
+        if not self.also:
+            return ""
+        label = self.category_label or "place"
+        noun = label if label[1:2].isupper() else label[:1].lower() + label[1:]
+        noun = noun[:-1] + "ies" if noun.endswith("y") and noun[-2:-1] not in "aeiou" \
+            else noun + "s"
+        return (f"{len(self.also) + 1} {noun}, {self.distance_label} to "
+                f"{self.also[-1].distance_label} away")
 
     @property
     def distance_label(self) -> str:
@@ -198,11 +221,19 @@ def suggest_services(referral, *, filters: MatchFilters | None = None,
     suggestions.sort(key=lambda s: (-len(s.needs), not s.can_take, s.fits_times is None
                                     and filters.asks_times, s.distance_m is None,
                                     s.distance_m or 0.0, s.name))
-    return suggestions[:limit]
+    grouped = []
+    for head, others in public.group_nearby(
+            suggestions, key=lambda s: (s.category, tuple(s.needs)), position=lambda s: s.position,
+            groupable=lambda s: s.interchangeable and s.provider_id is None):
+        head.also = others
+        grouped.append(head)
+    return grouped[:limit]
 
 
 def _suggestion(service, referral) -> Suggestion:
     """A :class:`rescomm.web.assets.public.MapService` as a suggestion for ``referral``."""
+    from rescomm.web.assets.public import category_label
+
     met = [code for code in service.needs if code in referral.needs]
     return Suggestion(
         service_id=str(service.service_id), name=service.name, category=service.category,
@@ -213,7 +244,9 @@ def _suggestion(service, referral) -> Suggestion:
         ages=_ages(service.minimum_age, service.maximum_age),
         approximate_location=service.location_hidden, is_example=service.is_example,
         opening=service.opening, next_opening=service.next_opening,
-        fits_times=service.fits_times,
+        fits_times=service.fits_times, category_label=category_label(service.category),
+        interchangeable=service.interchangeable,
+        position=(None if service.latitude is None else (service.latitude, service.longitude)),
     )
 
 
