@@ -1,4 +1,4 @@
-"""Community asset map commands: ``rescomm assets import|export|coverage|review-reminders|
+"""Community asset map commands: ``rescomm assets import|sync|export|coverage|review-reminders|
 documents``.
 
 Every command that uses the database sets up Django first (``--database-url`` or
@@ -32,6 +32,34 @@ def assets() -> None:
 @assets.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--source", help="Where the records come from (default: the file name).")
+@click.option("--format", "file_format", type=click.Choice(["auto", "records", "charity-register"]),
+              default="auto", show_default=True,
+              help="records: a .csv or .json of importer fields (or an ORUK export); "
+                   "charity-register: the Charity Commission's publicextract.charity .txt, "
+                   ".json or .zip; auto: charity-register when the name starts with "
+                   "publicextract.charity.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN[,...]",
+              help="CSV column mapping: which column holds each field, e.g. "
+                   "--map name=Organisation,postcode=Postcode,email=\"Contact e-mail\" "
+                   "(repeatable). Only mapped columns are read; without a source_id column "
+                   "each record gets a stable id from its name and postcode.")
+@click.option("--map-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="The mapping as JSON ({\"name\": \"Organisation\"}) or a CSV with the "
+                   "header field,column.")
+@click.option("--set", "constants", multiple=True, metavar="FIELD=VALUE",
+              help="The same value for every record, e.g. --set category=community_centre "
+                   "(repeatable).")
+@click.option("--dry-run", is_flag=True,
+              help="Show what would be imported (counts, the first records, every problem by "
+                   "row and column) and write nothing.")
+@click.option("--area", "areas", multiple=True, metavar="LAD_CODE",
+              help="charity-register: keep charities whose contact postcode is in this local "
+                   "authority (repeatable; default: every local authority of the bundled "
+                   "postcodes, Cheshire & Merseyside).")
+@click.option("--show-addresses", is_flag=True,
+              help="charity-register: show each charity's contact address and map position "
+                   "(by default they are hidden: it is where post goes, often a trustee's "
+                   "home, not where the charity meets).")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid records (in one transaction) and leave out each invalid "
                    "one, listing them in --report, instead of refusing the whole file.")
@@ -42,16 +70,26 @@ def assets() -> None:
               help="Encoding of a CSV file (default UTF-8), e.g. cp1252 for a CSV saved by "
                    "Excel on Windows. JSON is always UTF-8.")
 @database_url_option
-def import_command(file: Path, source: str | None, skip_invalid: bool, report: Path | None,
-                   encoding: str | None, database_url: str | None) -> None:
+def import_command(file: Path, source: str | None, file_format: str, maps: tuple[str, ...],
+                   map_file: Path | None, constants: tuple[str, ...], dry_run: bool,
+                   areas: tuple[str, ...], show_addresses: bool, skip_invalid: bool,
+                   report: Path | None, encoding: str | None, database_url: str | None) -> None:
     """Import assets from FILE (.csv with one record a row, or .json: records or an Open
-    Referral UK export). Idempotent by source_id: re-importing updates and never duplicates;
-    if any record is bad, nothing is imported and every problem is listed (unless
-    --skip-invalid).
+    Referral UK export; or the Charity Commission register extract). Idempotent by source_id:
+    re-importing updates and never duplicates; if any record is bad, nothing is imported and
+    every problem is listed (unless --skip-invalid). --dry-run shows what would happen first.
     """
     configure_django(database_url)
     from rescomm.web.assets.files import FileProblem, read_records
     from rescomm.web.assets.importer import ImportFailed, import_assets
+    from rescomm.web.assets.sources import (
+        SourceProblem,
+        apply_mapping,
+        charity_register_records,
+        parse_constants,
+        parse_mapping,
+        read_mapping_file,
+    )
 
     if report is not None and not skip_invalid:
         _fail("--report goes with --skip-invalid")
@@ -61,16 +99,60 @@ def import_command(file: Path, source: str | None, skip_invalid: bool, report: P
         except LookupError:
             _fail(f"--encoding {encoding}: not an encoding Python knows (e.g. utf-8, cp1252, "
                   "latin-1)")
+    if file_format == "auto":
+        file_format = ("charity-register" if file.name.lower().startswith("publicextract.charity")
+                       else "records")
+    if file_format == "charity-register" and (maps or map_file or constants):
+        _fail("--map, --map-file and --set are for CSV files; the charity register has a "
+              "fixed layout")
+    if file_format == "records" and (areas or show_addresses):
+        _fail("--area and --show-addresses go with --format charity-register")
+    source = source or file.name
+    columns: dict[str, str] = {}
     try:
-        records = read_records(file, encoding=encoding)
-        result = import_assets(records, source=source or file.name,
+        if file_format == "charity-register":
+            from rescomm.data import CM_LOCAL_AUTHORITIES
+
+            bad = [a for a in areas if a.strip().upper() not in CM_LOCAL_AUTHORITIES]
+            if bad:
+                _fail(f"--area {bad[0]}: not a local authority of the bundled postcodes; "
+                      f"choose from {', '.join(CM_LOCAL_AUTHORITIES)}")
+            records, stats = charity_register_records(
+                file, lads=[a.strip().upper() for a in areas] or None,
+                show_addresses=show_addresses)
+            click.echo(f"{file.name}: {stats.rows} charities read; {stats.kept} registered in "
+                       f"the area; left out: {stats.removed} removed, {stats.linked} linked "
+                       f"(subsidiary) entries, {stats.outside_area} outside the area, "
+                       f"{stats.no_postcode} without a postcode")
+        else:
+            records = read_records(file, encoding=encoding)
+            mapping = read_mapping_file(map_file) if map_file else {}
+            mapping.update(parse_mapping(maps))
+            fixed = parse_constants(constants)
+            if mapping or fixed:
+                if not mapping:
+                    _fail("--set goes with --map or --map-file")
+                if file.suffix.lower() != ".csv":
+                    _fail("--map is for CSV files")
+                mapped = apply_mapping(records, mapping, source=source, constants=fixed)
+                records, columns = mapped.records, mapped.columns
+                if mapped.unmapped:
+                    click.echo(f"columns not imported: {', '.join(mapped.unmapped)}")
+                if mapped.generated_ids:
+                    click.echo("no source_id column: each record's id is made from its name "
+                               "and postcode")
+        if dry_run:
+            _show_preview(file, records, source=source, columns=columns,
+                          skip_invalid=skip_invalid)
+            return
+        result = import_assets(records, source=source,
                                reason=f"command line: rescomm assets import {file.name}",
                                skip_invalid=skip_invalid)
-    except FileProblem as exc:
+    except (FileProblem, SourceProblem) as exc:
         _fail(str(exc))
     except ImportFailed as exc:
         for error in exc.errors:
-            click.echo(f"rescomm: error: {error}", err=True)
+            click.echo(f"rescomm: error: {_where(error, columns)}", err=True)
         _fail(f"{len(exc.errors)} problem(s) in {file.name}; nothing was imported")
     line = (f"{file.name}: {result.created} created, {result.updated} updated, "
             f"{result.unchanged} unchanged")
@@ -80,6 +162,77 @@ def import_command(file: Path, source: str | None, skip_invalid: bool, report: P
         line += (f"; {result.skipped_records} invalid record(s) skipped "
                  f"({len(result.skipped)} problem(s), listed in {report})")
     click.echo(line)
+
+
+def _where(error, columns: dict[str, str]) -> str:
+    """A problem with the CSV row (line) and the source column when a mapping was used."""
+    if not columns:
+        return str(error)
+    column = columns.get(error.field)
+    place = f"row {error.index + 1} (line {error.index + 2})"
+    what = f"column {column!r} ({error.field})" if column else error.field
+    return f"{place}: {what}: {error.message}"
+
+
+def _show_preview(file: Path, records: list, *, source: str, columns: dict[str, str],
+                  skip_invalid: bool) -> None:
+    from rescomm.web.assets.sources import preview
+
+    p = preview(records, source=source)
+    click.echo(f"{file.name}: {p.total} record(s): would create {p.create}, update {p.update}, "
+               f"leave {p.unchanged} unchanged; {p.invalid_records} invalid")
+    for number, rec in enumerate(p.first, 1):
+        shown = "; ".join(f"{k}: {v}" for k, v in rec.items()
+                          if v not in ("", None, [], False) and k not in ("source", "licence",
+                                                                            "attribution"))
+        click.echo(f"  {number}. {shown}")
+    for error in p.errors[:200]:
+        click.echo(f"problem: {_where(error, columns)}")
+    if len(p.errors) > 200:
+        click.echo(f"... and {len(p.errors) - 200} more problem(s)")
+    if p.errors and not skip_invalid:
+        click.echo("an import now would write nothing (fix the problems, or use --skip-invalid "
+                   "to import the valid records)")
+    click.echo("nothing was written (--dry-run)")
+
+
+@assets.command("sync")
+@click.argument("feed")
+@click.option("--source", required=True,
+              help="A stable name for this feed (e.g. \"Wirral directory\"): the assets it "
+                   "created are the ones a later sync updates or hides.")
+@click.option("--dry-run", is_flag=True, help="Count what would change; write nothing.")
+@click.option("--max-hide", type=click.FloatRange(0, 100), default=50, show_default=True,
+              metavar="PERCENT",
+              help="Refuse (changing nothing) if more than this share of the feed's published "
+                   "assets vanished from it at once (a feed outage looks like that).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=60, show_default=True,
+              help="Seconds to wait for each page of the feed.")
+@database_url_option
+def sync_command(feed: str, source: str, dry_run: bool, max_hide: float, timeout: float,
+                 database_url: str | None) -> None:
+    """Keep the asset map in step with an Open Referral UK feed: FEED is the feed's /services
+    address (every page is read) or a saved export. New services are created and changed ones
+    updated (by the feed's own ids); published ones that are no longer in the feed are hidden
+    (not deleted; they come back if the feed lists them again). Invalid records are left out and
+    listed. Idempotent: run it from cron or a systemd timer (see docs/assets.md)."""
+    configure_django(database_url)
+    from rescomm.web.assets.sources import SourceProblem, fetch_oruk, sync_feed
+
+    try:
+        records = fetch_oruk(feed, timeout=timeout)
+        result = sync_feed(records, source=source, dry_run=dry_run,
+                           max_hide_share=max_hide / 100)
+    except SourceProblem as exc:
+        _fail(str(exc))
+    for error in result.skipped[:200]:
+        click.echo(f"skipped: {error}")
+    verb = ("would create", "would update", "would hide") if dry_run else (
+        "created", "updated", "hid")
+    click.echo(f"{source}: {len(records)} service(s) in the feed: {verb[0]} {result.created}, "
+               f"{verb[1]} {result.updated}, {result.unchanged} unchanged, {verb[2]} "
+               f"{len(result.hidden)} no longer in the feed; "
+               f"{len({e.index for e in result.skipped})} invalid left out")
 
 
 def _write_skip_report(path: Path, problems, records: list) -> None:

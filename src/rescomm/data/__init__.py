@@ -16,6 +16,7 @@ import lazy_loader
 #: Public names by the private module that defines them; each module is imported on first
 #: use (PEP 562, via lazy_loader), so importing this package stays cheap.
 _SUBMODULE_NAMES = {
+    "_asset_io": ["title_case_name"],
     "_asset_taxonomy": [
         "CAPITALS", "CATEGORIES", "CATEGORY_CAPITALS", "CATEGORY_NEEDS", "GREENSPACE_CLASSES",
         "NEEDS", "asset_tags",
