@@ -122,7 +122,7 @@ def _normalise_postcodes(values: pd.Series) -> pd.Series:
 
 
 _ACRONYMS = frozenset({"GP", "NHS", "HC", "PCC", "CIC", "PCN", "TCG", "UK", "LLP", "YMCA", "CE",
-                       "RC", "SEN", "PRU", "HMP", "ICB"})
+                       "RC", "SEN", "PRU", "HMP", "ICB", "CIO", "YWCA"})
 _SMALL_WORDS = frozenset({"and", "of", "the", "at", "on", "in", "by", "upon", "for", "to",
                           "with", "under"})
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
