@@ -578,3 +578,45 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class ListingClaim(models.Model):
+    """A signed-in person's request to manage a listing, proved by a one-time link e-mailed to
+    the address listed on the service (never one the person types). The link's token is not
+    stored, only its SHA-256 (``token_hash``); it works once, before ``expires_at``, for the
+    person who asked."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                 related_name="listing_claims")
+    sent_to = models.EmailField(help_text="The listed address the link was sent to")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"claim of {self.service_id} by {self.claimant_id}"
+
+
+class ListingEditor(models.Model):
+    """A person who manages a listing (after a confirmed :class:`ListingClaim`): their changes
+    are suggestions, moderated like anyone's."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="editors")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="managed_listings")
+    claim = models.ForeignKey(ListingClaim, null=True, blank=True, on_delete=models.SET_NULL)
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "user"],
+                                               name="one_editor_row_per_listing_and_user")]
+        ordering = ["service__name"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} edits {self.service_id}"

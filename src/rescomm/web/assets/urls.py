@@ -28,3 +28,9 @@ urlpatterns += [
 urlpatterns.append(path("freshness/", views.freshness, name="freshness"))
 
 urlpatterns.append(path("coverage/", views.coverage_page, name="coverage"))
+
+urlpatterns += [
+    path("<uuid:asset_id>/claim/", views.claim_listing, name="claim"),
+    path("claim/<str:token>/", views.claim_confirm, name="claim-confirm"),
+    path("listings/mine/", views.my_listings, name="my-listings"),
+]

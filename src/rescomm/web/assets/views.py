@@ -254,9 +254,12 @@ def _detail_context(service: Service) -> dict:
 
 @require_GET
 def asset_detail(request: HttpRequest, asset_id) -> HttpResponse:
+    from .claims import is_editor
+
     service = _published_or_404(asset_id)
     return render(request, "assets/detail.html",
-                  {**_detail_context(service), "form": ProblemReportForm()})
+                  {**_detail_context(service), "form": ProblemReportForm(),
+                   "managed_by_you": is_editor(service, request.user)})
 
 
 @require_POST
@@ -499,3 +502,60 @@ def coverage_page(request: HttpRequest) -> HttpResponse:
     return render(request, "assets/coverage.html", {
         "areas": areas, "area": area, "area_name": CM_LOCAL_AUTHORITIES.get(area, ""),
         "rows": rows, "error": error}, status=status)
+
+
+# Claiming a listing -----------------------------------------------------------------------------
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def claim_listing(request: HttpRequest, asset_id) -> HttpResponse:
+    """Ask to manage a listing: a one-time link goes to the e-mail address the listing gives."""
+    from . import claims
+
+    service = _published_or_404(asset_id)
+    context = {"service": service, "is_editor": claims.is_editor(service, request.user),
+               "masked": claims.mask_email(service.email) if service.email else "",
+               "valid_hours": int(claims.CLAIM_VALID_FOR.total_seconds() // 3600)}
+    if request.method == "POST":
+        try:
+            claims.request_claim(service, request=request, link_for=lambda token: (
+                request.build_absolute_uri(reverse("assets:claim-confirm", args=[token]))))
+        except claims.ClaimRefused as exc:
+            return render(request, "assets/claim.html", {**context, "refused": str(exc)},
+                          status=409)
+        messages.success(request, f"We have e-mailed a link to {context['masked']}, the "
+                                  "address this listing gives. Ask whoever reads it to pass the "
+                                  "link to you, and follow it while signed in.")
+        return redirect("assets:detail", asset_id=service.id)
+    return render(request, "assets/claim.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required()
+def claim_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link of a claim e-mail: GET shows one button (link scanners change nothing), POST
+    makes the person who asked the listing's editor."""
+    from . import claims
+
+    claim = claims.claim_for_token(token)
+    if claim is None:
+        raise Http404("This link is not valid, was used already or has expired. Ask to manage "
+                      "the listing again from its page.")
+    if claim.claimant_id != request.user.pk:
+        return render(request, "assets/claim_wrong_person.html", {"claim": claim}, status=403)
+    if request.method == "POST":
+        service = claims.confirm_claim(token, request=request)
+        if service is None:
+            raise Http404("This link is not valid, was used already or has expired.")
+        messages.success(request, f"You now manage the listing {service.name}. Suggest changes "
+                                  "from its page; a moderator checks each one.")
+        return redirect("assets:detail", asset_id=service.id)
+    return render(request, "assets/claim_confirm.html", {"claim": claim})
+
+
+@require_GET
+@role_required()
+def my_listings(request: HttpRequest) -> HttpResponse:
+    from .claims import listings_of
+
+    return render(request, "assets/my_listings.html", {"rows": listings_of(request.user)})
