@@ -101,6 +101,8 @@ def test_charity_register_keeps_registered_main_charities_in_the_area():
     assert cafe["postcode"] == "L8 5UD" and cafe["email"].endswith("example.org")
     assert cafe["category"] == "charity" and cafe["asset_kind"] == "group"
     assert cafe["hide_exact_location"] is True
+    assert cafe["description"] == ("A weekly drop-in cafe for people who have lost someone "
+                                   "close to them.")  # written in capitals in the file
     assert cafe["source"].endswith("(2025-11-30)")
     assert by_id["ccew:9990003"]["postcode"] == "WA7 4QY"  # "wa74qy" in the file
 

@@ -418,6 +418,15 @@ def _charity_header(columns: list[str], name: str) -> None:
                             "tab-separated?)")
 
 
+def _sentence_case_shouting(text: str) -> str:
+    """Activities typed in capitals ("GUIDED HEALTH WALKS.") read as a sentence ("Guided health
+    walks."); text with any lower-case letter is left as written."""
+    if not text or any(c.islower() for c in text):
+        return text
+    sentences = re.split(r"(?<=[.!?])\s+", text.lower())
+    return " ".join(s[:1].upper() + s[1:] for s in sentences)
+
+
 def charity_register_records(path: str | Path, *, lads: Iterable[str] | None = None,
                              show_addresses: bool = False) -> tuple[list[dict], CharityStats]:
     """Registered charities of an area from the Charity Commission register extract.
@@ -466,7 +475,7 @@ def charity_register_records(path: str | Path, *, lads: Iterable[str] | None = N
         web = (row.get("charity_contact_web") or "").strip()
         records.append({
             "source_id": f"ccew:{number}", "name": name,
-            "description": (row.get("charity_activities") or "").strip(),
+            "description": _sentence_case_shouting((row.get("charity_activities") or "").strip()),
             "asset_kind": "group", "category": "charity",
             "address": address, "postcode": compact[:-3] + " " + compact[-3:],
             "phone": (row.get("charity_contact_phone") or "").strip(),
