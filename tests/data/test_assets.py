@@ -480,7 +480,7 @@ def test_a_user_postcode_table_in_any_spelling_geocodes_the_official_gp_file(tmp
 
 def test_green_space_names_are_recognisable_not_a_run_of_identical_labels():
     g = A.load_assets().query("category == 'green_space'")
-    # Before: 2,173 "Green space (doorstop, 0.5 ha or more)"-style names, 12 distinct.
+    # Before: 2,173 "Green space (doorstop, 0.5 ha or more)"-style names, 11 distinct.
     assert not g["name"].str.contains(r"ha or more\)$", regex=True).any()
     assert g["name"].str.contains(" ward").all()
     assert g["name"].nunique() > 0.9 * len(g)
