@@ -151,6 +151,22 @@ def test_a_change_starts_from_the_assets_sessions(client, make_asset):
     assert form["session_2_days"].value() == ["SA"]
 
 
+def test_a_change_to_an_asset_with_more_sessions_than_rows_keeps_them_all(client, make_asset):
+    from rescomm.web.assets.forms import MAX_SESSIONS
+
+    times = "; ".join(f"MO {h:02d}:00-{h:02d}:30" for h in range(6, 6 + MAX_SESSIONS + 2))
+    service = make_asset("t:many", opening_times=times)
+    page = client.get(f"/assets/{service.id}/suggest/")
+    form = page.context["form"]
+    assert form.rows == MAX_SESSIONS
+    assert form["opening_times"].value() == "MO 19:00-19:30; MO 20:00-20:30; MO 21:00-21:30"
+    data = {name: form[name].value() for name in form.fields
+            if form[name].value() not in (None, "", [])}
+    assert client.post(f"/assets/{service.id}/suggest/", data).status_code == 302
+    assert len(Suggestion.objects.get().proposed["opening_times"]) == MAX_SESSIONS + 2
+    assert services.suggestion_diff(Suggestion.objects.get()) == []
+
+
 # The review page ---------------------------------------------------------------------------
 
 

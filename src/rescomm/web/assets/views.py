@@ -361,11 +361,16 @@ def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
         snap = services.snapshot(service)
         initial = {k: snap[k] for k in services.SUGGESTIBLE if k != "opening_times"}
         initial["accessibility"] = "; ".join(snap["accessibility"])
-        for i, times in enumerate(snap["opening_times"][:MAX_SESSIONS - 1], start=1):
+        shown, rest = (snap["opening_times"][:MAX_SESSIONS - 1],
+                       snap["opening_times"][MAX_SESSIONS - 1:])
+        for i, times in enumerate(shown, start=1):
             initial[f"session_{i}_days"] = times["byday"].split(",")
             initial[f"session_{i}_opens"] = times["opens_at"]
             initial[f"session_{i}_closes"] = times["closes_at"]
-        rows = max(rows, len(snap["opening_times"]) + 1)
+        # more sessions than the form has rows: the rest in words, so none is lost
+        initial["opening_times"] = "; ".join(
+            f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in rest)
+        rows = max(rows, len(shown) + 1)
     if request.method == "POST" and "add_session" in request.POST:
         # "Add another session" (works without JavaScript): the same answers, one more row,
         # nothing checked or saved yet.
