@@ -265,3 +265,22 @@ def test_the_queue_count_is_pending_suggestions_and_open_reports(client, report)
     Suggestion.objects.filter(pk=decided.pk).update(status="rejected")
     assert services.queue_counts() == {"suggestions": 1, "reports": 1, "total": 2}
     assert Service.objects.exists()
+
+
+def test_a_report_that_it_has_closed_can_close_the_asset(client, report):
+    url = f"/assets/moderation/reports/{report.id}/"
+    assert b"mark the asset closed" in moderator(client).get(url).content
+    response = client.post(url, {"decision": "closed", "note": "Confirmed by phone"})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    service = report.service
+    service.refresh_from_db()
+    assert report.status == "resolved" and service.asset_status == "closed"
+    assert service.versions.first().action == "status_closed"
+    assert client.get(f"/assets/{service.id}/").status_code == 404  # off the map
+    # a report about an asset no longer published cannot close it again
+    other = services.report_problem(service, kind="closed", details="Shut")
+    page = client.get(f"/assets/moderation/reports/{other.id}/")
+    assert b"mark the asset closed" not in page.content
+    assert client.post(f"/assets/moderation/reports/{other.id}/",
+                       {"decision": "closed", "note": "x"}).status_code == 400

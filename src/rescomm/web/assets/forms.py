@@ -290,12 +290,18 @@ class DecisionForm(forms.Form):
 
 
 class ReportDecisionForm(forms.Form):
-    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[
-        ("resolved", "Resolved: the details are put right, or were already"),
-        ("dismissed", "Dismiss: nothing needs to change"),
-    ])
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[])
     note = forms.CharField(label="Note (what was done, or why nothing needs to change; sent "
                                  "to the person who reported it if they left an address)",
                            max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
                            error_messages={"required": "Write a note: what was done, or why "
                                                        "nothing needs to change."})
+
+    def __init__(self, *args, can_close: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            ("resolved", "Resolved: the details are put right, or were already"),
+            *([("closed", "Resolved: it has closed, so mark the asset closed (it leaves the "
+                          "map)")] if can_close else []),
+            ("dismissed", "Dismiss: nothing needs to change"),
+        ]

@@ -550,13 +550,15 @@ def queue_counts() -> dict[str, int]:
     return {"suggestions": suggestions, "reports": reports, "total": suggestions + reports}
 
 
-#: A moderator's decisions on a problem report.
-REPORT_DECISIONS = ("resolved", "dismissed")
+#: A moderator's decisions on a problem report: "closed" resolves it by marking the asset
+#: closed (off the map; a new version), for a place that has shut.
+REPORT_DECISIONS = ("resolved", "closed", "dismissed")
 
 
 def decide_report(report: ProblemReport, decision: str, *, actor, note: str) -> ProblemReport:
-    """Resolve (the asset was put right, or needs no change because the report was acted on)
-    or dismiss (nothing to change) an open problem report, with a note; audited. When the
+    """Resolve (the asset was put right, or needs no change because the report was acted on),
+    resolve by marking the asset closed (``"closed"``: :func:`set_status`, a version of its
+    own) or dismiss (nothing to change) an open problem report, with a note; audited. When the
     report left an address, its author is told by e-mail (once).
 
     Raises ``ValueError`` for an unknown decision, a missing note or a report already decided.
@@ -570,12 +572,15 @@ def decide_report(report: ProblemReport, decision: str, *, actor, note: str) -> 
             pk=report.pk)
         if report.status != ProblemReport.Status.OPEN:
             raise ValueError(f"this report was already decided ({report.status})")
-        report.status = decision
+        if decision == "closed":
+            set_status(report.service, AssetStatus.CLOSED, actor=actor,
+                       reason=f"problem report {report.pk}: {note}"[:500])
+        report.status = "resolved" if decision == "closed" else decision
         report.decided_by = actor_user(actor)
         report.resolved_at = timezone.now()
         report.decision_note = note.strip()[:500]
         report.save(update_fields=["status", "decided_by", "resolved_at", "decision_note"])
-        audit(actor, "update", report, reason=f"problem report {decision}: {note}"[:500])
+        audit(actor, "update", report, reason=f"problem report {report.status}: {note}"[:500])
         if report.email:
             transaction.on_commit(lambda: notify.tell_reporter(report))
     return report

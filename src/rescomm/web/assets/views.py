@@ -510,7 +510,8 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
 
     report = get_object_or_404(ProblemReport.objects.select_related("service", "decided_by"),
                                id=report_id)
-    form = ReportDecisionForm(request.POST or None)
+    form = ReportDecisionForm(request.POST or None, can_close=(
+        report.service.asset_status == AssetStatus.PUBLISHED))
     status = 200
     if request.method == "POST":
         if report.status != ProblemReport.Status.OPEN:
@@ -520,7 +521,9 @@ def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
         elif form.is_valid():
             services.decide_report(report, form.cleaned_data["decision"], actor=request,
                                    note=form.cleaned_data["note"])
-            messages.success(request, f"Report {form.cleaned_data['decision']}.")
+            decision = form.cleaned_data["decision"]
+            messages.success(request, "Report resolved; the asset is marked closed."
+                             if decision == "closed" else f"Report {decision}.")
             return redirect("assets:moderation")
         else:
             status = 400
