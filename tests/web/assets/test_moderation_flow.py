@@ -217,6 +217,8 @@ def test_problem_reports_are_in_the_queue(client, report):
     text = page.content.decode()
     assert f'href="/assets/moderation/reports/{report.id}/"' in text
     assert "Opening times are wrong" in text
+    suggestion = services.suggest(proposed={"name": "Queued"})
+    assert services.reference(suggestion) in client.get("/assets/moderation/").content.decode()
     detail = client.get(f"/assets/moderation/reports/{report.id}/").content.decode()
     assert "Closed on Tuesdays" in detail and "Saturday 10:00-12:00" in detail
     assert f"/assets/{report.service_id}/suggest/" in detail  # a way to put it right

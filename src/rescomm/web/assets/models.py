@@ -546,6 +546,13 @@ class Suggestion(models.Model):
     def is_new(self) -> bool:
         return self.service_id is None
 
+    @property
+    def reference(self) -> str:
+        """What the person is given to quote ("S-1A2B-3C4D"): the first eight hex digits of
+        the random id, enough to find it in a list, useless for guessing others'."""
+        digits = self.id.hex[:8].upper()
+        return f"S-{digits[:4]}-{digits[4:]}"
+
 
 #: Columns written only by :func:`.documents.refresh` (derived from the other tables).
 DOCUMENT_FIELDS = {

@@ -510,9 +510,8 @@ def _place_of(record: dict) -> dict:
 
 def reference(suggestion) -> str:
     """The reference a person is given for a suggestion ("S-1A2B-3C4D"): the first eight hex
-    digits of its random id, enough for a moderator to find it, useless for guessing others."""
-    digits = suggestion.id.hex[:8].upper()
-    return f"S-{digits[:4]}-{digits[4:]}"
+    digits of its random id, shown in the moderation queue and in "your suggestions"."""
+    return suggestion.reference
 
 
 #: How far back :func:`typical_decision_days` looks, and how many decisions it needs.
