@@ -286,3 +286,17 @@ def test_a_report_that_it_has_closed_can_close_the_asset(client, report):
     assert b"mark the asset closed" not in page.content
     assert client.post(f"/assets/moderation/reports/{other.id}/",
                        {"decision": "closed", "note": "x"}).status_code == 400
+
+
+def test_the_migration_marks_reports_with_a_resolution_time_as_resolved(report):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "rescomm.web.assets.migrations.0007_problem_report_decisions")
+    earlier = services.report_problem(report.service, kind="other", details="Earlier")
+    ProblemReport.objects.filter(pk=earlier.pk).update(resolved_at=timezone.now())
+    migration.mark_resolved(apps, None)
+    assert ProblemReport.objects.get(pk=earlier.pk).status == "resolved"
+    assert ProblemReport.objects.get(pk=report.pk).status == "open"
