@@ -300,3 +300,9 @@ def test_the_migration_marks_reports_with_a_resolution_time_as_resolved(report):
     migration.mark_resolved(apps, None)
     assert ProblemReport.objects.get(pk=earlier.pk).status == "resolved"
     assert ProblemReport.objects.get(pk=report.pk).status == "open"
+
+
+@pytest.mark.parametrize("rows", ["abc", "-3", "99999"])
+def test_a_tampered_number_of_sessions_is_not_an_error(client, db, rows):
+    response = client.post("/assets/suggest/", {**NEW, "sessions": rows})
+    assert response.status_code == 302

@@ -156,8 +156,7 @@ class SuggestionForm(forms.Form):
     email = forms.CharField(label="Email address", required=False, max_length=254)
     url = forms.CharField(label="Website", required=False, max_length=500)
     #: How many opening sessions the form shows (more with "Add another session").
-    sessions = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1,
-                                  max_value=MAX_SESSIONS)
+    sessions = forms.CharField(required=False, widget=forms.HiddenInput)
     opening_times = forms.CharField(
         label="Or describe the opening times in words", required=False, max_length=300,
         help_text=OPENING_TIMES_HINT)
@@ -186,6 +185,11 @@ class SuggestionForm(forms.Form):
                 label=f"Session {i}: opens", required=False, max_length=12)
             self.fields[f"session_{i}_closes"] = forms.CharField(
                 label=f"Session {i}: closes", required=False, max_length=12)
+
+    def clean_sessions(self) -> int:
+        """The rows shown (the view reads the posted number; a bad one is not the person's
+        error)."""
+        return self.rows
 
     def session_rows(self) -> list[dict]:
         """The bound fields of each session row, for the template."""
