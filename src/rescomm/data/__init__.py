@@ -53,6 +53,7 @@ _SUBMODULE_NAMES = {
     ],
     "_official": ["ONSPD_FIELDS", "DataFormatError", "read_onspd"],
     "_opening_hours": ["DAY_CODES", "parse_sessions", "weekly_rules"],
+    "_opening_text": ["parse_opening_times", "read_session"],
     "_schools": ["read_gias"],
 }
 

@@ -44,10 +44,18 @@ def suggestion_id() -> str:
     return Suggestion.objects.create(proposed={"name": "Ladder club"}).id
 
 
+def report_id() -> int:
+    from rescomm.web.assets.models import ProblemReport, Service
+
+    return ProblemReport.objects.create(service=Service.objects.get(id=ids()["id"]),
+                                        kind="other", details="Ladder").id
+
+
 @pytest.mark.parametrize("url", ["/assets/{id}/history/", "/assets/moderation/",
-                                 "/assets/moderation/{sid}/"])
+                                 "/assets/moderation/{sid}/", "/assets/moderation/reports/{rid}/"])
 def test_history_and_moderation_are_for_moderators_only(db, url):
-    access = restricted(url.format(**ids(), sid=suggestion_id()), (Role.MODERATOR,))
+    access = restricted(url.format(**ids(), sid=suggestion_id(), rid=report_id()),
+                        (Role.MODERATOR,))
     for role_name, status in access.expected.items():
         assert role_name in ROLES
         assert_ladder(access, role_name, status)
@@ -86,3 +94,34 @@ def test_your_suggestions_is_for_anyone_signed_in(db):
     access = restricted("/assets/suggestions/mine/", None)
     for role_name, status in access.expected.items():
         assert_ladder(access, role_name, status)
+
+
+def test_deciding_a_problem_report_is_for_moderators_only(db):
+    from rescomm.web.assets.models import ProblemReport
+
+    rid = report_id()
+    access = restricted(f"/assets/moderation/reports/{rid}/", (Role.MODERATOR,), method="post",
+                        ok=400)  # a moderator's empty form: 400, nothing decided
+    for role_name, status in access.expected.items():
+        assert_ladder(access, role_name, status)
+    assert ProblemReport.objects.get(id=rid).status == "open"
+
+
+@pytest.mark.parametrize("role_name", ["anonymous", "signed_in", *Role.values])
+def test_a_suggestion_confirmation_opens_only_in_the_browser_that_sent_it(db, role_name):
+    """The confirmation page is bound to the sender's session: everyone else, whatever their
+    role (moderators too: they have the queue), gets 404; the sender, signed in as that role
+    or not, gets 200."""
+    from django.core.cache import cache
+    from django.test import Client
+
+    from rescomm.web.assets.models import Suggestion
+
+    cache.clear()
+    sender = ROLES[role_name](Client())
+    response = sender.post("/assets/suggest/", {"name": "Ladder club", "asset_kind": "group"})
+    assert response.status_code == 302, response.content
+    url = f"/assets/suggest/sent/{Suggestion.objects.get().id}/"
+    assert sender.get(url).status_code == 200
+    for other in ["anonymous", "signed_in", *Role.values]:
+        assert_ladder(Access(url, {other: 404}), other, 404)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from rescomm.data import DAY_CODES, weekly_rules
+
 from .labels import category_choices
 from .models import ProblemReport
 from .services import shipped_taxonomies
@@ -118,6 +120,15 @@ class ProblemReportForm(forms.Form):
         return ""
 
 
+#: Most opening sessions the suggestion form shows.
+MAX_SESSIONS = 14
+DAY_NAMES = dict(zip(DAY_CODES, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+                                 "Saturday", "Sunday"), strict=True))
+DAY_CHOICES = list(DAY_NAMES.items())
+OPENING_TIMES_HINT = ("Write the days and times, for example: Wednesdays 2-4pm; "
+                      "Mon-Fri 9am to 5pm; closed Sundays")
+
+
 def _multi(code: str) -> list[tuple[str, str]]:
     return _term_choices(code)[1:]
 
@@ -144,9 +155,11 @@ class SuggestionForm(forms.Form):
     phone = forms.CharField(label="Phone", required=False, max_length=40)
     email = forms.CharField(label="Email address", required=False, max_length=254)
     url = forms.CharField(label="Website", required=False, max_length=500)
+    #: How many opening sessions the form shows (more with "Add another session").
+    sessions = forms.CharField(required=False, widget=forms.HiddenInput)
     opening_times = forms.CharField(
-        label="Opening times", required=False, max_length=300,
-        help_text="Days and times, for example: MO,TU 09:00-17:00; SA 10:00-12:00")
+        label="Or describe the opening times in words", required=False, max_length=300,
+        help_text=OPENING_TIMES_HINT)
     accessibility = forms.CharField(label="Accessibility", required=False, max_length=500)
     transportation = forms.CharField(label="How to get there", required=False, max_length=500)
     note = forms.CharField(label="Anything else the moderators should know?", required=False,
@@ -155,13 +168,75 @@ class SuggestionForm(forms.Form):
         label="Your email address (optional, so we can tell you what happens)", required=False)
     website = forms.CharField(required=False, label="Leave this empty")
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rows: int = 2, **kwargs):
         from .models import AssetKind
 
         super().__init__(*args, **kwargs)
         self.fields["asset_kind"].choices = AssetKind.choices
         self.fields["capitals"].choices = _multi("community_capitals")
         self.fields["needs"].choices = _multi("social_prescribing_needs")
+        self.rows = max(1, min(int(rows), MAX_SESSIONS))
+        self.initial["sessions"] = self.rows
+        for i in range(1, self.rows + 1):
+            self.fields[f"session_{i}_days"] = forms.MultipleChoiceField(
+                label=f"Session {i}: days", required=False, choices=DAY_CHOICES,
+                widget=forms.CheckboxSelectMultiple)
+            self.fields[f"session_{i}_opens"] = forms.CharField(
+                label=f"Session {i}: opens", required=False, max_length=12)
+            self.fields[f"session_{i}_closes"] = forms.CharField(
+                label=f"Session {i}: closes", required=False, max_length=12)
+
+    def clean_sessions(self) -> int:
+        """The rows shown (the view reads the posted number; a bad one is not the person's
+        error)."""
+        return self.rows
+
+    def session_rows(self) -> list[dict]:
+        """The bound fields of each session row, for the template."""
+        return [{"number": i, "days": self[f"session_{i}_days"],
+                 "times": [(self[f"session_{i}_opens"], "Opens"),
+                           (self[f"session_{i}_closes"], "Closes")]}
+                for i in range(1, self.rows + 1)]
+
+    def clean_opening_times(self) -> list[dict]:
+        from rescomm.data import parse_opening_times
+
+        try:
+            return parse_opening_times(self.cleaned_data["opening_times"])
+        except ValueError as exc:
+            message = str(exc)
+            raise forms.ValidationError(
+                f"{message[:1].upper()}{message[1:]}. {OPENING_TIMES_HINT}") from exc
+
+    def _sessions(self) -> list[tuple[str, str, str, str]]:
+        """``(day, opens, closes, field)`` from the session rows; a row's problems are errors
+        on its own fields."""
+        from rescomm.data import read_session
+
+        found = []
+        for i in range(1, self.rows + 1):
+            days = self.cleaned_data.get(f"session_{i}_days") or []
+            opens = (self.cleaned_data.get(f"session_{i}_opens") or "").strip()
+            closes = (self.cleaned_data.get(f"session_{i}_closes") or "").strip()
+            if not (days or opens or closes):
+                continue
+            if not days:
+                self.add_error(f"session_{i}_days", "Choose the days of this session")
+            if not opens:
+                self.add_error(f"session_{i}_opens", "Enter the time it opens, like 9am")
+            if not closes:
+                self.add_error(f"session_{i}_closes", "Enter the time it closes, like 5pm")
+            if not (days and opens and closes):
+                continue
+            try:
+                start, end = read_session(opens, closes)
+            except ValueError as exc:
+                bad_close = f"{closes!r}" in str(exc) and f"{opens!r}" not in str(exc)
+                self.add_error(f"session_{i}_closes" if bad_close else f"session_{i}_opens",
+                               f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+                continue
+            found.extend((day, start, end, f"session_{i}_opens") for day in days)
+        return found
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
@@ -173,6 +248,22 @@ class SuggestionForm(forms.Form):
         from .services import SUGGESTIBLE
 
         data = super().clean()
+        rows = self._sessions()
+        rows += [(day, r["opens_at"], r["closes_at"], "opening_times")
+                 for r in data.get("opening_times") or [] for day in r["byday"].split(",")]
+        by_day: dict[str, list[tuple[str, str]]] = {}
+        for day, opens, closes, field in rows:
+            same_day = by_day.setdefault(day, [])
+            if (opens, closes) in same_day:
+                continue
+            clash = next(((o, c) for o, c in same_day if opens < c and o < closes), None)
+            if clash:
+                self.add_error(field, f"{DAY_NAMES[day]} {opens}-{closes} overlaps "
+                                      f"{clash[0]}-{clash[1]} on the same day")
+            same_day.append((opens, closes))
+        if "opening_times" in data:
+            data["opening_times"] = weekly_rules(
+                (day, o, c) for day in DAY_CODES for o, c in sorted(by_day.get(day, [])))
         raw = {k: data.get(k) for k in SUGGESTIBLE if k in data}
         raw["source_id"] = "suggestion"
         record, problems = normalise_record(raw, source="Community suggestion")
@@ -200,3 +291,21 @@ class DecisionForm(forms.Form):
                 data.get("reason") or "").strip():
             self.add_error("reason", "Say why, so the person who suggested it can act on it.")
         return data
+
+
+class ReportDecisionForm(forms.Form):
+    decision = forms.ChoiceField(label="Decision", widget=forms.RadioSelect, choices=[])
+    note = forms.CharField(label="Note (what was done, or why nothing needs to change; sent "
+                                 "to the person who reported it if they left an address)",
+                           max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                           error_messages={"required": "Write a note: what was done, or why "
+                                                       "nothing needs to change."})
+
+    def __init__(self, *args, can_close: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["decision"].choices = [
+            ("resolved", "Resolved: the details are put right, or were already"),
+            *([("closed", "Resolved: it has closed, so mark the asset closed (it leaves the "
+                          "map)")] if can_close else []),
+            ("dismissed", "Dismiss: nothing needs to change"),
+        ]

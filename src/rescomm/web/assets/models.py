@@ -474,13 +474,29 @@ class ProblemReport(models.Model):
         CLOSED = "closed", "It has closed"
         OTHER = "other", "Something else"
 
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a moderator"
+        RESOLVED = "resolved", "Resolved"
+        DISMISSED = "dismissed", "Dismissed"
+
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="problems")
     kind = models.CharField(max_length=20, choices=Kind.choices)
     details = models.TextField(max_length=2000)
     email = models.EmailField(blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN,
+                              db_index=True)
+    #: When a moderator decided (resolved or dismissed).
     resolved_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
 
     def __str__(self) -> str:
         return f"{self.kind} on {self.service_id}"
@@ -530,6 +546,13 @@ class Suggestion(models.Model):
     def is_new(self) -> bool:
         return self.service_id is None
 
+    @property
+    def reference(self) -> str:
+        """What the person is given to quote ("S-1A2B-3C4D"): the first eight hex digits of
+        the random id, enough to find it in a list, useless for guessing others'."""
+        digits = self.id.hex[:8].upper()
+        return f"S-{digits[:4]}-{digits[4:]}"
+
 
 #: Columns written only by :func:`.documents.refresh` (derived from the other tables).
 DOCUMENT_FIELDS = {
@@ -555,13 +578,15 @@ class Notification(models.Model):
 
     Keys: ``reminder:<service>:<review_due>:<due|overdue>`` (an owner is reminded once before
     the date and once after it), ``escalation:<service>:<review_due>`` (moderators are told once
-    per missed review), ``decision:<suggestion>`` (the person who suggested is told once).
+    per missed review), ``decision:<suggestion>`` (the person who suggested is told once),
+    ``report:<problem report>`` (the person who reported a problem is told the decision once).
     """
 
     class Kind(models.TextChoices):
         REVIEW_REMINDER = "review_reminder", "Review reminder to the owner"
         REVIEW_ESCALATION = "review_escalation", "Overdue review escalated to moderators"
         SUGGESTION_DECISION = "suggestion_decision", "Decision told to the person who suggested"
+        REPORT_DECISION = "report_decision", "Decision told to the person who reported a problem"
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     key = models.CharField(max_length=200, unique=True)

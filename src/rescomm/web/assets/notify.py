@@ -8,6 +8,7 @@
 - **Decisions** to the person who made a suggestion, when they left an e-mail address (or were
   signed in with one): sent when the moderator decides, and caught up by the next
   ``rescomm assets review-reminders`` run if sending failed then.
+- **Decisions on problem reports** to the person who reported, when they left an address.
 
 Everything goes through Django's e-mail backend (the console in the demo). A send and its
 record are one transaction: if the backend raises, nothing is recorded and the next run tries
@@ -26,7 +27,7 @@ from django.utils import timezone
 
 from rescomm.web.core.batches import chunked
 
-from .models import AssetStatus, Notification, Service, Suggestion
+from .models import AssetStatus, Notification, ProblemReport, Service, Suggestion
 
 logger = logging.getLogger(__name__)
 
@@ -188,3 +189,24 @@ def send_pending_decisions(*, base_url: str, within_days: int = 7,
         if dry_run or tell_submitter(suggestion, base_url=base_url):
             sent += 1
     return sent
+
+
+# Decisions on problem reports -------------------------------------------------------------------
+
+def tell_reporter(report: ProblemReport) -> bool:
+    """E-mail a moderator's decision on a problem report to the address it left (once). A
+    failure is logged, not raised (the decision stands). Returns whether an e-mail was sent."""
+    if not report.email or report.status == ProblemReport.Status.OPEN:
+        return False
+    done = ("A moderator has dealt with it" if report.status == ProblemReport.Status.RESOLVED
+            else "A moderator looked at it and decided that nothing needs to change")
+    body = (f"Thank you for reporting a problem with '{report.service.name}' on the community "
+            f"asset map ({report.get_kind_display().lower()}).\n\n{done}: "
+            f"{report.decision_note}\n")
+    try:
+        return send_once(kind=Notification.Kind.REPORT_DECISION, keys=[f"report:{report.pk}"],
+                         subject=f"Your report about {report.service.name}", body=body,
+                         to=[report.email], services=[report.service])
+    except Exception:  # noqa: BLE001 - the backend's errors vary
+        logger.exception("could not e-mail the decision on problem report %s", report.pk)
+        return False

@@ -506,3 +506,80 @@ def _place_of(record: dict) -> dict:
     clean, _ = normalise_record(raw, source="")
     return {k: clean[k] for k in ("postcode", "latitude", "longitude", "easting", "northing",
                                   "lsoa21_code", "lad_code")}
+
+
+def reference(suggestion) -> str:
+    """The reference a person is given for a suggestion ("S-1A2B-3C4D"): the first eight hex
+    digits of its random id, shown in the moderation queue and in "your suggestions"."""
+    return suggestion.reference
+
+
+#: How far back :func:`typical_decision_days` looks, and how many decisions it needs.
+TYPICAL_WINDOW_DAYS = 90
+TYPICAL_MIN_DECISIONS = 5
+
+
+def typical_decision_days(*, now=None) -> int | None:
+    """The median whole days (rounded up) from suggestion to decision over the decisions of the
+    last :data:`TYPICAL_WINDOW_DAYS` days; None with fewer than :data:`TYPICAL_MIN_DECISIONS`
+    of them (too few to say what is typical)."""
+    import math
+    from statistics import median
+
+    from .models import Suggestion
+
+    now = now or timezone.now()
+    spans = [
+        (decided - created).total_seconds() / 86400
+        for created, decided in Suggestion.objects.filter(
+            decided_at__gte=now - timezone.timedelta(days=TYPICAL_WINDOW_DAYS),
+        ).values_list("created_at", "decided_at")
+    ]
+    if len(spans) < TYPICAL_MIN_DECISIONS:
+        return None
+    return max(1, math.ceil(median(spans)))
+
+
+def queue_counts() -> dict[str, int]:
+    """What waits for a moderator: ``suggestions`` pending, ``reports`` open, and ``total``."""
+    from .models import Suggestion
+
+    suggestions = Suggestion.objects.filter(status=Suggestion.Status.PENDING).count()
+    reports = ProblemReport.objects.filter(status=ProblemReport.Status.OPEN).count()
+    return {"suggestions": suggestions, "reports": reports, "total": suggestions + reports}
+
+
+#: A moderator's decisions on a problem report: "closed" resolves it by marking the asset
+#: closed (off the map; a new version), for a place that has shut.
+REPORT_DECISIONS = ("resolved", "closed", "dismissed")
+
+
+def decide_report(report: ProblemReport, decision: str, *, actor, note: str) -> ProblemReport:
+    """Resolve (the asset was put right, or needs no change because the report was acted on),
+    resolve by marking the asset closed (``"closed"``: :func:`set_status`, a version of its
+    own) or dismiss (nothing to change) an open problem report, with a note; audited. When the
+    report left an address, its author is told by e-mail (once).
+
+    Raises ``ValueError`` for an unknown decision, a missing note or a report already decided.
+    """
+    if decision not in REPORT_DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}: use {', '.join(REPORT_DECISIONS)}")
+    if not note.strip():
+        raise ValueError("write a note: what was done, or why nothing needs to change")
+    with transaction.atomic():
+        report = ProblemReport.objects.select_for_update().select_related("service").get(
+            pk=report.pk)
+        if report.status != ProblemReport.Status.OPEN:
+            raise ValueError(f"this report was already decided ({report.status})")
+        if decision == "closed":
+            set_status(report.service, AssetStatus.CLOSED, actor=actor,
+                       reason=f"problem report {report.pk}: {note}"[:500])
+        report.status = "resolved" if decision == "closed" else decision
+        report.decided_by = actor_user(actor)
+        report.resolved_at = timezone.now()
+        report.decision_note = note.strip()[:500]
+        report.save(update_fields=["status", "decided_by", "resolved_at", "decision_note"])
+        audit(actor, "update", report, reason=f"problem report {report.status}: {note}"[:500])
+        if report.email:
+            transaction.on_commit(lambda: notify.tell_reporter(report))
+    return report

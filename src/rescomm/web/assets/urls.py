@@ -20,9 +20,11 @@ urlpatterns.append(
 urlpatterns += [
     path("suggest/", views.suggest_new, name="suggest"),
     path("<uuid:asset_id>/suggest/", views.suggest_edit, name="suggest-edit"),
+    path("suggest/sent/<uuid:suggestion_id>/", views.suggestion_sent, name="suggestion-sent"),
     path("suggestions/mine/", views.my_suggestions, name="my-suggestions"),
     path("moderation/", views.moderation_queue, name="moderation"),
     path("moderation/<uuid:suggestion_id>/", views.moderation_detail, name="moderation-detail"),
+    path("moderation/reports/<int:report_id>/", views.report_detail, name="report-detail"),
 ]
 
 urlpatterns.append(path("freshness/", views.freshness, name="freshness"))

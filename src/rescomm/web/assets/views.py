@@ -10,6 +10,7 @@ import math
 from datetime import timedelta
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -25,7 +26,8 @@ from rescomm.web.core.maptiles import tile_layer
 
 from . import basemap, opening, public, services
 from .forms import DEFAULT_RADIUS, AssetSearchForm, ProblemReportForm, radius_label
-from .labels import category_label
+from .labels import category_label, readable, review_rows
+from .labels import field_label as label_of
 from .models import AssetStatus, Service
 
 PAGE_SIZE = 25
@@ -340,17 +342,52 @@ def _retry_after(response: HttpResponse, wait: timedelta | None) -> HttpResponse
     return response
 
 
-def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
-    from .forms import SuggestionForm
+#: The session key listing the suggestions sent from this browser (their confirmation pages).
+SENT_KEY = "assets:suggestions-sent"
 
-    initial = None
+
+def _rows_wanted(request: HttpRequest, default: int) -> int:
+    from .forms import MAX_SESSIONS
+
+    try:
+        rows = int(request.POST.get("sessions") or default)
+    except ValueError:
+        rows = default
+    return max(1, min(rows, MAX_SESSIONS))
+
+
+def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
+    from .forms import MAX_SESSIONS, SuggestionForm
+
+    initial, rows = None, 2
     if service is not None:
         snap = services.snapshot(service)
-        initial = {k: snap[k] for k in services.SUGGESTIBLE}
-        initial["opening_times"] = "; ".join(
-            f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in snap["opening_times"])
+        initial = {k: snap[k] for k in services.SUGGESTIBLE if k != "opening_times"}
         initial["accessibility"] = "; ".join(snap["accessibility"])
-    form = SuggestionForm(request.POST or None, initial=initial)
+        shown, rest = (snap["opening_times"][:MAX_SESSIONS - 1],
+                       snap["opening_times"][MAX_SESSIONS - 1:])
+        for i, times in enumerate(shown, start=1):
+            initial[f"session_{i}_days"] = times["byday"].split(",")
+            initial[f"session_{i}_opens"] = times["opens_at"]
+            initial[f"session_{i}_closes"] = times["closes_at"]
+        # more sessions than the form has rows: the rest in words, so none is lost
+        initial["opening_times"] = "; ".join(
+            f"{t['byday']} {t['opens_at']}-{t['closes_at']}" for t in rest)
+        rows = max(rows, len(shown) + 1)
+    if request.method == "POST" and "add_session" in request.POST:
+        # "Add another session" (works without JavaScript): the same answers, one more row,
+        # nothing checked or saved yet.
+        rows = _rows_wanted(request, rows) + 1
+        blank = SuggestionForm(rows=rows)
+        kept = {name: (request.POST.getlist(name)
+                       if isinstance(field.widget, forms.CheckboxSelectMultiple)
+                       else request.POST.get(name))
+                for name, field in blank.fields.items() if name in request.POST}
+        form = SuggestionForm(initial=kept, rows=rows)
+        return render(request, "assets/suggest.html", _suggest_context(form, service))
+    if request.method == "POST":
+        rows = _rows_wanted(request, rows)
+    form = SuggestionForm(request.POST or None, initial=initial, rows=rows)
     status, wait = 200, None
     if request.method == "POST":
         if form.is_valid():
@@ -360,19 +397,41 @@ def _suggest(request: HttpRequest, service: Service | None) -> HttpResponse:
                                      "Please try again later.")
                 status = 429
             else:
-                services.suggest(proposed=form.record, service=service,
-                                 note=form.cleaned_data["note"],
-                                 submitter_email=form.cleaned_data["submitter_email"],
-                                 request=request)
-                messages.success(request, "Thank you. A moderator will check your suggestion "
-                                          "before it appears on the map.")
-                if service is not None:
-                    return redirect("assets:detail", asset_id=service.id)
-                return redirect("assets:list")
+                suggestion = services.suggest(
+                    proposed=form.record, service=service, note=form.cleaned_data["note"],
+                    submitter_email=form.cleaned_data["submitter_email"], request=request)
+                # Only this browser may open the confirmation page (the session remembers it).
+                sent = [*request.session.get(SENT_KEY, [])[-19:], str(suggestion.id)]
+                request.session[SENT_KEY] = sent
+                return redirect("assets:suggestion-sent", suggestion_id=suggestion.id)
         else:
             status = 400
-    return _retry_after(render(request, "assets/suggest.html", {"form": form, "service": service},
+    return _retry_after(render(request, "assets/suggest.html", _suggest_context(form, service),
                                status=status), wait)
+
+
+def _suggest_context(form, service: Service | None) -> dict:
+    from .forms import MAX_SESSIONS, OPENING_TIMES_HINT
+
+    return {"form": form, "service": service, "max_sessions": MAX_SESSIONS,
+            "opening_hint": OPENING_TIMES_HINT}
+
+
+@require_GET
+def suggestion_sent(request: HttpRequest, suggestion_id) -> HttpResponse:
+    """The confirmation after a suggestion: its reference and what happens next. Only the
+    browser that sent it may open it (others get 404, as for a suggestion that does not
+    exist)."""
+    from .models import Suggestion
+
+    if str(suggestion_id) not in request.session.get(SENT_KEY, []):
+        raise Http404("There is no suggestion of yours at this address.")
+    suggestion = get_object_or_404(Suggestion.objects.select_related("service"),
+                                   id=suggestion_id)
+    return render(request, "assets/suggestion_sent.html", {
+        "suggestion": suggestion, "reference": services.reference(suggestion),
+        "typical": services.typical_decision_days(),
+    })
 
 
 @require_http_methods(["GET", "POST"])
@@ -397,11 +456,14 @@ def my_suggestions(request: HttpRequest) -> HttpResponse:
 @require_GET
 @role_required(Role.MODERATOR)
 def moderation_queue(request: HttpRequest) -> HttpResponse:
-    from .models import Suggestion
+    from .models import ProblemReport, Suggestion
 
     pending = Suggestion.objects.filter(status=Suggestion.Status.PENDING).select_related(
         "service")
-    return render(request, "assets/moderation_queue.html", {"suggestions": pending})
+    reports = ProblemReport.objects.filter(status=ProblemReport.Status.OPEN).select_related(
+        "service")
+    return render(request, "assets/moderation_queue.html",
+                  {"suggestions": pending, "reports": reports})
 
 
 @require_http_methods(["GET", "POST"])
@@ -434,8 +496,48 @@ def moderation_detail(request: HttpRequest, suggestion_id) -> HttpResponse:
                 return redirect("assets:moderation")
         else:
             status = 400
+    diff = services.suggestion_diff(suggestion)
     return render(request, "assets/moderation_detail.html", {
-        "suggestion": suggestion, "diff": services.suggestion_diff(suggestion), "form": form,
+        "suggestion": suggestion, "diff": diff, "rows": review_rows(diff), "form": form,
+        "reference": services.reference(suggestion),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@role_required(Role.MODERATOR)
+def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
+    """One problem report: what is wrong, the asset as it is now, and the moderator's
+    decision (resolve or dismiss, with a note; audited)."""
+    from .forms import ReportDecisionForm
+    from .models import ProblemReport
+
+    report = get_object_or_404(ProblemReport.objects.select_related("service", "decided_by"),
+                               id=report_id)
+    form = ReportDecisionForm(request.POST or None, can_close=(
+        report.service.asset_status == AssetStatus.PUBLISHED))
+    status = 200
+    if request.method == "POST":
+        if report.status != ProblemReport.Status.OPEN:
+            form.add_error(None, f"This report was already decided "
+                                 f"({report.get_status_display().lower()}).")
+            status = 409
+        elif form.is_valid():
+            services.decide_report(report, form.cleaned_data["decision"], actor=request,
+                                   note=form.cleaned_data["note"])
+            decision = form.cleaned_data["decision"]
+            messages.success(request, "Report resolved; the asset is marked closed."
+                             if decision == "closed" else f"Report {decision}.")
+            return redirect("assets:moderation")
+        else:
+            status = 400
+    service = report.service
+    snap = services.snapshot(service)
+    current = [{"label": label_of(key), "lines": readable(key, snap.get(key))}
+               for key in services.SUGGESTIBLE]
+    return render(request, "assets/report_detail.html", {
+        "report": report, "service": service, "form": form,
+        "current": [row for row in current if row["lines"]],
+        "published": service.asset_status == AssetStatus.PUBLISHED,
     }, status=status)
 
 

@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "rescomm.web.core.context_processors.site",
                 "rescomm.web.prescribing.context_processors.navigation",
+                "rescomm.web.assets.context_processors.navigation",
             ],
         },
     },
