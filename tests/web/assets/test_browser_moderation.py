@@ -86,6 +86,20 @@ def test_suggesting_works_without_javascript(browser, live_server, demo_data):
         context.close()
 
 
+def test_enter_in_a_field_sends_the_suggestion_not_another_session(browser, live_server,
+                                                                     demo_data):
+    """Implicit submission presses the form's first submit button: it must be "Send
+    suggestion", not "Add another session" (which only adds a row)."""
+    context, page = _page(browser, live_server, 390, javascript=False)
+    try:
+        _suggest(page)
+        page.get_by_label("Postcode").press("Enter")
+        page.wait_for_url("**/assets/suggest/sent/*/")
+        assert "Suggestion sent" in page.inner_text("main")
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def waiting(demo_data, monkeypatch):
     """The demo moderator, a suggested change and a problem report waiting."""
