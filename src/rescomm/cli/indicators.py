@@ -75,10 +75,13 @@ def load_command(file: Path, metadata: Path | None, layout: str, source: str | N
         if issubclass(warning.category, IndicatorWarning):
             click.echo(f"rescomm: warning: {warning.message}", err=True)
     _setup(database_url)
+    from rescomm.indicators import LAYOUT_PUBLISHERS
     from rescomm.web.profiles import store
 
     publishers = sorted({meta.source for meta in table.indicators.values() if meta.source})
-    source = source or f"{file.name}" + (f" ({publishers[0]})" if len(publishers) == 1 else "")
+    publisher = LAYOUT_PUBLISHERS.get(table.layout) or (
+        publishers[0] if len(publishers) == 1 else "")
+    source = source or file.name + (f" ({publisher})" if publisher else "")
     outcome = store.load_table(table, source=source,
                                loaded_by=f"{getpass.getuser()} (rescomm indicators load)")
     release = outcome.release
@@ -148,7 +151,7 @@ def list_command(as_json: bool, database_url: str | None) -> None:
     if not found:
         click.echo("no indicators yet: load a file with `rescomm indicators load FILE`")
         return
-    width = max(len(i.indicator_id) for i in found)
+    width = min(max(len(i.indicator_id) for i in found), 40)
     for i in found:
         click.echo(f"{i.indicator_id:<{width}}  release {i.current_release_id:<3}  "
                    f"{i.value_type:<26}  {i.polarity:<12}  {i.name}")

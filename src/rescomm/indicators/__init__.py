@@ -24,6 +24,7 @@ from ._readers import (
     FINGERTIPS_COLUMNS,
     FINGERTIPS_NEXT_COLUMNS,
     KEY_COLUMNS,
+    LAYOUT_PUBLISHERS,
     LAYOUTS,
     NUMBER_COLUMNS,
     VALUE_COLUMNS,
@@ -36,7 +37,8 @@ from ._readers import (
 
 __all__ = [
     "ELS_COLUMNS", "FINGERTIPS_COLUMNS", "FINGERTIPS_NEXT_COLUMNS", "FINGERTIPS_VALUE_TYPES",
-    "KEY_COLUMNS", "LAYOUTS", "NUMBER_COLUMNS", "TABLE_COLUMNS", "VALUE_COLUMNS",
+    "KEY_COLUMNS", "LAYOUT_PUBLISHERS", "LAYOUTS", "NUMBER_COLUMNS", "TABLE_COLUMNS",
+    "VALUE_COLUMNS",
     "IndicatorFileError", "IndicatorMeta", "IndicatorTable", "IndicatorWarning", "Polarity",
     "ReleaseDiff", "ValueType", "content_hash", "detect_layout", "diff_values",
     "els_indicator_id", "parse_polarity", "parse_value_type", "read_indicator_file",

@@ -8,7 +8,7 @@ the key of any fault.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
-from enum import Enum
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import yaml
 from ._errors import IndicatorFileError
 
 
-class Polarity(str, Enum):
+class Polarity(StrEnum):
     """Which direction is better (the words of :func:`rescomm.stats.recent_trend`)."""
 
     HIGH_IS_GOOD = "high_is_good"
@@ -25,7 +25,7 @@ class Polarity(str, Enum):
     NO_JUDGEMENT = "no_judgement"
 
 
-class ValueType(str, Enum):
+class ValueType(StrEnum):
     """The statistic a value is (Fingertips' value types, plus ``other`` for plain amounts)."""
 
     PROPORTION = "proportion"

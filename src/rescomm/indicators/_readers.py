@@ -69,6 +69,7 @@ FINGERTIPS_COLUMNS = {
     "Denominator": "denominator",
     "Value note": "note",
     "Time period Sortable": "period_sortable",
+    "Recent Trend": "source_trend",
 }
 FINGERTIPS_REQUIRED = ("Indicator ID", "Indicator Name", "Area Code", "Area Type", "Sex", "Age",
                        "Time period", "Value")
@@ -92,6 +93,7 @@ FINGERTIPS_NEXT_COLUMNS = {
     "Value": "value",
     "LowerCI": "lower_95",
     "UpperCI": "upper_95",
+    "Trend": "source_trend",
 }
 FINGERTIPS_NEXT_REQUIRED = ("IndicatorId", "AreaCode", "Year", "Sex", "Age", "Value")
 
@@ -121,6 +123,9 @@ FINGERTIPS_SOURCE = ("Office for Health Improvement and Disparities (OHID), Fing
 ELS_SOURCE = ("Office for National Statistics, Explore Local Statistics, "
               "https://www.ons.gov.uk/explore-local-statistics/")
 OGL = "Open Government Licence v3.0"
+#: Who publishes files of each layout (a generic table's metadata names its own source).
+LAYOUT_PUBLISHERS = {"fingertips": FINGERTIPS_SOURCE, "fingertips-next": FINGERTIPS_SOURCE,
+                     "ons-els": ELS_SOURCE}
 
 
 @dataclass
@@ -283,6 +288,22 @@ def _derived_multipliers(values: pd.DataFrame) -> dict[str, float]:
     return out
 
 
+def _trend_polarity(group: pd.DataFrame) -> Polarity | None:
+    """The polarity Fingertips' own recent-trend wording shows: "... and getting better" on
+    a decrease means low is good; "Increasing"/"Decreasing" alone means no judgement; None
+    where the file never says (only "No significant change", "Cannot be calculated")."""
+    if "source_trend" not in group:
+        return None
+    words = set(_distinct(group["source_trend"]))
+    if words & {"Decreasing and getting better", "Increasing and getting worse"}:
+        return Polarity.LOW_IS_GOOD
+    if words & {"Increasing and getting better", "Decreasing and getting worse"}:
+        return Polarity.HIGH_IS_GOOD
+    if words & {"Increasing", "Decreasing"}:
+        return Polarity.NO_JUDGEMENT
+    return None
+
+
 def _one_name(frame: pd.DataFrame, indicator: str, column: str = "indicator_name") -> str:
     names = _distinct(frame[column]) if column in frame else []
     return str(names[0]) if len(names) else ""
@@ -320,6 +341,7 @@ def _fingertips(raw: pd.DataFrame, *, path: Path, meta: dict) -> IndicatorTable:
         base = IndicatorMeta(
             id=indicator, name=_one_name(group, indicator) or f"Fingertips indicator {indicator}",
             source=FINGERTIPS_SOURCE, licence=OGL, multiplier=multipliers.get(indicator),
+            polarity=_trend_polarity(group) or Polarity.NO_JUDGEMENT,
             geography=", ".join(_distinct(group["area_type"])))
         indicators[indicator] = base.merged(meta.get(indicator))
     return IndicatorTable(indicators, frame, "fingertips", str(path),
@@ -355,6 +377,7 @@ def _fingertips_next(raw: pd.DataFrame, *, path: Path, meta: dict) -> IndicatorT
             name=name or f"Fingertips indicator {indicator} (no name in the file)",
             source=FINGERTIPS_SOURCE, licence=OGL, value_type=value_type,
             multiplier=multipliers.get(indicator),
+            polarity=_trend_polarity(group) or Polarity.NO_JUDGEMENT,
             time_period=", ".join(_distinct(group["period_type"])) if "period_type" in group
             else "",
             geography=", ".join(_distinct(group["area_type"])))

@@ -11,7 +11,7 @@ import warnings
 from collections.abc import Callable
 
 from rescomm import data
-from rescomm.indicators import IndicatorWarning, read_indicator_file
+from rescomm.indicators import LAYOUT_PUBLISHERS, IndicatorWarning, read_indicator_file
 
 from . import store
 
@@ -33,7 +33,7 @@ def load_demo_indicators(progress: Callable[[str], None] | None = None) -> list:
         with warnings.catch_warnings():  # what is left out is kept in the release's notes
             warnings.simplefilter("ignore", IndicatorWarning)
             table = read_indicator_file(path, layout=layout)
-        source = f"bundled {entry['file']}: " + "; ".join(entry["attribution"][1:])
+        source = f"bundled {entry['file']} ({LAYOUT_PUBLISHERS[layout]})"
         outcome = store.load_table(table, source=source, loaded_by="rescomm load-demo",
                                    progress=lambda line, n=name: say(f"{n} {line}"))
         state = "loaded" if outcome.created else "already loaded"

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 
 from rescomm.indicators import (
     NUMBER_COLUMNS,
@@ -23,7 +23,7 @@ from rescomm.indicators import (
 
 from .models import Indicator, IndicatorValue, Release
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 ProgressCallback = Callable[[str], None]
 
 
@@ -74,28 +74,36 @@ def _file_name(path: str) -> str:
 
 def _insert(release: Release, values: pd.DataFrame, ids: dict[str, int],
             say: ProgressCallback) -> None:
-    frame = values.astype({c: "object" for c in NUMBER_COLUMNS})
+    """Insert the values in batches: PostgreSQL through ``COPY``, SQLite with one
+    parameterised INSERT run over the rows (``executemany``); both several times faster
+    than building model instances, and the table's constraints still check every row."""
+    fields = ["release_id", *(("indicator_id" if c == "indicator_id" else c)
+                              for c in VALUE_COLUMNS)]
+    frame = values.loc[:, list(VALUE_COLUMNS)].astype({c: "object" for c in NUMBER_COLUMNS})
     frame[list(NUMBER_COLUMNS)] = frame[list(NUMBER_COLUMNS)].where(
         values[list(NUMBER_COLUMNS)].notna(), None)
-    frame["indicator_id"] = frame["indicator_id"].map(ids)
-    fields = [c for c in VALUE_COLUMNS]
-    total = len(frame)
-    step = max(BATCH_SIZE * 5, -(-total // 5))
-    rows = frame[fields].itertuples(index=False, name=None)
-    batch: list[IndicatorValue] = []
-    done = 0
-    for row in rows:
-        data = dict(zip(fields, row, strict=True))
-        batch.append(IndicatorValue(release=release, **data))
-        if len(batch) >= step:
-            IndicatorValue.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-            done += len(batch)
-            batch = []
-            say(f"values: {done:,}/{total:,}")
-    if batch:
-        IndicatorValue.objects.bulk_create(batch, batch_size=BATCH_SIZE)
-        done += len(batch)
-    say(f"values: {done:,}/{total:,}")
+    frame["indicator_id"] = frame["indicator_id"].map(ids).astype(object)
+    frame.insert(0, "release_id", int(release.pk))
+    quote = connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(IndicatorValue._meta.db_table)} "  # noqa: S608 - our names
+           f"({', '.join(quote(f) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})")
+    rows = list(frame.itertuples(index=False, name=None))
+    total = len(rows)
+    step = max(BATCH_SIZE, -(-total // 5))
+    with connection.cursor() as cursor:
+        for begin in range(0, total, step):
+            batch = rows[begin:begin + step]
+            if connection.vendor == "postgresql":  # COPY: the fastest way in (psycopg 3)
+                copy_sql = (f"COPY {quote(IndicatorValue._meta.db_table)} "  # noqa: S608
+                            f"({', '.join(quote(f) for f in fields)}) FROM STDIN")
+                with cursor.cursor.copy(copy_sql) as copy:
+                    for row in batch:
+                        copy.write_row(row)
+            else:
+                cursor.executemany(sql, batch)
+            say(f"values: {min(begin + step, total):,}/{total:,}")
+    if total == 0:
+        say("values: 0/0")
 
 
 # --------------------------------------------------------------------------- queries

@@ -6,79 +6,163 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Release',
+            name="Release",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_hash', models.CharField(max_length=64, unique=True)),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('source', models.TextField(help_text='Where the data came from (file and publisher)')),
-                ('file_name', models.CharField(max_length=255)),
-                ('layout', models.CharField(max_length=20)),
-                ('loaded_by', models.CharField(blank=True, max_length=150)),
-                ('row_count', models.PositiveIntegerField()),
-                ('indicator_count', models.PositiveIntegerField()),
-                ('metadata', models.JSONField(default=dict)),
-                ('notes', models.JSONField(default=list)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=64, unique=True)),
+                ("loaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "source",
+                    models.TextField(help_text="Where the data came from (file and publisher)"),
+                ),
+                ("file_name", models.CharField(max_length=255)),
+                ("layout", models.CharField(max_length=20)),
+                ("loaded_by", models.CharField(blank=True, max_length=150)),
+                ("row_count", models.PositiveIntegerField()),
+                ("indicator_count", models.PositiveIntegerField()),
+                ("metadata", models.JSONField(default=dict)),
+                ("notes", models.JSONField(default=list)),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('indicator_id', models.CharField(max_length=120, unique=True)),
-                ('name', models.TextField()),
-                ('definition', models.TextField(blank=True)),
-                ('source', models.TextField(blank=True)),
-                ('licence', models.CharField(blank=True, max_length=200)),
-                ('polarity', models.CharField(choices=[('high_is_good', 'high_is_good'), ('low_is_good', 'low_is_good'), ('no_judgement', 'no_judgement')], default='no_judgement', max_length=20)),
-                ('value_type', models.CharField(choices=[('proportion', 'proportion'), ('crude_rate', 'crude_rate'), ('directly_standardised_rate', 'directly_standardised_rate'), ('indirectly_standardised_ratio', 'indirectly_standardised_ratio'), ('indirectly_standardised_proportion', 'indirectly_standardised_proportion'), ('mean', 'mean'), ('score', 'score'), ('count', 'count'), ('other', 'other')], default='other', max_length=40)),
-                ('multiplier', models.FloatField(blank=True, null=True)),
-                ('unit', models.CharField(blank=True, max_length=200)),
-                ('time_period', models.CharField(blank=True, max_length=200)),
-                ('geography', models.TextField(blank=True)),
-                ('current_release', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='current_indicators', to='profiles.release')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("indicator_id", models.CharField(max_length=120, unique=True)),
+                ("name", models.TextField()),
+                ("definition", models.TextField(blank=True)),
+                ("source", models.TextField(blank=True)),
+                ("licence", models.CharField(blank=True, max_length=200)),
+                (
+                    "polarity",
+                    models.CharField(
+                        choices=[
+                            ("high_is_good", "high_is_good"),
+                            ("low_is_good", "low_is_good"),
+                            ("no_judgement", "no_judgement"),
+                        ],
+                        default="no_judgement",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "value_type",
+                    models.CharField(
+                        choices=[
+                            ("proportion", "proportion"),
+                            ("crude_rate", "crude_rate"),
+                            ("directly_standardised_rate", "directly_standardised_rate"),
+                            ("indirectly_standardised_ratio", "indirectly_standardised_ratio"),
+                            (
+                                "indirectly_standardised_proportion",
+                                "indirectly_standardised_proportion",
+                            ),
+                            ("mean", "mean"),
+                            ("score", "score"),
+                            ("count", "count"),
+                            ("other", "other"),
+                        ],
+                        default="other",
+                        max_length=40,
+                    ),
+                ),
+                ("multiplier", models.FloatField(blank=True, null=True)),
+                ("unit", models.CharField(blank=True, max_length=200)),
+                ("time_period", models.CharField(blank=True, max_length=200)),
+                ("geography", models.TextField(blank=True)),
+                (
+                    "current_release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="current_indicators",
+                        to="profiles.release",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['indicator_id'],
+                "ordering": ["indicator_id"],
             },
         ),
         migrations.CreateModel(
-            name='IndicatorValue',
+            name="IndicatorValue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('area_code', models.CharField(max_length=32)),
-                ('area_name', models.TextField(blank=True)),
-                ('area_type', models.CharField(blank=True, max_length=100)),
-                ('period', models.CharField(max_length=60)),
-                ('period_start', models.DateField()),
-                ('sex', models.CharField(blank=True, max_length=40)),
-                ('age', models.CharField(blank=True, max_length=60)),
-                ('category', models.CharField(blank=True, max_length=200)),
-                ('count', models.FloatField(null=True)),
-                ('denominator', models.FloatField(null=True)),
-                ('value', models.FloatField(null=True)),
-                ('lower_95', models.FloatField(null=True)),
-                ('upper_95', models.FloatField(null=True)),
-                ('lower_99_8', models.FloatField(null=True)),
-                ('upper_99_8', models.FloatField(null=True)),
-                ('note', models.TextField(blank=True)),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='profiles.indicator')),
-                ('release', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='values', to='profiles.release')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("area_code", models.CharField(max_length=32)),
+                ("area_name", models.TextField(blank=True)),
+                ("area_type", models.CharField(blank=True, max_length=100)),
+                ("period", models.CharField(max_length=60)),
+                ("period_start", models.DateField()),
+                ("sex", models.CharField(blank=True, max_length=40)),
+                ("age", models.CharField(blank=True, max_length=60)),
+                ("category", models.CharField(blank=True, max_length=200)),
+                ("count", models.FloatField(null=True)),
+                ("denominator", models.FloatField(null=True)),
+                ("value", models.FloatField(null=True)),
+                ("lower_95", models.FloatField(null=True)),
+                ("upper_95", models.FloatField(null=True)),
+                ("lower_99_8", models.FloatField(null=True)),
+                ("upper_99_8", models.FloatField(null=True)),
+                ("note", models.TextField(blank=True)),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="profiles.indicator",
+                    ),
+                ),
+                (
+                    "release",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="values",
+                        to="profiles.release",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['indicator', 'area_code'], name='profiles_value_ind_area')],
-                'constraints': [models.UniqueConstraint(fields=('release', 'indicator', 'area_code', 'area_type', 'period', 'sex', 'age', 'category'), name='profiles_value_one_per_key')],
+                "indexes": [
+                    models.Index(fields=["indicator", "area_code"], name="profiles_value_ind_area")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=(
+                            "release",
+                            "indicator",
+                            "area_code",
+                            "area_type",
+                            "period",
+                            "sex",
+                            "age",
+                            "category",
+                        ),
+                        name="profiles_value_one_per_key",
+                    )
+                ],
             },
         ),
     ]
