@@ -317,3 +317,28 @@ def test_metadata_faults_name_the_indicator_and_key(tmp_path, edit, message):
     with pytest.raises(IndicatorFileError) as caught:
         read_metadata(meta)
     assert str(caught.value).startswith(f"{meta}: {message}")
+
+
+def test_metadata_overrides_what_the_file_says_even_back_to_a_default(tmp_path):
+    meta = tmp_path / "m.yaml"
+    meta.write_text("indicators:\n  - id: '22401'\n    name: Falls admissions 65+\n"
+                    "    polarity: no_judgement\n    definition: Emergency admissions\n",
+                    encoding="utf-8")
+    table = _read(EXCERPT, metadata=meta)
+    falls = table.indicators["22401"]
+    assert falls.polarity is Polarity.NO_JUDGEMENT  # the file's trend wording said low_is_good
+    assert (falls.name, falls.definition) == ("Falls admissions 65+", "Emergency admissions")
+    assert falls.multiplier is None and falls.source.startswith("Office for Health")
+    assert table.indicators["241"].multiplier == 100  # not named: as the file says
+
+
+def test_compare_areas_has_every_cm_authority_and_england_with_limits(fingertips_next):
+    """The bundled extract holds, for its latest falls period, all nine C&M authorities and
+    England, each with 95% limits: what a compare-areas chart needs."""
+    cm = set(data.CM_LOCAL_AUTHORITIES)
+    values = fingertips_next.values
+    falls = values[(values["indicator_id"] == "22401") & (values["sex"] == "Persons")
+                   & (values["category"] == "")]
+    latest = falls[falls["period_start"] == falls["period_start"].max()]
+    assert cm | {ENGLAND} <= set(latest["area_code"])
+    assert latest[["value", "lower_95", "upper_95"]].notna().all().all()

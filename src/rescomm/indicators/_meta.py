@@ -108,11 +108,13 @@ class IndicatorMeta:
     area_type: str | None = None
     sex: str | None = None
     age: str | None = None
+    #: the keys a metadata file set (these override what a data file says, even to a default)
+    given: frozenset[str] = field(default=frozenset(), compare=False)
 
     def as_record(self) -> dict[str, Any]:
         """The descriptive metadata as plain values (stored with a release, hashed)."""
         out = asdict(self)
-        for key in ("columns", "period", "area_type", "sex", "age"):
+        for key in ("columns", "period", "area_type", "sex", "age", "given"):
             out.pop(key)
         out["polarity"] = self.polarity.value
         out["value_type"] = self.value_type.value
@@ -125,7 +127,11 @@ class IndicatorMeta:
         changes = {}
         defaults = IndicatorMeta(id=self.id, name="")
         for key, value in asdict(override).items():
-            if key == "id":
+            if key in ("id", "given"):
+                continue
+            if override.given:
+                if key in override.given:
+                    changes[key] = getattr(override, key)
                 continue
             if key in ("polarity", "value_type"):
                 if value != getattr(defaults, key):
@@ -254,4 +260,5 @@ def _indicator(item: Any, *, where: str) -> IndicatorMeta:
         area_type=optional("area_type"),
         sex=optional("sex"),
         age=optional("age"),
+        given=frozenset(item) - {"id"},
     )
