@@ -20,19 +20,22 @@ def run(*args):
 
 
 def test_load_then_load_again_is_one_release():
+    from rescomm.web.profiles.models import Release
+
     first = run("load", EXCERPT)
     assert first.exit_code == 0, first.output
-    assert first.stdout.startswith("release 1: 24 values of 2 indicator(s) from "
+    number = Release.objects.get().pk
+    assert first.stdout.startswith(f"release {number}: 24 values of 2 indicator(s) from "
                                    "fingertips_all_data_excerpt.csv (fingertips layout)")
     again = run("load", EXCERPT)
     assert again.exit_code == 0
-    assert again.stdout.startswith("already loaded: this content is release 1 (loaded ")
+    assert again.stdout.startswith(f"already loaded: this content is release {number} (loaded ")
     assert again.stdout.rstrip().endswith("; nothing written")
     listed = json.loads(run("releases", "--json").stdout)
-    assert [r["release"] for r in listed] == [1]
+    assert [r["release"] for r in listed] == [number]
     assert listed[0]["source"].startswith("fingertips_all_data_excerpt.csv (Office for Health")
     names = json.loads(run("list", "--json").stdout)
-    assert [(i["id"], i["release"]) for i in names] == [("22401", 1), ("241", 1)]
+    assert [(i["id"], i["release"]) for i in names] == [("22401", number), ("241", number)]
 
 
 def test_load_json_says_whether_it_created_a_release():
@@ -74,21 +77,25 @@ def test_a_zero_denominator_is_one_line_exit_2_and_writes_nothing(tmp_path):
 
 
 def test_diff_between_two_releases(tmp_path):
+    from rescomm.web.profiles.models import Release
+
     assert run("load", EXCERPT).exit_code == 0
     frame = pd.read_csv(EXCERPT, dtype=str, keep_default_na=False)
     frame.loc[0, "Value"] = "3100"
     frame = frame[frame["Time period"] != "2023/24"]
     path = tmp_path / "newer.csv"
     frame.to_csv(path, index=False)
-    assert run("load", path).stdout.startswith("release 2: ")
-    result = run("diff", 1, 2)
+    old = Release.objects.get().pk
+    assert run("load", path).stdout.startswith(f"release {old + 1}: ")
+    result = run("diff", old, old + 1)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == ("release 1 -> 2: 0 values added, 4 removed, 1 changed, 19 the same "
-                        "(tolerance 1e-06)")
+    assert lines[0] == (f"release {old} -> {old + 1}: 0 values added, 4 removed, 1 changed, "
+                        "19 the same (tolerance 1e-06)")
     assert "periods removed (2): 22401 2023/24, 241 2023/24" in lines
     assert lines[-1] == ("changed: 22401 E06000006 2018/19 Persons 65+ yrs: 3005.08 -> 3100 "
                          "(value)")
-    unknown = run("diff", 1, 7)
+    unknown = run("diff", old, old + 7)
     assert unknown.exit_code == 2
-    assert unknown.stderr == "rescomm: error: there is no release 7; releases: 1, 2\n"
+    assert unknown.stderr == (f"rescomm: error: there is no release {old + 7}; releases: "
+                              f"{old}, {old + 1}\n")

@@ -96,8 +96,8 @@ def _insert(release: Release, values: pd.DataFrame, ids: dict[str, int],
             if connection.vendor == "postgresql":  # COPY: the fastest way in (psycopg 3)
                 copy_sql = (f"COPY {quote(IndicatorValue._meta.db_table)} "  # noqa: S608
                             f"({', '.join(quote(f) for f in fields)}) FROM STDIN")
-                with cursor.cursor.copy(copy_sql) as copy:
-                    for row in batch:
+                with connection.wrap_database_errors, cursor.cursor.copy(copy_sql) as copy:
+                    for row in batch:  # errors surface as Django's (IntegrityError, ...)
                         copy.write_row(row)
             else:
                 cursor.executemany(sql, batch)
