@@ -1,4 +1,5 @@
-"""``/api/indicators/``: open data, every role may read it; answers name their release."""
+"""``/api/indicators/`` and ``/profiles/indicators/``: open data, every role may read them;
+answers name their release."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ HALTON = "E06000006"
 EVERYONE = ["anonymous", "signed_in", *Role.values, "token:signed_in"]
 LADDER = [
     Access(url, dict.fromkeys(EVERYONE, 200))
-    for url in ["/api/indicators/", "/api/indicators/releases",
+    for url in ["/profiles/indicators/", "/api/indicators/", "/api/indicators/releases",
                 f"/api/indicators/22401/values?area={HALTON}"]
 ]
 
@@ -62,3 +63,19 @@ def test_errors_have_the_one_error_shape(client, loaded, url, status, message):
     assert body["status"] == status
     if message:
         assert body["message"].startswith(message)
+
+
+@pytest.mark.django_db
+def test_the_page_lists_indicators_with_their_release_and_the_releases(client, loaded):
+    page = client.get("/profiles/indicators/").content.decode()
+    assert "Emergency hospital admissions due to falls aged 65 years and over" in page
+    assert f'<a href="#release-{loaded.pk}">{loaded.pk}</a>' in page
+    assert f'<tr id="release-{loaded.pk}">' in page
+    assert loaded.content_hash[:12] in page and "high is bad" in page
+
+
+@pytest.mark.django_db
+def test_the_page_says_how_to_load_when_the_store_is_empty(client):
+    page = client.get("/profiles/indicators/").content.decode()
+    assert "Nothing has been loaded yet" in page
+    assert client.post("/profiles/indicators/").status_code == 405
