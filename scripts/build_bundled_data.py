@@ -89,7 +89,8 @@ STEPS: dict[str, tuple[str, ...]] = {
     "assets": ("assets_gp_practices_cm", "assets_libraries_cm", "assets_schools_cm",
                "assets_greenspace_sites_cm", "assets_greenspace_access_points_cm"),
     "indicators": ("indicators_lsoa21_cm",),
-    "timeseries": ("timeseries_fingertips_next_cm", "timeseries_ons_els_cm"),
+    "timeseries": ("timeseries_fingertips_next_cm", "timeseries_ons_els_cm",
+                   "timeseries_sape_lsoa11_cm"),
 }
 
 #: Areas of the bundled time series besides the nine C&M authorities: England, the North West
@@ -461,6 +462,18 @@ class Builder:
             "England, the North West and the nine C&M local authorities, as published (values, "
             "95% limits, status), in ELS's own layout (rescomm indicators load --layout "
             "ons-els).",
+        )
+        rel = "population/ons_sape_lsoa11_single_year_age_england_2017_2019_2020.csv.gz"
+        sape = pd.read_csv(self.src(rel), dtype=str, keep_default_na=False)
+        lsoa11 = pd.read_parquet(OUT / "lookup_lsoa11.parquet")
+        cm11 = set(lsoa11.loc[lsoa11["lad_code"].isin(CM_LADS), "lsoa11_code"])
+        self.write_csv(
+            "timeseries_sape_lsoa11_cm", sape[sape["lsoa11_code"].isin(cm11)], [rel],
+            [OGL, "Source: Office for National Statistics."],
+            "ONS small-area population estimates (SAPE) for the 1,562 C&M LSOAs 2011, mid-2017, "
+            "mid-2019 and mid-2020, persons by single year of age (0-89, 90+) and in total, as "
+            "published; loaded into the indicator store as a generic table described by "
+            "timeseries_sape_lsoa11_cm.yaml beside it.",
         )
 
     def wants(self, step: str) -> bool:

@@ -342,3 +342,24 @@ def test_compare_areas_has_every_cm_authority_and_england_with_limits(fingertips
     latest = falls[falls["period_start"] == falls["period_start"].max()]
     assert cm | {ENGLAND} <= set(latest["area_code"])
     assert latest[["value", "lower_95", "upper_95"]].notna().all().all()
+
+
+def test_bundled_lsoa_population_through_its_metadata_matches_fingertips_resident_population(
+        fingertips_next):
+    """The SAPE LSOA table, read as a generic table with its bundled metadata YAML, sums over
+    Halton's LSOAs to Fingertips' own resident population for Halton (two independent
+    publications of the ONS mid-year estimates)."""
+    sape = read_indicator_file(data.BUNDLED_DIR / "timeseries_sape_lsoa11_cm.csv.gz",
+                               metadata=data.BUNDLED_DIR / "timeseries_sape_lsoa11_cm.yaml")
+    assert sape.layout == "table" and len(sape.values) == 1562 * 3
+    meta = sape.indicators["ons-sape:population-lsoa11"]
+    assert meta.value_type is ValueType.COUNT and meta.geography == "LSOA 2011"
+    lookup = pd.read_parquet(data.bundled_path("lookup_lsoa11"))
+    halton = set(lookup.loc[lookup["lad_code"] == HALTON, "lsoa11_code"])
+    sums = sape.values[sape.values["area_code"].isin(halton)].groupby("period")["value"].sum()
+    ft = fingertips_next.values
+    resident = ft[(ft["indicator_id"] == "92708") & (ft["area_code"] == HALTON)
+                  & (ft["sex"] == "Persons") & (ft["age"] == "All ages")]
+    published = dict(zip(resident["period"], resident["value"], strict=True))
+    assert sums["2019"] == published["2019"] == 129410
+    assert sums["2020"] == published["2020"]

@@ -15,10 +15,12 @@ from rescomm.indicators import LAYOUT_PUBLISHERS, IndicatorWarning, read_indicat
 
 from . import store
 
-#: Bundled table (``MANIFEST.json``) -> the layout it is in.
+#: Bundled table (``MANIFEST.json``) -> the layout it is in (a generic table's metadata YAML is
+#: bundled beside it, ``<table>.yaml``).
 DEMO_SERIES = {
     "timeseries_fingertips_next_cm": "fingertips-next",
     "timeseries_ons_els_cm": "ons-els",
+    "timeseries_sape_lsoa11_cm": "table",
 }
 
 
@@ -32,8 +34,11 @@ def load_demo_indicators(progress: Callable[[str], None] | None = None) -> list:
         path = data.BUNDLED_DIR / entry["file"]
         with warnings.catch_warnings():  # what is left out is kept in the release's notes
             warnings.simplefilter("ignore", IndicatorWarning)
-            table = read_indicator_file(path, layout=layout)
-        source = f"bundled {entry['file']} ({LAYOUT_PUBLISHERS[layout]})"
+            metadata = data.BUNDLED_DIR / f"{name}.yaml" if layout == "table" else None
+            table = read_indicator_file(path, layout=layout, metadata=metadata)
+        publisher = LAYOUT_PUBLISHERS.get(layout) or next(
+            iter(table.indicators.values())).source
+        source = f"bundled {entry['file']} ({publisher})"
         outcome = store.load_table(table, source=source, loaded_by="rescomm load-demo",
                                    progress=lambda line, n=name: say(f"{n} {line}"))
         state = "loaded" if outcome.created else "already loaded"

@@ -14,9 +14,9 @@ class Command(BaseCommand):
         "IMD 2025 into the database, in one transaction. Does nothing if this bundle version "
         "is already loaded (use --force to reload). Then publishes the demo indices (IMD 2025 "
         "with 200 Monte Carlo runs, and the resilience frameworks when available) to /index/, "
-        "unless they are already current; and loads the bundled real time series (OHID Fingertips, "
-        "ONS Explore Local Statistics) into the indicator store, one release per file unless "
-        "already stored."
+        "unless they are already current; and loads the bundled real time series (OHID "
+        "Fingertips, ONS Explore Local Statistics, ONS LSOA population) into the indicator "
+        "store, one release per file unless already stored."
     )
 
     def add_arguments(self, parser):
