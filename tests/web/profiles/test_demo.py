@@ -24,4 +24,15 @@ def test_the_demo_loads_each_bundled_series_once():
     assert any("loaded as release" in line for line in lines)
     again = load_demo_indicators()
     assert [o.created for o in again] == [False, False, False]
+    assert [o.release for o in again] == [o.release for o in first]
     assert Release.objects.count() == 3
+
+
+def test_a_release_of_the_same_content_loaded_by_hand_is_found_by_its_content(
+        fingertips_next_table):
+    from rescomm.web.profiles import store
+
+    mine = store.load_table(fingertips_next_table, source="by hand").release
+    outcomes = load_demo_indicators()
+    assert [o.created for o in outcomes] == [False, True, True]
+    assert outcomes[0].release == mine
