@@ -94,7 +94,15 @@ STEPS: dict[str, tuple[str, ...]] = {
     "assets": ("assets_gp_practices_cm", "assets_libraries_cm", "assets_schools_cm",
                "assets_greenspace_sites_cm", "assets_greenspace_access_points_cm"),
     "indicators": ("indicators_lsoa21_cm",),
+    "timeseries": ("timeseries_fingertips_next_cm", "timeseries_ons_els_cm",
+                   "timeseries_sape_lsoa11_cm"),
 }
+
+#: Areas of the bundled time series besides the nine C&M authorities: England, the North West
+#: region and the Cheshire and Merseyside ICB (its sub-ICB locations, PCNs and practices are
+#: chosen from the files and the practice -> PCN map).
+TIMESERIES_AREAS = ("E92000001", "E12000002", "E54000008")
+CM_STP = "QYG"  # Cheshire and Merseyside STP/ICB in NHS Digital's practice -> PCN map
 
 
 class Builder:
@@ -413,6 +421,74 @@ class Builder:
             "bundled assets (asset_*). Column meanings: rescomm.data.INDICATOR_COLUMNS.",
         )
 
+    # ------------------------------------------------------------------ time series
+    def write_csv(self, name: str, df: pd.DataFrame, sources: list[str], licence: list[str],
+                  description: str) -> None:
+        """Write ``df`` as gzip CSV in its source's own layout (so the indicator store reads
+        it with the same reader as the full file); gzip without a timestamp, reproducible."""
+        if self.only is not None and name not in self.only:
+            return
+        import gzip
+
+        path = OUT / f"{name}.csv.gz"
+        with gzip.GzipFile(path, "wb", compresslevel=9, mtime=0) as handle:
+            handle.write(df.to_csv(index=False).encode("utf-8"))
+        self.manifest[name] = {
+            "file": path.name,
+            "description": description,
+            "rows": int(len(df)),
+            "columns": list(df.columns),
+            "sources": {s: sha256(self.src(s)) for s in sources},
+            "attribution": licence,
+        }
+        print(f"{path.relative_to(REPO)}: {len(df):,} rows, {path.stat().st_size / 1024:,.0f} KiB")
+
+    def timeseries(self) -> None:
+        """The real time series of ``timeseries/`` for C&M, England, the North West and the
+        C&M ICB (and the C&M sub-ICB locations, PCNs and practices the Fingertips extract
+        holds), rows kept exactly as published (text, not re-parsed)."""
+        areas = set(CM_LADS) | set(TIMESERIES_AREAS)
+        rel = "timeseries/ohid_fingertips_extract_northwest_england_2018_2024_fingertipsnext.csv.gz"
+        pcn_rel = "lookups/nhsd_gp_practice_pcn_ccg_stp_map_england_2022-01.csv.gz"
+        fingertips = pd.read_csv(self.src(rel), dtype=str, keep_default_na=False)
+        practices = pd.read_csv(self.src(pcn_rel), dtype=str, keep_default_na=False)
+        cm = practices[practices["STP_CODE"] == CM_STP]
+        nhs = set(cm["PRACTICE_CODE"]) | set(cm["PCN_CODE"])
+        sub_icb = fingertips["AreaName"].str.startswith("Cheshire and Merseyside ICB - ")
+        keep = fingertips["AreaCode"].isin(areas | nhs) | sub_icb
+        self.write_csv(
+            "timeseries_fingertips_next_cm", fingertips[keep], [rel, pcn_rel],
+            [OGL, "Source: Office for Health Improvement and Disparities, Fingertips."],
+            "OHID Fingertips extract (DHSC FingertipsNext DataCreator, 31 indicators, 2018-2024) "
+            "for England, the nine C&M local authorities, the C&M ICB and its sub-ICB "
+            "locations, and the C&M PCNs and GP practices in the extract (chosen with NHS "
+            "Digital's practice -> PCN map, January 2022); counts, denominators, values and "
+            "95% limits as published, in the extract's own layout (rescomm indicators load "
+            "--layout fingertips-next).",
+        )
+        rel = "timeseries/ons_els_indicators_england.csv.gz"
+        els = pd.read_csv(self.src(rel), dtype=str, keep_default_na=False)
+        self.write_csv(
+            "timeseries_ons_els_cm", els[els["areacd"].isin(areas)], [rel],
+            [OGL, "Source: Office for National Statistics, Explore Local Statistics."],
+            "ONS Explore Local Statistics indicator time series (53 datasets, 1997-2025) for "
+            "England, the North West and the nine C&M local authorities, as published (values, "
+            "95% limits, status), in ELS's own layout (rescomm indicators load --layout "
+            "ons-els).",
+        )
+        rel = "population/ons_sape_lsoa11_single_year_age_england_2017_2019_2020.csv.gz"
+        sape = pd.read_csv(self.src(rel), dtype=str, keep_default_na=False)
+        lsoa11 = pd.read_parquet(OUT / "lookup_lsoa11.parquet")
+        cm11 = set(lsoa11.loc[lsoa11["lad_code"].isin(CM_LADS), "lsoa11_code"])
+        self.write_csv(
+            "timeseries_sape_lsoa11_cm", sape[sape["lsoa11_code"].isin(cm11)], [rel],
+            [OGL, "Source: Office for National Statistics."],
+            "ONS small-area population estimates (SAPE) for the 1,562 C&M LSOAs 2011, mid-2017, "
+            "mid-2019 and mid-2020, persons by single year of age (0-89, 90+) and in total, as "
+            "published; loaded into the indicator store as a generic table described by "
+            "timeseries_sape_lsoa11_cm.yaml beside it.",
+        )
+
     def wants(self, step: str) -> bool:
         return self.only is None or not self.only.isdisjoint(STEPS[step])
 
@@ -431,6 +507,8 @@ class Builder:
             self.assets()
         if self.wants("indicators"):
             self.indicators()
+        if self.wants("timeseries"):
+            self.timeseries()
         files = self.manifest
         if self.only is not None:  # keep the other tables' entries, in their order
             old = json.loads((OUT / "MANIFEST.json").read_text(encoding="utf-8"))["files"]

@@ -62,7 +62,7 @@ def _docs_for(app: str) -> str:
 
 #: Apps whose URLs this test holds to account ("" = project-level URLs such as the API). Add each
 #: app here once its README or docs/<app>.md lists its URLs.
-CHECKED_APPS = {"", "core", "areas", "insight", "assets", "prescribing", "accounts"}
+CHECKED_APPS = {"", "core", "areas", "insight", "assets", "prescribing", "accounts", "profiles"}
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_every_error_code_is_documented(code):
     assert f"`{code}`" in WEB_DOC
 
 
-@pytest.mark.parametrize("app", ["core", "areas", "insight"])
+@pytest.mark.parametrize("app", ["core", "areas", "insight", "profiles"])
 def test_each_app_readme_lists_urls_and_who_may_use_them(app):
     readme = (WEB_DIR / app / "README.md").read_text(encoding="utf-8")
     assert "## URLs and who may use them" in readme

@@ -21,7 +21,7 @@ def _contracts() -> list[dict]:
 
 
 def test_the_web_apps_are_the_ones_the_contracts_know():
-    assert APPS == ["accounts", "areas", "assets", "core", "insight", "prescribing"]
+    assert APPS == ["accounts", "areas", "assets", "core", "insight", "prescribing", "profiles"]
 
 
 @pytest.mark.parametrize("app", APPS)

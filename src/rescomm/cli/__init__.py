@@ -54,9 +54,11 @@ from .referrals import referrals  # noqa: E402
 cli.add_command(referrals)
 
 from .backup import backup_command, restore_command  # noqa: E402
+from .indicators import indicators  # noqa: E402
 
 cli.add_command(backup_command)
 cli.add_command(restore_command)
+cli.add_command(indicators)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Project URLs: pages (insight), the JSON API (``/api/``), ``/healthz`` and ``/favicon.ico``."""
+"""Project URLs: pages (insight, assets, prescribing, profiles, accounts), the JSON API
+(``/api/``), ``/healthz`` and ``/favicon.ico``."""
 
 from django.urls import include, path
 
@@ -12,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("rescomm.web.accounts.urls")),
     path("prescribing/", include("rescomm.web.prescribing.urls")),
     path("assets/", include("rescomm.web.assets.urls")),
+    path("profiles/", include("rescomm.web.profiles.urls")),
     path("", include("rescomm.web.insight.urls")),
 ]
 

@@ -25,6 +25,7 @@ api = NinjaAPI(
     description=(
         "Open data for Cheshire & Merseyside small areas (LSOA 2021): geography, population and "
         "the English Indices of Deprivation 2025; published composite indices (`/api/index/`, "
+        "open); the indicator store's time series with their releases (`/api/indicators/`, "
         "open); the Open Referral UK directory of community "
         "assets (`/api/oruk/`, open); and social-prescribing referrals (`/api/referrals`, "
         "`Authorization: Bearer TOKEN` required). Every error has the shape "
@@ -93,3 +94,4 @@ api.add_router("/accounts/", "rescomm.web.accounts.api.router")
 api.add_router("/referrals", "rescomm.web.prescribing.api.router")
 api.add_router("/oruk/", "rescomm.web.assets.api.router")
 api.add_router("/index/", "rescomm.web.insight.api.router")
+api.add_router("/indicators/", "rescomm.web.profiles.api.router")

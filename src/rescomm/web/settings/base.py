@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "rescomm.web.accounts",
     "rescomm.web.areas",
     "rescomm.web.insight",
+    "rescomm.web.profiles",
     "rescomm.web.assets",
     "rescomm.web.prescribing",
 ]

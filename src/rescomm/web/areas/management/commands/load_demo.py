@@ -14,7 +14,9 @@ class Command(BaseCommand):
         "IMD 2025 into the database, in one transaction. Does nothing if this bundle version "
         "is already loaded (use --force to reload). Then publishes the demo indices (IMD 2025 "
         "with 200 Monte Carlo runs, and the resilience frameworks when available) to /index/, "
-        "unless they are already current."
+        "unless they are already current; and loads the bundled real time series (OHID "
+        "Fingertips, ONS Explore Local Statistics, ONS LSOA population) into the indicator "
+        "store, one release per file unless already stored."
     )
 
     def add_arguments(self, parser):
@@ -66,6 +68,9 @@ class Command(BaseCommand):
             )
         if not no_index:
             self._publish_indices(force=force, progress=progress)
+        from rescomm.web.profiles.public import load_demo_indicators
+
+        load_demo_indicators(progress=lambda line: progress(f"indicators {line}"))
 
     def _publish_indices(self, *, force: bool, progress) -> None:
         """Publish the demo indices (``insight.publish.DEMO_FRAMEWORKS``; idempotent)."""

@@ -1,0 +1,31 @@
+"""Fixtures of the indicator store's tests: real excerpts read once per session."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from rescomm import data
+from rescomm.indicators import IndicatorWarning, read_indicator_file
+
+EXCERPT = Path(__file__).parents[2] / "indicators" / "data" / "fingertips_all_data_excerpt.csv"
+FINGERTIPS_NEXT = data.BUNDLED_DIR / "timeseries_fingertips_next_cm.csv.gz"
+ELS = data.BUNDLED_DIR / "timeseries_ons_els_cm.csv.gz"
+
+
+def read(path, **options):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IndicatorWarning)
+        return read_indicator_file(path, **options)
+
+
+@pytest.fixture(scope="session")
+def excerpt_table():
+    return read(EXCERPT)
+
+
+@pytest.fixture(scope="session")
+def fingertips_next_table():
+    return read(FINGERTIPS_NEXT)
