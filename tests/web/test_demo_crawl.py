@@ -30,7 +30,7 @@ import itertools
 import os
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -437,7 +437,7 @@ def test_the_crawl_covered_every_role_and_the_whole_demo(answers, demo, db):
 #: exercise it on the full demo, each ``(arguments, exit codes allowed)``. ``{tmp}`` is a fresh
 #: folder, ``{provider}``, ``{organization}``, ``{admin}``... come from the demo
 #: (:func:`_cli_values`). A command that cannot run inside a test says why and runs ``--help``.
-COMMANDS: dict[str, list[tuple[str, set[int]]]] = {
+COMMANDS: dict[str, list[tuple[str, set[int] | dict[str, set[int]]]]] = {
     # ``demo`` serves after setting up; --no-serve runs the whole set-up (all idempotent here)
     "demo": [("demo --no-serve", {0})],
     # ``serve`` starts gunicorn and never returns: only its --help can run in a test
@@ -487,7 +487,9 @@ COMMANDS: dict[str, list[tuple[str, set[int]]]] = {
         ("users list", {0}),
         ("users create-demo", {0}),
     ],
-    "backup": [("backup --out {tmp}/backup.db", {0})],
+    # SQLite's backup API cannot copy through a connection that is inside a transaction, as
+    # this crawl's is: refused in one line (the backup itself: tests/web/core/test_backup.py)
+    "backup": [("backup --out {tmp}/backup.db", {"sqlite": {2}, "postgresql": {0}})],
     # restoring replaces the whole database (the transaction this crawl runs in, on SQLite; a
     # restore through pg_restore would wait for it on PostgreSQL): the refusal of a file that is
     # not a backup runs here, the round trip is tests/cli/test_backup_cli.py
@@ -559,8 +561,12 @@ def test_every_readme_command_runs_on_the_full_demo(command, demo, db, tmp_path)
 
     from rescomm.cli import cli
 
+    from django.db import connection
+
     problems = []
     for arguments, codes in COMMANDS[command]:
+        if isinstance(codes, dict):  # exit codes that depend on the database
+            codes = codes[connection.vendor]
         filled = arguments.format(**_cli_values(tmp_path))
         needs_password = filled.startswith(("users add", "users set-password"))
         result = CliRunner().invoke(cli, shlex.split(filled),
