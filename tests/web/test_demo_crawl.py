@@ -558,10 +558,9 @@ def test_every_readme_command_runs_on_the_full_demo(command, demo, db, tmp_path)
     import shlex
 
     from click.testing import CliRunner
+    from django.db import connection
 
     from rescomm.cli import cli
-
-    from django.db import connection
 
     problems = []
     for arguments, codes in COMMANDS[command]:
