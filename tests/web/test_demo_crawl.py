@@ -444,14 +444,17 @@ COMMANDS: dict[str, list[tuple[str, set[int] | dict[str, set[int]]]]] = {
     "serve": [("serve --help", {0})],
     "migrate": [("migrate", {0})],
     "load-demo": [("load-demo", {0})],
-    "geo lookup": [("geo lookup L1 8JQ", {0}), ("geo lookup L18JQ CH1 1AA --json", {0}),
+    # --json lists every postcode with its status; one not found makes the exit status 2
+    "geo lookup": [("geo lookup L1 8JQ", {0}), ("geo lookup L18JQ CH1 1AA --json", {2}),
                    ("geo lookup CH1 1AA --allow-terminated", {0})],
     "index frameworks": [("index frameworks", {0})],
     "index build": [("index build --framework imd2019 --out {tmp}/imd.csv", {0}),
                     ("index build --framework warm --out {tmp}/warm.parquet", {0})],
     "index build ... --uncertainty": [
         ("index build --framework imd2025 --out {tmp}/u.csv --uncertainty 20 --seed 1 "
-         "--sampling --report {tmp}/report.html", {0})],
+         "--report {tmp}/report.html", {0}),
+        # IMD has no counts to resample: refused in one line
+        ("index build --framework imd2025 --out {tmp}/s.csv --uncertainty 5 --sampling", {2})],
     "index sensitivity": [("index sensitivity --framework warm --n 8 --seed 1 --by group", {0})],
     "index explain": [("index explain --framework imd2025 --area E01006412", {0})],
     "index profile": [
@@ -476,8 +479,10 @@ COMMANDS: dict[str, list[tuple[str, set[int] | dict[str, set[int]]]]] = {
                            {0}), ("organisations list", {0})],
     "users add": [
         ("users add crawl-user --display-name Crawl --email crawl@example.org", {0}),
-        ("users grant crawl-user --role link_worker --organisation {scheme}", {0}),
-        ("users end-role crawl-user --role link_worker --organisation {scheme}", {0}),
+        ("users grant crawl-user --role link_worker --organisation {real_scheme}", {0}),
+        ("users end-role crawl-user --role link_worker --organisation {real_scheme}", {0}),
+        # a real account in a demo organisation is refused in one line
+        ("users grant crawl-user --role link_worker --organisation {scheme}", {2}),
         ("users set-password crawl-user", {0}),
         ("users reset-2fa demo-admin", {0}),
         ("users link-sso crawl-user --subject crawl-subject", {0}),
@@ -498,9 +503,10 @@ COMMANDS: dict[str, list[tuple[str, set[int] | dict[str, set[int]]]]] = {
                             ("referrals anonymise --after-days 0", {0})],
     "referrals escalate": [("referrals escalate", {0})],
     "referrals link-provider": [
-        ("referrals link-provider --provider {provider} --organization {organization}", {0}),
-        ("referrals link-provider --provider {provider} --organization {organization} "
-         "--remove", {0})],
+        ("referrals link-provider --provider {provider} --organization {linked} --remove", {0}),
+        ("referrals link-provider --provider {provider} --organization {linked}", {0}),
+        # a demo provider cannot run a real service: refused in one line
+        ("referrals link-provider --provider {provider} --organization {organization}", {2})],
     # --nice 0: the job would lower this test process's priority for good
     "referrals refresh-reports": [("referrals refresh-reports --nice 0", {0})],
 }
@@ -538,6 +544,9 @@ def _cli_values(tmp_path: Path) -> dict[str, str]:
 
     (tmp_path / "not-a-backup.txt").write_text("notes\n", encoding="utf-8")
     linked = DirectoryLink.objects.values_list("organization_id", flat=True)
+    real_scheme, _ = Organisation.objects.get_or_create(
+        name="Crawl Social Prescribing", is_demo=False,
+        defaults={"kind": OrganisationKind.SOCIAL_PRESCRIBING_SCHEME, "lad_code": "E08000012"})
     token = ApiToken.objects.order_by("-pk").first()
     return {
         "tmp": str(tmp_path),
@@ -545,6 +554,8 @@ def _cli_values(tmp_path: Path) -> dict[str, str]:
             is_demo=True, kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME).pk),
         "provider": str(Organisation.objects.get(
             is_demo=True, kind=OrganisationKind.VOLUNTARY_ORGANISATION).pk),
+        "real_scheme": str(real_scheme.pk),
+        "linked": str(DirectoryLink.objects.order_by("pk").first().organization_id),
         "organization": str(Organization.objects.exclude(id__in=linked).order_by("name")
                             .first().id),
         "token_prefix": token.prefix if token else "",
