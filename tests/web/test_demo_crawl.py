@@ -45,6 +45,11 @@ from rescomm.data import CM_LOCAL_AUTHORITIES
 
 REPO = Path(__file__).resolve().parents[2]
 
+#: Every test of the module is a ``db`` test, even those that only read the crawl's answers:
+#: pytest-django runs ``db`` tests before the others, and a module split across the two groups
+#: would load the whole demo twice.
+pytestmark = pytest.mark.django_db
+
 #: Statuses a request may get (anything else, in particular any 5xx, fails the crawl).
 EXPECTED = {200, 301, 302, 303, 400, 401, 403, 404, 405, 409, 410, 422, 429}
 
