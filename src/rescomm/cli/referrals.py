@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import click
 
+from ._errors import EXIT_USER_ERROR
 from .web import configure_django, database_url_option
 
 DEFAULT_RETENTION_DAYS = 730  # the same default as rescomm.web.prescribing.retention
@@ -142,7 +143,8 @@ def link_provider(provider_id: int, organization_id: str, remove: bool,
                        else f"{provider.name} did not run that organisation: nothing removed")
             return
         made = link(None, provider, organization_id)
-    except ReferralInvalid as exc:
-        raise click.ClickException(
-            "; ".join(m for messages in exc.fields.values() for m in messages)) from exc
+    except ReferralInvalid as exc:  # one line and status 2, as every user error (README)
+        problem = "; ".join(m for messages in exc.fields.values() for m in messages)
+        click.echo(f"rescomm: error: {problem}", err=True)
+        raise click.exceptions.Exit(EXIT_USER_ERROR) from exc
     click.echo(f"{made.provider.name} now runs {made.organization.name} on the asset map")

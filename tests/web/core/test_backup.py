@@ -134,6 +134,27 @@ def test_a_backup_never_overwrites_a_file(db, tmp_path):
     assert out.read_bytes() == b"an earlier backup"
 
 
+def test_a_sqlite_backup_inside_a_transaction_is_refused_instead_of_waiting_for_ever(tmp_path):
+    """Regression (found by the crawl, tests/web/test_demo_crawl.py): inside a transaction that
+    had written, SQLite's backup API answered "locked" at every step and ``backup`` waited for
+    ever. PostgreSQL's pg_dump reads the last committed snapshot from its own session."""
+    from django.db import transaction
+
+    from rescomm.web.accounts.audit import audit
+    from rescomm.web.accounts.models import AuditEvent
+
+    if connections["default"].vendor != "sqlite":
+        pytest.skip("SQLite's backup API only; pg_dump runs in its own session")
+    out = tmp_path / "in-transaction.backup"
+    with transaction.atomic():
+        audit(None, AuditEvent.VIEW, object_type="accounts.user", object_id="1")
+        with pytest.raises(backup.BackupError, match="inside an open database transaction"):
+            backup.backup(out)
+    assert not out.exists() and not list(tmp_path.iterdir())
+    backup.backup(out)  # outside it, the same backup is made
+    assert out.stat().st_size > 0
+
+
 @pytest.mark.parametrize(("content", "message"), [
     (b"hello, not a backup", "is not a rescomm backup"),
     (b"", "is not a rescomm backup"),

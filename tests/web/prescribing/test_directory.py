@@ -150,7 +150,10 @@ def test_the_command_links_a_provider_and_says_what_was_wrong(
     assert "A Walking Group now runs Tuesday walks Trust" in ok.output
     bad = runner.invoke(cli, ["referrals", "link-provider", "--provider", str(provider_org.pk),
                               "--organization", "nope"])
-    assert bad.exit_code != 0 and "No asset-map organisation with id 'nope'" in bad.output
+    # one line, status 2, as every error a user can fix (README); it said "Error: ..." with 1
+    assert bad.exit_code == 2
+    assert bad.output.startswith("rescomm: error: No asset-map organisation with id 'nope'")
+    assert bad.output.count("\n") == 1
     gone = runner.invoke(cli, ["referrals", "link-provider", "--provider", str(provider_org.pk),
                                "--organization", str(service.organization_id), "--remove"])
     assert "removed the link" in gone.output

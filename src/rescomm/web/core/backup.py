@@ -107,6 +107,11 @@ def backup(out: Path, *, using: str = "default") -> Result:
 def _backup_sqlite(partial: Path, using: str) -> None:
     connection = connections[using]
     connection.ensure_connection()
+    if connection.connection.in_transaction:
+        # SQLite's backup API cannot copy a database while the connection it copies through is
+        # in a transaction: each step answers "locked" and Python's backup() retries for ever
+        raise BackupError("cannot back up from inside an open database transaction: run the "
+                          "backup on its own (rescomm backup)")
     target = sqlite3.connect(partial)
     try:
         connection.connection.backup(target)  # the online backup API: one consistent snapshot
