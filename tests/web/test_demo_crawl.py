@@ -68,6 +68,9 @@ UNREACHABLE = {
     "accounts:sso-login": "single sign-on is not configured in the demo (docs/accounts.md)",
     "accounts:sso-callback": "single sign-on is not configured in the demo (docs/accounts.md)",
     "api:api-root": "django-ninja's root answers 404 (it only names the API's base path)",
+    "assets:suggestion-sent": "the confirmation opens only in the browser session that sent the "
+                              "suggestion, 404 for every other (tests/web/assets/"
+                              "test_moderation_flow.py, test_browser_moderation.py)",
 }
 
 #: Every role requests every URL pattern, GET and POST. The expansions of the pages that show
@@ -153,9 +156,10 @@ def parameters(route: str) -> list[str]:
 PARAMETER_NAMES = {
     "code", "postcode", "referral_id", "service_id", "sal_id", "organization_id", "taxonomy_id",
     "term_id", "framework", "pk", "uidb64", "token", "action", "instrument", "agreement_id",
-    "public_id", "asset_id", "number",
+    "public_id", "asset_id", "number", "indicator_id", "report_id",
 }
-BY_URL = {("assets:still-correct", "token"), ("assets:moderation-detail", "suggestion_id")}
+BY_URL = {("assets:still-correct", "token"), ("assets:moderation-detail", "suggestion_id"),
+          ("assets:suggestion-sent", "suggestion_id")}
 
 
 def test_every_url_parameter_can_be_filled():
@@ -184,6 +188,7 @@ def _demo_values() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str
     from rescomm.web.assets.models import (
         AssetStatus,
         Organization,
+        ProblemReport,
         Service,
         ServiceAtLocation,
         Suggestion,
@@ -227,26 +232,43 @@ def _demo_values() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str
         "public_id": [str(OnwardReferral.objects.order_by("id").first().public_id)],
         "asset_id": [str(service.id)],
         "number": [str(service.versions.order_by("number").first().number)],
+        # an indicator of each bundled release the demo loads (Fingertips, ELS, population)
+        "indicator_id": _indicator_ids(),
+        "report_id": [str(r.id) for r in ProblemReport.objects.order_by("id")],
     }
     by_url = {
         ("assets:still-correct", "token"): [confirm_token(service)],
         ("assets:moderation-detail", "suggestion_id"): [
             str(s.id) for s in Suggestion.objects.order_by("created_at")],
+        ("assets:suggestion-sent", "suggestion_id"): [
+            str(Suggestion.objects.order_by("created_at").first().id)],
     }
     return values, by_url
+
+
+def _indicator_ids() -> list[str]:
+    from rescomm.web.profiles.models import Indicator
+
+    ids = []
+    for release in Indicator.objects.values_list("current_release", flat=True).distinct():
+        ids.append(Indicator.objects.filter(current_release=release).order_by("indicator_id")
+                   .values_list("indicator_id", flat=True).first())
+    assert len(ids) >= 3, "load-demo loads three indicator releases"
+    return sorted(ids)
 
 
 def _suggestions() -> None:
     """Two suggestions waiting for moderation, as the public makes them (the demo has none): a
     new asset with a free-text category, and an edit of a published one."""
     from rescomm.web.assets.models import AssetStatus, Service
-    from rescomm.web.assets.services import suggest
+    from rescomm.web.assets.services import report_problem, suggest
 
     service = Service.objects.filter(asset_status=AssetStatus.PUBLISHED).order_by("name").first()
     suggest(proposed={"name": "Tuesday walking group", "description": "A gentle walk",
                       "category": "walking group", "postcode": "L1 8JQ"},
             note="from the crawl", submitter_email="walker@example.com")
     suggest(proposed={"name": f"{service.name} (renamed)"}, service=service, note="typo")
+    report_problem(service, kind="wrong_times", details="Closed on Tuesdays <b>now</b>")
 
 
 def _clear_caches() -> None:
@@ -473,6 +495,16 @@ COMMANDS: dict[str, list[tuple[str, set[int] | dict[str, set[int]]]]] = {
     "assets import": [("assets export --out {tmp}/assets.json", {0}),
                       ("assets import {tmp}/some-assets.json", {0}),
                       ("assets export --out {tmp}/assets.csv", {0})],
+    # a fixture feed (tests/web/assets/fixtures), synced for real and then as a dry run
+    "assets sync": [("assets sync {feed} --source crawl-feed", {0}),
+                    ("assets sync {feed} --source crawl-feed --dry-run", {0})],
+    "indicators load": [
+        ("indicators load {fingertips} --source crawl", {0}),
+        # the same content again is the same release: nothing written
+        ("indicators load {fingertips} --source crawl --json", {0}),
+        ("indicators load {tmp}/not-a-backup.txt", {2})],
+    "indicators releases": [("indicators releases", {0}), ("indicators list --json", {0}),
+                            ("indicators diff {release_a} {release_b}", {0})],
     "assets coverage": [("assets coverage --area E06000006 --out {tmp}/coverage.csv", {0}),
                         ("assets coverage --area E08000012 --assets db "
                          "--out {tmp}/coverage.geojson", {0})],
@@ -549,6 +581,7 @@ def _cli_values(tmp_path: Path) -> dict[str, str]:
     from rescomm.web.accounts.roles import OrganisationKind
     from rescomm.web.assets.models import Organization
     from rescomm.web.prescribing.models import DirectoryLink
+    from rescomm.web.profiles.models import Release
 
     (tmp_path / "not-a-backup.txt").write_text("notes\n", encoding="utf-8")
     linked = DirectoryLink.objects.values_list("organization_id", flat=True)
@@ -557,6 +590,10 @@ def _cli_values(tmp_path: Path) -> dict[str, str]:
         defaults={"kind": OrganisationKind.SOCIAL_PRESCRIBING_SCHEME, "lad_code": "E08000012"})
     return {
         "tmp": str(tmp_path),
+        **dict(zip(("release_a", "release_b"),
+                   map(str, Release.objects.order_by("pk").values_list("pk", flat=True)[:2]))),
+        "feed": str(REPO / "tests/web/assets/fixtures/oruk_page1.json"),
+        "fingertips": str(REPO / "tests/indicators/data/fingertips_all_data_excerpt.csv"),
         "scheme": str(Organisation.objects.get(
             is_demo=True, kind=OrganisationKind.SOCIAL_PRESCRIBING_SCHEME).pk),
         "provider": str(Organisation.objects.get(
