@@ -49,6 +49,7 @@ from ._spine import (
     ProfileDefinition,
     ProfileIndicator,
     SpineRow,
+    format_value,
     load_profiles,
     marker_svg,
     spine_chart_svg,
@@ -65,6 +66,7 @@ __all__ = [
     "read_metadata",
     "LEVELS", "NOT_COMPARED", "OUTCOME_STYLES", "OutcomeStyle", "SpineScale", "benchmark",
     "outcome_style", "quintiles", "spine_scale",
-    "ProfileDefinition", "ProfileIndicator", "SpineRow", "load_profiles", "marker_svg",
+    "ProfileDefinition", "ProfileIndicator", "SpineRow", "format_value", "load_profiles",
+    "marker_svg",
     "spine_chart_svg", "spine_row_svg",
 ]

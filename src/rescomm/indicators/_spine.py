@@ -18,7 +18,7 @@ import yaml
 
 from ._benchmark import NOT_COMPARED, SpineScale, outcome_style
 
-__all__ = ["ProfileDefinition", "ProfileIndicator", "SpineRow", "load_profiles",
+__all__ = ["ProfileDefinition", "ProfileIndicator", "SpineRow", "format_value", "load_profiles",
            "marker_svg", "spine_chart_svg", "spine_row_svg"]
 
 
@@ -38,8 +38,16 @@ class SpineRow:
     england_text: str = ""
 
 
-def _num(x: float | None) -> str:
-    return "no value" if x is None else f"{x:,.1f}"
+def format_value(x: float | None) -> str:
+    """A value as profiles show it: one decimal place (three significant figures below 1)."""
+    if x is None or x != x:
+        return "no value"
+    if abs(x) < 1 and x != 0:
+        return f"{x:.3g}"
+    return f"{x:,.1f}"
+
+
+_num = format_value
 
 
 def marker_svg(shape: str, cx: float, cy: float, r: float, fill: str) -> str:
