@@ -70,10 +70,10 @@ def _caption(rows, kind: store.AreaType) -> str:
     if not names:
         return "No comparison areas."
     if len(names) >= ALL_ENGLAND_AT:
-        return (f"The grey bars summarise all {len(names)} English {kind.name}s "
+        return (f"The grey bars summarise all {len(names)} English {kind.plural} "
                 f"(counties and unitary authorities) in the data.")
-    return (f"The grey bars summarise the {len(names)} {kind.name}s in the data "
-            f"({', '.join(names)}), not all English {kind.name}s: the loaded extract holds "
+    return (f"The grey bars summarise the {len(names)} {kind.plural} in the data "
+            f"({', '.join(names)}), not all English {kind.plural}: the loaded extract holds "
             f"no others. England's value is the centre line.")
 
 

@@ -164,11 +164,13 @@ class AreaType:
 
     slug: str
     name: str
+    plural: str
     store_types: tuple[str, ...]
 
 
 #: ``la``: upper-tier local authorities (Fingertips' "Counties and Unitary Authorities").
-AREA_TYPES = {"la": AreaType("la", "local authority", ("Counties and Unitary Authorities",))}
+AREA_TYPES = {"la": AreaType("la", "local authority", "local authorities",
+                               ("Counties and Unitary Authorities",))}
 
 
 @dataclass(frozen=True)
