@@ -109,3 +109,14 @@ def test_each_row_svg_has_title_and_desc(client, loaded):
     html = client.get(PAGE).content.decode()
     assert html.count('role="img"') == html.count("<desc id=") >= 10
     assert "Liverpool 23.0, similar to England; England 22.6; worst 29.0" in html
+
+
+@pytest.mark.django_db
+def test_the_lsoa_page_links_to_its_authoritys_profiles(client, loaded):
+    from rescomm.web.areas import public as geography
+
+    lsoa = next(code for code in geography.lsoa_names() if code.startswith("E01"))
+    la = geography.get_lsoa(lsoa).local_authority
+    html = client.get(f"/areas/lsoa21/{lsoa}/").content.decode()
+    assert f'href="/profiles/health-and-wellbeing/la/{la.code}/"' in html
+    assert f'href="/profiles/older-people/la/{la.code}/"' in html
