@@ -9,6 +9,7 @@ triangle. Every SVG has a ``<title>`` and ``<desc>`` holding the numbers in word
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -137,7 +138,8 @@ def spine_chart_svg(rows: Sequence[SpineRow], *, title: str, caption: str,
     (which areas the bars summarise) at the foot."""
     row_h, top, label_w, value_w = 30, 56, 470, 110
     spine_x, spine_w = label_w + value_w, width - label_w - value_w - 16
-    height = top + row_h * max(1, len(rows)) + 90
+    caption_lines = len(textwrap.wrap(caption, width=max(40, width // 6))) + 1
+    height = top + row_h * max(1, len(rows)) + 60 + 16 * caption_lines
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-t chart-d" '
              f'font-family="Arial, sans-serif">',
@@ -178,9 +180,11 @@ def spine_chart_svg(rows: Sequence[SpineRow], *, title: str, caption: str,
         parts.append(marker_svg(style.shape, x + 6, y - 4, 6, style.fill))
         parts.append(f'<text x="{x + 16}" y="{y}" font-size="11">{escape(style.words)}</text>')
         x += 150
-    parts.append(f'<text x="8" y="{y + 24}" font-size="11">{escape(caption)}</text>')
-    parts.append(f'<text x="8" y="{y + 42}" font-size="11">Light grey bar: worst to best area; '
-                 f'dark grey: 25th to 75th percentile; black line: England.</text>')
+    lines = [*textwrap.wrap(caption, width=max(40, width // 6)),
+             "Light grey bar: worst to best area; dark grey: 25th to 75th percentile; "
+             "black line: England."]
+    for n, line in enumerate(lines):
+        parts.append(f'<text x="8" y="{y + 24 + 16 * n}" font-size="11">{escape(line)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 
