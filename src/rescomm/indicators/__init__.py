@@ -7,6 +7,17 @@ content (a release's identity) and compares two releases. Storage is the web app
 (``rescomm.web.profiles``); this package never imports Django. See ``docs/profiles.md``.
 """
 
+from ._benchmark import (
+    LEVELS,
+    NOT_COMPARED,
+    OUTCOME_STYLES,
+    OutcomeStyle,
+    SpineScale,
+    benchmark,
+    outcome_style,
+    quintiles,
+    spine_scale,
+)
 from ._diff import ReleaseDiff, diff_values
 from ._errors import IndicatorFileError, IndicatorWarning
 from ._meta import (
@@ -34,6 +45,16 @@ from ._readers import (
     els_indicator_id,
     read_indicator_file,
 )
+from ._spine import (
+    ProfileDefinition,
+    ProfileIndicator,
+    SpineRow,
+    format_value,
+    load_profiles,
+    marker_svg,
+    spine_chart_svg,
+    spine_row_svg,
+)
 
 __all__ = [
     "ELS_COLUMNS", "FINGERTIPS_COLUMNS", "FINGERTIPS_NEXT_COLUMNS", "FINGERTIPS_VALUE_TYPES",
@@ -43,4 +64,9 @@ __all__ = [
     "ReleaseDiff", "ValueType", "content_hash", "detect_layout", "diff_values",
     "els_indicator_id", "parse_polarity", "parse_value_type", "read_indicator_file",
     "read_metadata",
+    "LEVELS", "NOT_COMPARED", "OUTCOME_STYLES", "OutcomeStyle", "SpineScale", "benchmark",
+    "outcome_style", "quintiles", "spine_scale",
+    "ProfileDefinition", "ProfileIndicator", "SpineRow", "format_value", "load_profiles",
+    "marker_svg",
+    "spine_chart_svg", "spine_row_svg",
 ]

@@ -29,3 +29,20 @@ def excerpt_table():
 @pytest.fixture(scope="session")
 def fingertips_next_table():
     return read(FINGERTIPS_NEXT)
+
+
+@pytest.fixture(scope="session")
+def profile_table(fingertips_next_table):
+    """The bundled FingertipsNext extract's England and local-authority rows of the indicators
+    the bundled profiles use (real values; fewer rows, so each test loads it quickly)."""
+    from dataclasses import replace
+
+    from rescomm.indicators import load_profiles
+
+    ids = {i.indicator_id for p in load_profiles().values() for i in p.indicators}
+    values = fingertips_next_table.values
+    keep = values[values.indicator_id.isin(ids)
+                  & values.area_type.isin(["England", "Counties and Unitary Authorities"])]
+    return replace(fingertips_next_table, values=keep.reset_index(drop=True),
+                   indicators={k: v for k, v in fingertips_next_table.indicators.items()
+                               if k in ids})

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from rescomm import data as bundled
 from rescomm.web.areas import public as geography
 from rescomm.web.core.errors import error_response
+from rescomm.web.profiles import public as profiles_public
 
 from . import index_queries
 from .choropleth import DECILE_COLOURS, decile_label, outline_svg, palette_json
@@ -138,6 +139,8 @@ def lsoa_detail(request: HttpRequest, code: str) -> HttpResponse:
         "decile_colour": DECILE_COLOURS.get(overall.decile) if overall else None,
         "postcode_note": postcode_note,
         "index_runs": index_queries.runs_for_area(lsoa.code),
+        "la_profiles": profiles_public.local_authority_profiles(
+            getattr(lsoa.local_authority, "code", "")),
         "age_bands": [
             {
                 **band,

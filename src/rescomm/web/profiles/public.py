@@ -7,6 +7,21 @@ module only (an import-linter contract in ``pyproject.toml``).
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from .demo import load_demo_indicators
 
-__all__ = ["load_demo_indicators"]
+__all__ = ["load_demo_indicators", "local_authority_profiles"]
+
+
+def local_authority_profiles(code: str) -> list[tuple[str, str]]:
+    """(profile name, URL) of every profile page of local authority ``code``; empty when the
+    indicator store holds no local-authority values for it."""
+    from . import store
+    from .profile_views import profiles
+
+    kind = store.AREA_TYPES["la"]
+    if not code or store.area_name(kind, code) is None:
+        return []
+    return [(p.name, reverse("profiles:area", args=[p.slug, kind.slug, code]))
+            for p in profiles().values()]

@@ -152,3 +152,123 @@ def values_for(indicator: Indicator, *, release: Release | None = None,
         query = query.filter(area_type=area_type)
     return release, query.order_by("area_code", "area_type", "sex", "age", "category",
                                    "period_start", "period")
+
+
+# --------------------------------------------------------------------------- profile pages
+ENGLAND_CODE = "E92000001"
+
+
+@dataclass(frozen=True)
+class AreaType:
+    """An area type of the profile pages' URLs and the store's area types it covers."""
+
+    slug: str
+    name: str
+    plural: str
+    store_types: tuple[str, ...]
+
+
+#: ``la``: upper-tier local authorities (Fingertips' "Counties and Unitary Authorities").
+AREA_TYPES = {"la": AreaType("la", "local authority", "local authorities",
+                               ("Counties and Unitary Authorities",))}
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One indicator of a profile for one area: its latest period, the area's value, England's
+    and the comparison areas' (the rest of the same area type in the same period)."""
+
+    indicator: Indicator
+    period: str = ""
+    sex: str = ""
+    age: str = ""
+    count: float | None = None
+    value: float | None = None
+    lower_95: float | None = None
+    upper_95: float | None = None
+    england: float | None = None
+    outcome: str = "not compared"
+    scale: object = None  # rescomm.indicators.SpineScale or None
+    comparison_names: tuple[str, ...] = ()
+    problem: str = ""
+
+
+def _num(x) -> float | None:
+    return None if x is None else float(x)
+
+
+def area_name(area_type: AreaType, code: str) -> str | None:
+    """The area's name if the store holds values for it as that area type, else None."""
+    row = (IndicatorValue.objects.filter(area_type__in=area_type.store_types, area_code=code)
+           .values_list("area_name", flat=True).first())
+    if row is None:
+        return None
+    return row or code
+
+
+def areas_of_type(area_type: AreaType) -> list[tuple[str, str]]:
+    """(code, name) of every area of that type in the store, by name."""
+    pairs = (IndicatorValue.objects.filter(area_type__in=area_type.store_types)
+             .values_list("area_code", "area_name").distinct())
+    return sorted(set(pairs), key=lambda p: (p[1] or p[0], p[0]))
+
+
+def profile_rows(definition, area_type: AreaType, code: str) -> list[ProfileRow]:
+    """A :class:`ProfileRow` per indicator of ``definition`` (a
+    :class:`rescomm.indicators.ProfileDefinition`) for area ``code``: each indicator's current
+    release, the sex and age the profile names, no category; the latest period for which any
+    area of the type has a value; benchmarked against England's value at 95%."""
+    from rescomm.indicators import benchmark, spine_scale
+
+    rows = []
+    for spec in definition.indicators:
+        indicator = (Indicator.objects.select_related("current_release")
+                     .filter(indicator_id=spec.indicator_id).first())
+        if indicator is None:
+            continue  # not loaded: the page lists it as missing
+        base = IndicatorValue.objects.filter(indicator=indicator,
+                                             release_id=indicator.current_release_id,
+                                             sex=spec.sex, category="")
+        if spec.age:
+            base = base.filter(age=spec.age)
+        local = base.filter(area_type__in=area_type.store_types, value__isnull=False)
+        ages = sorted(set(local.values_list("age", flat=True)))
+        if len(ages) > 1:
+            rows.append(ProfileRow(indicator, sex=spec.sex, problem=(
+                f"several age groups ({', '.join(ages)}); the profile must name one")))
+            continue
+        latest = local.order_by("-period_start").values_list("period", flat=True).first()
+        if latest is None:
+            rows.append(ProfileRow(indicator, sex=spec.sex, age=spec.age,
+                                   problem=f"no {area_type.name} values for {spec.sex}"))
+            continue
+        same = local.filter(period=latest)
+        comparison = list(same.values_list("area_code", "area_name", "value"))
+        mine = same.filter(area_code=code).first()
+        england = base.filter(area_code=ENGLAND_CODE, period=latest,
+                              age=ages[0] if ages else spec.age).first()
+        england_value = _num(england.value) if england else None
+        value = _num(mine.value) if mine else None
+        outcome = "not compared"
+        if mine is not None and england_value is not None:
+            outcome = str(benchmark(
+                value, float("nan") if mine.lower_95 is None else mine.lower_95,
+                float("nan") if mine.upper_95 is None else mine.upper_95,
+                england_value, polarity=indicator.polarity))
+        scale = None
+        if england_value is not None and comparison:
+            scale = spine_scale([c[2] for c in comparison], england_value,
+                                polarity=indicator.polarity)
+        rows.append(ProfileRow(
+            indicator, period=latest, sex=spec.sex, age=ages[0] if ages else spec.age,
+            count=_num(mine.count) if mine else None, value=value,
+            lower_95=_num(mine.lower_95) if mine else None,
+            upper_95=_num(mine.upper_95) if mine else None,
+            england=england_value, outcome=outcome, scale=scale,
+            comparison_names=tuple(sorted(c[1] or c[0] for c in comparison)),
+            problem="" if mine is not None else f"no value for this area in {latest}"))
+    return rows
+
+
+def indicators_by_id(ids) -> dict[str, Indicator]:
+    return {i.indicator_id: i for i in Indicator.objects.filter(indicator_id__in=list(ids))}
