@@ -157,9 +157,11 @@ PARAMETER_NAMES = {
     "code", "postcode", "referral_id", "service_id", "sal_id", "organization_id", "taxonomy_id",
     "term_id", "framework", "pk", "uidb64", "token", "action", "instrument", "agreement_id",
     "public_id", "asset_id", "number", "indicator_id", "report_id",
+    "profile", "area_type",
 }
 BY_URL = {("assets:still-correct", "token"), ("assets:moderation-detail", "suggestion_id"),
-          ("assets:suggestion-sent", "suggestion_id")}
+          ("assets:suggestion-sent", "suggestion_id"),
+          *((f"profiles:{page}", "code") for page in ("area", "area-csv", "area-svg"))}
 
 
 def test_every_url_parameter_can_be_filled():
@@ -183,6 +185,8 @@ def _demo_values() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    from rescomm.data import CM_LOCAL_AUTHORITIES
+    from rescomm.indicators import load_profiles
     from rescomm.web.accounts.invitations import invite_tokens
     from rescomm.web.accounts.models import User
     from rescomm.web.assets.models import (
@@ -235,6 +239,8 @@ def _demo_values() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str
         # an indicator of each bundled release the demo loads (Fingertips, ELS, population)
         "indicator_id": _indicator_ids(),
         "report_id": [str(r.id) for r in ProblemReport.objects.order_by("id")],
+        "profile": sorted(load_profiles()),
+        "area_type": ["la"],
     }
     by_url = {
         ("assets:still-correct", "token"): [confirm_token(service)],
@@ -242,6 +248,9 @@ def _demo_values() -> tuple[dict[str, list[str]], dict[tuple[str, str], list[str
             str(s.id) for s in Suggestion.objects.order_by("created_at")],
         ("assets:suggestion-sent", "suggestion_id"): [
             str(Suggestion.objects.order_by("created_at").first().id)],
+        # the profile pages are for local authorities: Halton first, then the other eight
+        **{(f"profiles:{page}", "code"): sorted(CM_LOCAL_AUTHORITIES)
+           for page in ("area", "area-csv", "area-svg")},
     }
     return values, by_url
 
