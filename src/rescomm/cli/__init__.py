@@ -58,6 +58,10 @@ from .backup import backup_command, restore_command  # noqa: E402
 cli.add_command(backup_command)
 cli.add_command(restore_command)
 
+from .engage import engage  # noqa: E402
+
+cli.add_command(engage)
+
 
 def main() -> None:
     """Console-script entry point."""
