@@ -106,3 +106,13 @@ def test_help_does_not_import_pabutools():
                           check=True, env=ENV)
     assert "rescomm engage count" in done.stdout
     assert done.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_the_command_is_in_the_readme_table_and_docs():
+    repo = Path(__file__).resolve().parents[2]
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert "| `rescomm engage count FILE.pb --rule greedy\\|equal-shares" in readme
+    docs = (repo / "docs" / "engage.md").read_text(encoding="utf-8")
+    for text in ("rescomm engage count", "--rule equal-shares", "--completion", "--json",
+                 "add1-greedy", "Peters and Skowron"):
+        assert text in docs, text
