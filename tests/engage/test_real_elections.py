@@ -113,3 +113,23 @@ def test_a_written_file_reads_back_to_the_same_election_and_count(path, tmp_path
     for rule, completion in (("greedy", "add1"), ("equal-shares", "none")):
         assert {p.project_id for p in count(again, rule, completion=completion).selected} == \
             {p.project_id for p in count(election, rule, completion=completion).selected}
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_the_quick_satisfactions_equal_pabutools_cost_sat(path):
+    """Equal Shares and greedy are handed quicker forms of Cost_Sat (rescomm.engage._count);
+    every voter's satisfaction with every project, and each project's total, must be the same."""
+    from rescomm.engage._count import _approval_cost_sat, _cost_sat_totals
+
+    election = read_pabulib(path)
+    instance, profile = election._instance, election._profile
+    quick = _approval_cost_sat()
+    totals = _cost_sat_totals(election)
+    for project in instance:
+        total = 0
+        for ballot in profile:
+            reference = Cost_Sat(instance, profile, ballot)
+            value = reference.sat_project(project)
+            assert quick(instance, profile, ballot).sat_project(project) == value
+            total += value
+        assert totals.total_satisfaction_project(project) == total

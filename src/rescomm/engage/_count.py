@@ -24,14 +24,18 @@ Speed: pabutools' greedy sums every voter's satisfaction object for every projec
 100,000 voters is 20 million calls, minutes). With cost satisfaction the total satisfaction of a
 project is exactly its number of votes times its cost, so greedy is handed that total
 (:class:`_CostSatTotals`, in pabutools' own number type) instead; its selection loop is
-unchanged, and the tests check the outcome against pabutools run with ``Cost_Sat`` itself on real
-elections. Equal Shares is run as pabutools has it (see docs/engage.md for its speed).
+unchanged. Equal Shares asks each voter's satisfaction object about each project; pabutools'
+``Cost_Sat`` answers through several layers of calls, so Equal Shares is given
+:func:`_approval_cost_sat`, a ``SatisfactionMeasure`` with the same values (cost if the voter
+approved the project, else 0) answered directly: 3-4 times faster. The tests check both outcomes
+against pabutools run with ``Cost_Sat`` itself on real elections.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 
 from ._pabulib import Election, PabulibError
 
@@ -89,7 +93,6 @@ def count(election: Election, rule: str, *, completion: str = "add1") -> CountRe
                          f"{', '.join(COMPLETIONS)}")
     if election._instance is None:
         raise PabulibError(f"{election.source}: the election was not read by read_pabulib")
-    from pabutools.election import Cost_Sat
     from pabutools.rules import greedy_utilitarian_welfare, method_of_equal_shares
 
     instance, profile = election._instance, election._profile
@@ -100,7 +103,7 @@ def count(election: Election, rule: str, *, completion: str = "add1") -> CountRe
         used_completion = None
     else:
         increment = None if completion == "none" else 1
-        outcome = method_of_equal_shares(instance, profile, sat_class=Cost_Sat,
+        outcome = method_of_equal_shares(instance, profile, sat_class=_approval_cost_sat(),
                                          voter_budget_increment=increment)
         if completion == "add1-greedy":
             outcome = greedy_utilitarian_welfare(instance, profile,
@@ -142,3 +145,22 @@ def _cost_sat_totals(election: Election):
 
     totals = {p: election.votes[str(p.name)] * p.cost for p in election._instance}
     return _CostSatTotals(totals)
+
+
+@cache
+def _approval_cost_sat():
+    """pabutools' ``Cost_Sat`` for approval ballots, answered in one step (a class made on first
+    use, so that pabutools is imported only when counting)."""
+    from pabutools.election.satisfaction.satisfactionmeasure import SatisfactionMeasure
+
+    class ApprovalCostSat(SatisfactionMeasure):
+        """Satisfaction of an approval ballot: the total cost of the approved projects."""
+
+        def sat(self, projects):
+            ballot = self.ballot
+            return sum(p.cost for p in projects if p in ballot)
+
+        def sat_project(self, project):
+            return project.cost if project in self.ballot else 0
+
+    return ApprovalCostSat

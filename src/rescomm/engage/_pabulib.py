@@ -231,12 +231,8 @@ def _check_projects(section, source: str) -> list[Project]:
                                f"{project_id} is not a number of 0 or more")
         name = row[name_at].strip() if name_at is not None else None
         selected = None
-        if selected_at is not None:
-            flag = row[selected_at].strip()
-            if flag not in ("0", "1"):
-                raise PabulibError(f"{where}: selected {flag!r} of project {project_id} is "
-                                   "not 0 or 1")
-            selected = flag == "1"
+        if selected_at is not None:  # informative only: 1 funded, 0 not, anything else unknown
+            selected = {"1": True, "0": False}.get(row[selected_at].strip())
         projects.append(Project(project_id, cost, name or None, selected))
     if not projects:
         raise PabulibError(f"{source} line {start} (PROJECTS): no projects")
