@@ -175,3 +175,14 @@ def test_unknown_rule_and_completion():
         count(election, "borda")
     with pytest.raises(ValueError, match="unknown completion 'more'"):
         count(election, "equal-shares", completion="more")
+
+
+def test_a_project_called_like_a_section_is_refused(tmp_path):
+    # pabutools' parser would start a new section there and read a different election
+    _refused(META + PROJECTS.replace("3;40;Trees", "votes;40;Trees") + VOTES, tmp_path,
+             "line 16", "may not start with 'votes'")
+
+
+def test_spaces_inside_a_vote_are_refused(tmp_path):
+    _refused(META + PROJECTS + VOTES.replace("v1;1,3", "v1;1, 3"), tmp_path,
+             "line 19 (VOTES)", "spaces around a project id")

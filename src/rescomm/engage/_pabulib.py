@@ -148,6 +148,9 @@ def _check(text: str, source: str) -> Election:  # noqa: C901 - one pass over th
             current, expect_header = first, True
             sections[first] = (number, [], [])
             continue
+        if first in _SECTIONS:
+            raise PabulibError(f"{source} line {number}: a row may not start with "
+                               f"{row[0].strip()!r} (read as the start of a section)")
         if current is None:
             raise PabulibError(f"{source} line {number}: text before the META section (a .pb "
                                "file starts with a line reading META)")
@@ -264,7 +267,10 @@ def _check_votes(section, source: str, meta: dict[str, str],
         if voter in voters:
             raise PabulibError(f"{where}: voter {voter} votes twice")
         voters.add(voter)
-        ballot = [item.strip() for item in row[vote_at].split(",") if item.strip()]
+        ballot = [item for item in row[vote_at].split(",") if item.strip()]
+        if any(item != item.strip() for item in ballot):
+            raise PabulibError(f"{where}: voter {voter}'s vote {row[vote_at]!r} has spaces "
+                               "around a project id (write ids separated by commas only)")
         if len(set(ballot)) != len(ballot):
             raise PabulibError(f"{where}: voter {voter} names a project twice")
         for project_id in ballot:
