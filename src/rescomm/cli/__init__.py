@@ -60,6 +60,10 @@ cli.add_command(backup_command)
 cli.add_command(restore_command)
 cli.add_command(indicators)
 
+from .engage import engage  # noqa: E402
+
+cli.add_command(engage)
+
 
 def main() -> None:
     """Console-script entry point."""
