@@ -514,6 +514,10 @@ COMMANDS: dict[str, list[tuple[str, set[int] | dict[str, set[int]]]]] = {
         ("indicators load {tmp}/not-a-backup.txt", {2})],
     "indicators releases": [("indicators releases", {0}), ("indicators list --json", {0}),
                             ("indicators diff {release_a} {release_b}", {0})],
+    # a real pabulib election (tests/engage/data), counted by both rules; a file that is not one
+    "engage count": [("engage count {pb} --rule greedy", {0}),
+                     ("engage count {pb} --rule equal-shares --json", {0}),
+                     ("engage count {tmp}/not-a-backup.txt --rule greedy", {2})],
     "assets coverage": [("assets coverage --area E06000006 --out {tmp}/coverage.csv", {0}),
                         ("assets coverage --area E08000012 --assets db "
                          "--out {tmp}/coverage.geojson", {0})],
@@ -601,6 +605,7 @@ def _cli_values(tmp_path: Path) -> dict[str, str]:
         "tmp": str(tmp_path),
         **dict(zip(("release_a", "release_b"),
                    map(str, Release.objects.order_by("pk").values_list("pk", flat=True)[:2]))),
+        "pb": str(REPO / "tests/engage/data/poland_warszawa_2017_nadwisle.pb"),
         "feed": str(REPO / "tests/web/assets/fixtures/oruk_page1.json"),
         "fingertips": str(REPO / "tests/indicators/data/fingertips_all_data_excerpt.csv"),
         "scheme": str(Organisation.objects.get(
